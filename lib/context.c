@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Error recording shared by the core and the transport plugins. Each binary
+ * gets its own hidden copy, so plugins need nothing from the core at run
+ * time beyond the context they are handed.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "transport.h"
+
+int udo_ctx_error(struct udo_vsock_tcp *vsock, int code, bool errno_text,
+                  const char *fmt, ...)
+{
+	char *buf = vsock->err.buffer;
+	size_t cap = sizeof(vsock->err.buffer);
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, cap, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if (errno_text && (size_t) n < cap) {
+		char tmp[128];
+		/* GNU strerror_r returns the string it chose to fill. */
+		snprintf(buf + n, cap - (size_t) n, ": %s",
+		         strerror_r(code, tmp, sizeof(tmp)));
+	}
+	vsock->err.code = (uint32_t) code;
+	return -code;
+}
+
+void udo_ctx_clear_error(struct udo_vsock_tcp *vsock)
+{
+	vsock->err.code = 0;
+	vsock->err.buffer[0] = '\0';
+}
+
+int udo_ctx_socket(struct udo_vsock_tcp *vsock, int family, const char *what)
+{
+	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return udo_ctx_error(vsock, errno, true, "socket for %s", what);
+	return fd;
+}
+
+uint32_t udo_local_cid(void)
+{
+	unsigned int cid = UINT32_MAX;
+	int fd = open("/dev/vsock", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return UINT32_MAX;
+	if (ioctl(fd, IOCTL_VM_SOCKETS_GET_LOCAL_CID, &cid) < 0)
+		cid = UINT32_MAX;
+	close(fd);
+	return cid;
+}

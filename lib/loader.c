@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Transport plugins: found in $(pkglibdir) or UDO_VSOCK_TCP_PLUGIN_PATH,
+ * opened with libltdl, checked for the ABI version, kept for the life of the
+ * process. The table of loaded transports is the library's only mutable
+ * global state; one lock guards libltdl (whose own state is global) and the
+ * table is read without the lock once published.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ltdl.h>
+
+#include "core.h"
+
+#define UDO_TRANSPORT_ENV "UDO_VSOCK_TCP_TRANSPORT"
+#define UDO_PLUGIN_PATH_ENV "UDO_VSOCK_TCP_PLUGIN_PATH"
+
+static const char *const transport_names[UDO_TRANSPORT_COUNT] = {
+	[UDO_TRANSPORT_VSOCK] = "vsock",
+	[UDO_TRANSPORT_TCP] = "tcp",
+};
+
+static pthread_mutex_t loader_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool ltdl_ready;
+static _Atomic(const struct udo_transport *) loaded[UDO_TRANSPORT_COUNT];
+
+int udo_transport_mode(struct udo_vsock_tcp *vsock)
+{
+	const char *want = getenv(UDO_TRANSPORT_ENV);
+	int id;
+
+	if (!want || !*want || !strcmp(want, "auto"))
+		return UDO_TRANSPORT_AUTO;
+	for (id = 0; id < UDO_TRANSPORT_COUNT; id++)
+		if (!strcmp(want, transport_names[id]))
+			return id;
+	return udo_ctx_error(vsock, EINVAL, false,
+	                     "%s=\"%.64s\" is not a transport: use vsock, tcp or auto",
+	                     UDO_TRANSPORT_ENV, want);
+}
+
+static const char *plugin_dir(void)
+{
+	/* secure_getenv: a setuid program never loads code from the caller's path. */
+	const char *dir = secure_getenv(UDO_PLUGIN_PATH_ENV);
+
+	return (dir && *dir) ? dir : UDO_PLUGIN_DIR;
+}
+
+static bool table_complete(const struct udo_transport *t)
+{
+	return t->name && t->server_create && t->client_create &&
+	       t->client_connect && t->server_accept && t->client_reachable;
+}
+
+/* Called with loader_lock held. Returns the table or NULL with the error set. */
+static const struct udo_transport *open_plugin(enum udo_transport_id id,
+                                               struct udo_vsock_tcp *vsock)
+{
+	const char *name = transport_names[id];
+	const struct udo_transport *table;
+	udo_transport_entry_fn entry;
+	char path[PATH_MAX];
+	lt_dladvise advise;
+	lt_dlhandle handle;
+
+	if (!ltdl_ready) {
+		if (lt_dlinit() != 0) {
+			udo_ctx_error(vsock, ELIBACC, false,
+			              "load %s transport: libltdl failed to start: %s",
+			              name, lt_dlerror());
+			return NULL;
+		}
+		ltdl_ready = true;
+	}
+	if ((size_t) snprintf(path, sizeof(path), "%s/%s", plugin_dir(), name) >= sizeof(path)) {
+		udo_ctx_error(vsock, ENAMETOOLONG, true, "load %s transport from %s",
+		              name, plugin_dir());
+		return NULL;
+	}
+
+	/* Local symbols: every plugin exports the same entry name. */
+	if (lt_dladvise_init(&advise) || lt_dladvise_ext(&advise) ||
+	    lt_dladvise_local(&advise)) {
+		udo_ctx_error(vsock, ENOMEM, true, "load %s transport", name);
+		lt_dladvise_destroy(&advise);
+		return NULL;
+	}
+	handle = lt_dlopenadvise(path, advise);
+	lt_dladvise_destroy(&advise);
+	if (!handle) {
+		udo_ctx_error(vsock, ELIBACC, false,
+		              "load %s transport from %s(.la|.so): %s (set %s to the plugin directory)",
+		              name, path, lt_dlerror(), UDO_PLUGIN_PATH_ENV);
+		return NULL;
+	}
+
+	entry = (udo_transport_entry_fn) lt_dlsym(handle, UDO_TRANSPORT_ENTRY);
+	table = entry ? entry() : NULL;
+	if (!table) {
+		udo_ctx_error(vsock, ELIBBAD, false,
+		              "load %s transport from %s: no %s() table in the plugin",
+		              name, path, UDO_TRANSPORT_ENTRY);
+	} else if (table->abi_version != UDO_TRANSPORT_ABI_VERSION) {
+		udo_ctx_error(vsock, ELIBBAD, false,
+		              "load %s transport from %s: plugin ABI version %u, "
+		              "this library needs version %u",
+		              name, path, table->abi_version, UDO_TRANSPORT_ABI_VERSION);
+		table = NULL;
+	} else if (!table_complete(table) || strcmp(table->name, name)) {
+		udo_ctx_error(vsock, ELIBBAD, false,
+		              "load %s transport from %s: the plugin's table is "
+		              "incomplete or names another transport",
+		              name, path);
+		table = NULL;
+	}
+	if (!table) {
+		lt_dlclose(handle);
+		return NULL;
+	}
+	/* The handle stays open for the life of the process. */
+	return table;
+}
+
+const struct udo_transport *udo_transport_load(enum udo_transport_id id,
+                                               struct udo_vsock_tcp *vsock)
+{
+	const struct udo_transport *t;
+
+	t = atomic_load_explicit(&loaded[id], memory_order_acquire);
+	if (t)
+		return t;
+
+	pthread_mutex_lock(&loader_lock);
+	t = atomic_load_explicit(&loaded[id], memory_order_relaxed);
+	if (!t) {
+		/* A failure is not cached: a later call may find the plugin. */
+		t = open_plugin(id, vsock);
+		if (t)
+			atomic_store_explicit(&loaded[id], t, memory_order_release);
+	}
+	pthread_mutex_unlock(&loader_lock);
+	return t;
+}

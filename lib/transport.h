@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to the library and its transport plugins: the context layout and
+ * the plugin ABI. Any change to either bumps UDO_TRANSPORT_ABI_VERSION, and
+ * the core refuses plugins built for another version.
+ */
+#ifndef UDO_TRANSPORT_H
+#define UDO_TRANSPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <linux/vm_sockets.h>
+
+#include "udo/log.h"
+#include "udo/vsock-tcp.h"
+
+#define UDO_TRANSPORT_ABI_VERSION 1u
+
+/* The one symbol a transport plugin exports. */
+#define UDO_TRANSPORT_ENTRY "udo_vsock_tcp_transport_entry"
+
+enum udo_role { UDO_ROLE_NONE, UDO_ROLE_SERVER, UDO_ROLE_CLIENT };
+
+union udo_sockaddr {
+	struct sockaddr     sa;
+	struct sockaddr_in  in;
+	struct sockaddr_in6 in6;
+	struct sockaddr_un  un;
+	struct sockaddr_vm  vm;
+};
+
+struct udo_transport;
+
+/* The seed's members first, in the seed's order; err must stay first. */
+struct udo_vsock_tcp {
+	struct udo_log_error_struct err;
+	bool free;
+	int fd;
+	uint32_t vcid;
+	int port;
+	struct sockaddr_vm addr;
+
+	const struct udo_transport *transport;
+	enum udo_role role;
+	bool auto_picked;           /* chosen by "auto": may fall back at connect */
+	socklen_t peer_len;         /* non-vsock transports: resolved address */
+	union udo_sockaddr peer;
+	unsigned int connect_timeout_ms; /* 0: the transport's default */
+};
+
+/*
+ * A transport's operations. Each returns 0 (or an fd for accept) on success
+ * and -errno on failure, after recording a message in the context with
+ * udo_ctx_error(). They never print and never exit.
+ */
+struct udo_transport {
+	uint32_t abi_version;
+	const char *name;
+	/* Bind, listen; set fd, vcid and the port actually bound. */
+	int (*server_create)(struct udo_vsock_tcp *vsock,
+	                     const struct udo_vsock_tcp_server_create_info *info);
+	/* Validate the address and open the socket; set fd, vcid, port. */
+	int (*client_create)(struct udo_vsock_tcp *vsock,
+	                     const struct udo_vsock_tcp_client_create_info *info);
+	/* Connect; on failure leave a fresh socket (or fd -1) for a retry. */
+	int (*client_connect)(struct udo_vsock_tcp *vsock);
+	/* Accept one connection; fill addr (may be NULL). */
+	int (*server_accept)(struct udo_vsock_tcp *vsock, struct sockaddr_vm *addr);
+	/* For "auto": 0 when this transport can reach cid as a client. */
+	int (*client_reachable)(uint32_t cid);
+};
+
+typedef const struct udo_transport *(*udo_transport_entry_fn)(void);
+
+/* Defined by each plugin (and only there): its table. */
+__attribute__((visibility("default")))
+const struct udo_transport *udo_vsock_tcp_transport_entry(void);
+
+/*
+ * Record an error in a context: code is an errno value, the message is
+ * formatted and, when errno_text is set, followed by ": strerror(code)".
+ * Returns -code so callers can `return udo_ctx_error(...)`.
+ * Compiled into the core and into each plugin (hidden in each).
+ */
+int udo_ctx_error(struct udo_vsock_tcp *vsock, int code, bool errno_text,
+                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Clear the recorded error. */
+void udo_ctx_clear_error(struct udo_vsock_tcp *vsock);
+
+/* socket(2) with SOCK_CLOEXEC; -errno on failure with the error recorded. */
+int udo_ctx_socket(struct udo_vsock_tcp *vsock, int family, const char *what);
+
+/* IOCTL_VM_SOCKETS_GET_LOCAL_CID on /dev/vsock; UINT32_MAX where there is none. */
+uint32_t udo_local_cid(void);
+
+#endif /* UDO_TRANSPORT_H */

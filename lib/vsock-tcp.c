@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The public API: argument checks, transport choice, dispatch to the
+ * transport's table. Sends and receives take an fd and go straight to the
+ * syscall: no transport is involved once a stream is connected.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "core.h"
+
+/* errno values that mean "vsock cannot carry this here", as opposed to an
+ * answer from a peer: "auto" falls back to tcp on these and only these. */
+static bool vsock_unavailable(int neg_errno)
+{
+	switch (-neg_errno) {
+	case EAFNOSUPPORT:
+	case EPROTONOSUPPORT:
+	case ESOCKTNOSUPPORT:
+	case EADDRNOTAVAIL:
+	case ENODEV:
+	case ENETUNREACH:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static struct udo_vsock_tcp *ctx_init(struct udo_vsock_tcp *vsock, enum udo_role role)
+{
+	bool allocated = !vsock;
+
+	if (allocated) {
+		vsock = calloc(1, sizeof(*vsock));
+		if (!vsock)
+			return NULL;
+	} else {
+		memset(vsock, 0, sizeof(*vsock));
+	}
+	vsock->free = allocated;
+	vsock->fd = -1;
+	vsock->vcid = UINT32_MAX;
+	vsock->port = -1;
+	vsock->role = role;
+	return vsock;
+}
+
+/* A failed create: report, release what the library allocated, set errno. */
+static struct udo_vsock_tcp *create_failed(struct udo_vsock_tcp *vsock, const char *func)
+{
+	int code = (int) vsock->err.code;
+
+	udo_log_report(vsock, func);
+	if (vsock->fd >= 0)
+		close(vsock->fd);
+	vsock->fd = -1;
+	vsock->transport = NULL;
+	if (vsock->free)
+		free(vsock);
+	errno = code;
+	return NULL;
+}
+
+/* Run a create step on transport id; 0 or -errno. */
+static int try_create(struct udo_vsock_tcp *vsock, enum udo_transport_id id,
+                      const void *info)
+{
+	const struct udo_transport *t = udo_transport_load(id, vsock);
+	int r;
+
+	if (!t)
+		return -(int) vsock->err.code;
+	udo_ctx_clear_error(vsock);
+	r = vsock->role == UDO_ROLE_SERVER ? t->server_create(vsock, info)
+	                                   : t->client_create(vsock, info);
+	if (r == 0)
+		vsock->transport = t;
+	return r;
+}
+
+/*
+ * "auto": vsock where the machine has it and it reaches the address, tcp
+ * only when vsock is absent (no plugin, no family, no transport for the CID,
+ * address not available), never because a peer answered.
+ */
+static int create_auto(struct udo_vsock_tcp *vsock, const void *info, uint32_t cid)
+{
+	const struct udo_transport *t = udo_transport_load(UDO_TRANSPORT_VSOCK, vsock);
+	int r;
+
+	if (!t || (vsock->role == UDO_ROLE_CLIENT && t->client_reachable(cid) != 0))
+		return try_create(vsock, UDO_TRANSPORT_TCP, info);
+	r = try_create(vsock, UDO_TRANSPORT_VSOCK, info);
+	if (r < 0 && vsock_unavailable(r))
+		return try_create(vsock, UDO_TRANSPORT_TCP, info);
+	vsock->auto_picked = (r == 0);
+	return r;
+}
+
+static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role role,
+                                    const void *info, uint32_t cid, const char *func)
+{
+	int mode, r;
+
+	vsock = ctx_init(vsock, role);
+	if (!vsock)
+		return NULL;
+	if (!info) {
+		udo_ctx_error(vsock, EINVAL, false, "%s: vsock_info is NULL", func);
+		return create_failed(vsock, func);
+	}
+	mode = udo_transport_mode(vsock);
+	if (mode == UDO_TRANSPORT_AUTO)
+		r = create_auto(vsock, info, cid);
+	else if (mode >= 0)
+		r = try_create(vsock, (enum udo_transport_id) mode, info);
+	else
+		r = mode;
+	return r == 0 ? vsock : create_failed(vsock, func);
+}
+
+UDO_API struct udo_vsock_tcp *
+udo_vsock_tcp_server_create(struct udo_vsock_tcp *vsock, const void *vsock_info)
+{
+	const struct udo_vsock_tcp_server_create_info *info = vsock_info;
+
+	return create(vsock, UDO_ROLE_SERVER, info, info ? info->vcid : 0, __func__);
+}
+
+UDO_API struct udo_vsock_tcp *
+udo_vsock_tcp_client_create(struct udo_vsock_tcp *vsock, const void *vsock_info)
+{
+	const struct udo_vsock_tcp_client_create_info *info = vsock_info;
+
+	return create(vsock, UDO_ROLE_CLIENT, info, info ? info->vcid : 0, __func__);
+}
+
+/* A context fit for the operation, or false with the error recorded. */
+static bool ctx_usable(struct udo_vsock_tcp *vsock, enum udo_role role, const char *func)
+{
+	if (vsock->role == role && vsock->transport)
+		return true;
+	udo_ctx_error(vsock, EINVAL, false, "%s: not a %s context created by this library",
+	              func, role == UDO_ROLE_SERVER ? "server" : "client");
+	udo_log_report(vsock, func);
+	return false;
+}
+
+UDO_API int
+udo_vsock_tcp_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *addr)
+{
+	int fd;
+
+	if (!vsock) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!ctx_usable(vsock, UDO_ROLE_SERVER, __func__))
+		return -1;
+	fd = vsock->transport->server_accept(vsock, addr);
+	if (fd < 0) {
+		udo_log_report(vsock, __func__);
+		errno = -fd;
+		return -1;
+	}
+	return fd;
+}
+
+/* "auto" picked vsock but the kernel has no transport for this CID. */
+static int connect_fallback(struct udo_vsock_tcp *vsock)
+{
+	struct udo_vsock_tcp_client_create_info info = {
+		.vcid = vsock->vcid, .port = vsock->port,
+	};
+	const struct udo_transport *tcp;
+	int r;
+
+	tcp = udo_transport_load(UDO_TRANSPORT_TCP, vsock);
+	if (!tcp)
+		return -(int) vsock->err.code;
+	if (vsock->fd >= 0)
+		close(vsock->fd);
+	vsock->fd = -1;
+	vsock->auto_picked = false;
+	vsock->transport = tcp;
+	r = tcp->client_create(vsock, &info);
+	return r < 0 ? r : tcp->client_connect(vsock);
+}
+
+UDO_API int udo_vsock_tcp_client_connect(struct udo_vsock_tcp *vsock)
+{
+	int r;
+
+	if (!vsock) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!ctx_usable(vsock, UDO_ROLE_CLIENT, __func__))
+		return -1;
+	r = vsock->transport->client_connect(vsock);
+	if (r < 0 && vsock->auto_picked && vsock_unavailable(r))
+		r = connect_fallback(vsock);
+	if (r < 0) {
+		udo_log_report(vsock, __func__);
+		errno = -r;
+		return -1;
+	}
+	udo_ctx_clear_error(vsock);
+	return 0;
+}
+
+static inline int io_flags(const void *vsock_info)
+{
+	return vsock_info ? *(const int *) vsock_info : 0;
+}
+
+UDO_API ssize_t
+udo_vsock_tcp_send_data(const int sock_fd, const void *data, const size_t size,
+                        const void *vsock_info)
+{
+	ssize_t n;
+
+	if (!data)
+		return -EINVAL;
+	n = send(sock_fd, data, size, io_flags(vsock_info) | MSG_NOSIGNAL);
+	return n < 0 ? -errno : n;
+}
+
+UDO_API ssize_t
+udo_vsock_tcp_recv_data(const int sock_fd, void *data, const size_t size,
+                        const void *vsock_info)
+{
+	ssize_t n;
+
+	if (!data)
+		return -EINVAL;
+	n = recv(sock_fd, data, size, io_flags(vsock_info));
+	return n < 0 ? -errno : n;
+}
+
+UDO_API ssize_t
+udo_vsock_tcp_client_send_data(struct udo_vsock_tcp *vsock, const void *data,
+                               const size_t size, const void *vsock_info)
+{
+	if (!vsock)
+		return -EINVAL;
+	return udo_vsock_tcp_send_data(vsock->fd, data, size, vsock_info);
+}
+
+UDO_API int udo_vsock_tcp_get_fd(struct udo_vsock_tcp *vsock)
+{
+	return vsock ? vsock->fd : -1;
+}
+
+UDO_API uint32_t udo_vsock_tcp_get_vcid(struct udo_vsock_tcp *vsock)
+{
+	return vsock ? vsock->vcid : UINT32_MAX;
+}
+
+UDO_API int udo_vsock_tcp_get_port(struct udo_vsock_tcp *vsock)
+{
+	return vsock ? vsock->port : -1;
+}
+
+UDO_API const char *udo_vsock_tcp_get_transport(struct udo_vsock_tcp *vsock)
+{
+	return (vsock && vsock->transport) ? vsock->transport->name : NULL;
+}
+
+UDO_API void udo_vsock_tcp_destroy(struct udo_vsock_tcp *vsock)
+{
+	if (!vsock)
+		return;
+	if (vsock->fd >= 0)
+		close(vsock->fd);
+	vsock->fd = -1;
+	vsock->transport = NULL;
+	if (vsock->free)
+		free(vsock);
+}
+
+UDO_API int udo_vsock_tcp_get_sizeof(void)
+{
+	return (int) sizeof(struct udo_vsock_tcp);
+}
+
+UDO_API uint32_t udo_vsock_tcp_get_local_vcid(void)
+{
+	return udo_local_cid();
+}

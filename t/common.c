@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+
+struct udo_vsock_tcp *t_server(void)
+{
+	struct udo_vsock_tcp_server_create_info info = {
+		.vcid = T_CID, .port = -1, .connections = 64,
+	};
+	struct udo_vsock_tcp *s = udo_vsock_tcp_server_create(NULL, &info);
+
+	if (!s)
+		fail_msg("server on CID %u: %s", T_CID, strerror(errno));
+	return s;
+}
+
+struct udo_vsock_tcp *t_client(struct udo_vsock_tcp *server)
+{
+	struct udo_vsock_tcp_client_create_info info = {
+		.vcid = T_CID, .port = udo_vsock_tcp_get_port(server),
+	};
+	struct udo_vsock_tcp *c = udo_vsock_tcp_client_create(NULL, &info);
+
+	if (!c)
+		fail_msg("client for CID %u port %d: %s", T_CID, info.port, strerror(errno));
+	if (udo_vsock_tcp_client_connect(c) != 0)
+		fail_msg("connect: %s", udo_log_get_error(c));
+	return c;
+}
+
+int t_accept(struct udo_vsock_tcp *server)
+{
+	int fd = udo_vsock_tcp_server_accept(server, NULL);
+
+	if (fd < 0)
+		fail_msg("accept: %s", udo_log_get_error(server));
+	return fd;
+}
+
+int t_count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1; /* the directory's own fd */
+}
+
+void t_send_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = udo_vsock_tcp_send_data(fd, p, len, NULL);
+
+		if (n == -EINTR)
+			continue;
+		if (n <= 0)
+			fail_msg("send: %s", strerror((int) -n));
+		p += n;
+		len -= (size_t) n;
+	}
+}
+
+void t_recv_all(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len) {
+		ssize_t n = udo_vsock_tcp_recv_data(fd, p, len, NULL);
+
+		if (n == -EINTR)
+			continue;
+		if (n <= 0)
+			fail_msg("recv: %s", n ? strerror((int) -n) : "peer closed early");
+		p += n;
+		len -= (size_t) n;
+	}
+}
+
+const char *t_transport(void)
+{
+	struct udo_vsock_tcp_client_create_info info = { .vcid = T_CID, .port = 1 };
+	struct udo_vsock_tcp *c = udo_vsock_tcp_client_create(NULL, &info);
+	static char name[16];
+
+	assert_non_null(c);
+	strncpy(name, udo_vsock_tcp_get_transport(c), sizeof(name) - 1);
+	udo_vsock_tcp_destroy(c);
+	return name;
+}
+
+int t_refused_errno(const char *transport)
+{
+	return strcmp(transport, "vsock") ? ECONNREFUSED : ECONNRESET;
+}
+
+int t_run(const char *name, const struct CMUnitTest *tests, size_t count)
+{
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return _cmocka_run_group_tests(name, tests, count, NULL, NULL);
+}

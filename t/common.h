@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers shared by the tests: servers on free ports, fd counts, I/O. */
+#ifndef T_COMMON_H
+#define T_COMMON_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <udo/vsock-tcp.h>
+
+/* Every test server binds CID 1 on a port the kernel picks: with "auto"
+ * this is tcp on a host without vsock loopback and vsock in a guest that has
+ * it, and two runs of the suite never collide. */
+#define T_CID VMADDR_CID_LOCAL
+
+/* A listening server on T_CID and a free port; fails the test otherwise. */
+struct udo_vsock_tcp *t_server(void);
+
+/* A client connected to server; fails the test otherwise. */
+struct udo_vsock_tcp *t_client(struct udo_vsock_tcp *server);
+
+/* Accept one connection on server; fails the test otherwise. */
+int t_accept(struct udo_vsock_tcp *server);
+
+/* Number of open fds in this process. */
+int t_count_fds(void);
+
+/* Send / receive exactly len bytes; fail the test otherwise. */
+void t_send_all(int fd, const void *buf, size_t len);
+void t_recv_all(int fd, void *buf, size_t len);
+
+/* The transport a fresh client to T_CID gets in this environment. */
+const char *t_transport(void);
+
+/* ECONNRESET on vsock, ECONNREFUSED on tcp: "nobody listens there". */
+int t_refused_errno(const char *transport);
+
+/* Run a group with TAP output (the suite's log driver reads TAP). */
+int t_run(const char *name, const struct CMUnitTest *tests, size_t count);
+#define T_RUN(tests) t_run(__FILE__, tests, sizeof(tests) / sizeof((tests)[0]))
+
+#endif
