@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Listening, accepting and connecting for udo-vsock. vsock addresses use the
+ * library with contexts in our own memory, so a failed create still tells
+ * us why (udo_log_get_error on that memory).
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <udo/vsock-tcp.h>
+
+#include "endpoint.h"
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static struct udo_vsock_tcp *ctx_alloc(char *err, size_t errlen)
+{
+	struct udo_vsock_tcp *ctx = calloc(1, (size_t) udo_vsock_tcp_get_sizeof());
+
+	if (!ctx)
+		fail(err, errlen, "allocate a vsock context: %s", strerror(errno));
+	return ctx;
+}
+
+/* The library's message for a failed call on ctx, with a fallback. */
+static int ctx_fail(const struct udo_vsock_tcp *ctx, const char *what, char *err,
+                    size_t errlen)
+{
+	const char *msg = udo_log_get_error(ctx);
+
+	if (msg && *msg)
+		return fail(err, errlen, "%s", msg);
+	return fail(err, errlen, "%s: %s", what, strerror((int) udo_log_get_error_code(ctx)));
+}
+
+static void ctx_free(struct udo_vsock_tcp *ctx)
+{
+	udo_vsock_tcp_destroy(ctx);
+	free(ctx);
+}
+
+static const char *cid_text(uint32_t cid, char *buf, size_t len)
+{
+	if (cid == VMADDR_CID_ANY)
+		return "any";
+	snprintf(buf, len, "%u", cid);
+	return buf;
+}
+
+/* "127.0.0.1:80" or "[::1]:80" for a socket address. */
+static const char *sa_text(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
+{
+	char host[128], serv[16]; /* numeric: an IPv6 address and a zone fit */
+
+	if (getnameinfo(sa, len, host, sizeof(host), serv, sizeof(serv),
+	                NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		snprintf(buf, n, "?");
+	else if (sa->sa_family == AF_INET6)
+		snprintf(buf, n, "[%s]:%s", host, serv);
+	else
+		snprintf(buf, n, "%s:%s", host, serv);
+	return buf;
+}
+
+static int listen_vsock(struct udo_cli_listener *l, int backlog, char *err, size_t errlen)
+{
+	struct udo_vsock_tcp_server_create_info info = {
+		.vcid = l->addr.cid, .port = l->addr.port, .connections = backlog,
+	};
+	struct udo_vsock_tcp *ctx = ctx_alloc(err, errlen);
+	char cid[16];
+
+	if (!ctx)
+		return -1;
+	if (!udo_vsock_tcp_server_create(ctx, &info)) {
+		ctx_fail(ctx, "listen", err, errlen);
+		free(ctx);
+		return -1;
+	}
+	l->ctx = ctx;
+	l->fd = udo_vsock_tcp_get_fd(ctx);
+	l->port = udo_vsock_tcp_get_port(ctx);
+	snprintf(l->where, sizeof(l->where), "%s %s:%d", udo_vsock_tcp_get_transport(ctx),
+	         cid_text(l->addr.cid, cid, sizeof(cid)), l->port);
+	return 0;
+}
+
+static int port_of(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *) ss)->sin6_port);
+	return ntohs(((const struct sockaddr_in *) ss)->sin_port);
+}
+
+static int listen_tcp(struct udo_cli_listener *l, int backlog, char *err, size_t errlen)
+{
+	struct addrinfo hints = {
+		.ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE | AI_NUMERICSERV,
+	};
+	struct addrinfo *res, *ai;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char port[16], where[UDO_CLI_ADDR_TEXT_MAX];
+	int fd = -1, one = 1, rc;
+
+	snprintf(port, sizeof(port), "%d", l->addr.port < 0 ? 0 : l->addr.port);
+	rc = getaddrinfo(l->addr.host, port, &hints, &res);
+	if (rc != 0)
+		return fail(err, errlen, "listen on tcp %s:%s: cannot resolve \"%s\": %s",
+		            l->addr.host, port, l->addr.host, gai_strerror(rc));
+	for (ai = res; ai; ai = ai->ai_next) {
+		const char *step = "socket";
+
+		sa_text(ai->ai_addr, ai->ai_addrlen, where, sizeof(where));
+		fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd >= 0) {
+			/* A restarted relay rebinds at once. */
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+			step = "bind to";
+			if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+				step = "listen on";
+				if (listen(fd, backlog > 0 ? backlog : SOMAXCONN) == 0)
+					break;
+			}
+		}
+		fail(err, errlen, "%s tcp %s: %s", step, where, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0)
+		return -1;
+	if (getsockname(fd, (struct sockaddr *) &ss, &len) < 0) {
+		fail(err, errlen, "read the port bound on tcp %s: %s", where, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	l->fd = fd;
+	l->port = port_of(&ss);
+	sa_text((struct sockaddr *) &ss, len, where, sizeof(where));
+	snprintf(l->where, sizeof(l->where), "tcp %s", where);
+	return 0;
+}
+
+int udo_cli_listen(struct udo_cli_listener *l, const struct udo_cli_addr *addr,
+                   int backlog, char *err, size_t errlen)
+{
+	memset(l, 0, sizeof(*l));
+	l->addr = *addr;
+	l->fd = -1;
+	l->port = -1;
+	if (addr->kind == UDO_CLI_ADDR_VSOCK)
+		return listen_vsock(l, backlog, err, errlen);
+	return listen_tcp(l, backlog, err, errlen);
+}
+
+const char *udo_cli_listener_transport(const struct udo_cli_listener *l)
+{
+	return l->ctx ? udo_vsock_tcp_get_transport(l->ctx) : "tcp";
+}
+
+int udo_cli_accept(struct udo_cli_listener *l, char *peer, size_t peerlen,
+                   char *err, size_t errlen)
+{
+	int fd;
+
+	if (l->ctx) {
+		struct sockaddr_vm svm;
+
+		fd = udo_vsock_tcp_server_accept(l->ctx, &svm);
+		if (fd < 0)
+			return ctx_fail(l->ctx, "accept", err, errlen);
+		if (peer)
+			snprintf(peer, peerlen, "%s %u:%u", udo_vsock_tcp_get_transport(l->ctx),
+			         svm.svm_cid, svm.svm_port);
+	} else {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		char text[UDO_CLI_ADDR_TEXT_MAX];
+
+		fd = accept4(l->fd, (struct sockaddr *) &ss, &len, SOCK_CLOEXEC);
+		if (fd < 0)
+			return fail(err, errlen, "accept on %s: %s", l->where, strerror(errno));
+		if (peer)
+			snprintf(peer, peerlen, "tcp %s",
+			         sa_text((struct sockaddr *) &ss, len, text, sizeof(text)));
+	}
+	return fd;
+}
+
+void udo_cli_listener_close(struct udo_cli_listener *l)
+{
+	if (l->ctx)
+		ctx_free(l->ctx);
+	else if (l->fd >= 0)
+		close(l->fd);
+	l->ctx = NULL;
+	l->fd = -1;
+}
+
+int udo_cli_target_init(struct udo_cli_target *t, const struct udo_cli_addr *addr,
+                        char *err, size_t errlen)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV };
+	char port[16];
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	t->addr = *addr;
+	udo_cli_addr_format(addr, t->where, sizeof(t->where));
+	if (addr->kind != UDO_CLI_ADDR_TCP)
+		return 0;
+	snprintf(port, sizeof(port), "%d", addr->port);
+	rc = getaddrinfo(addr->host, port, &hints, &t->ai);
+	if (rc != 0) {
+		t->ai = NULL;
+		return fail(err, errlen, "connect to tcp %s:%s: cannot resolve \"%s\": %s",
+		            addr->host, port, addr->host, gai_strerror(rc));
+	}
+	return 0;
+}
+
+void udo_cli_target_free(struct udo_cli_target *t)
+{
+	if (t->ai)
+		freeaddrinfo(t->ai);
+	t->ai = NULL;
+}
+
+static int connect_vsock(const struct udo_cli_target *t, struct udo_cli_conn *c,
+                         char *err, size_t errlen)
+{
+	struct udo_vsock_tcp_client_create_info info = {
+		.vcid = t->addr.cid, .port = t->addr.port,
+	};
+	struct udo_vsock_tcp *ctx = ctx_alloc(err, errlen);
+
+	if (!ctx)
+		return -1;
+	if (!udo_vsock_tcp_client_create(ctx, &info)) {
+		ctx_fail(ctx, "connect", err, errlen);
+		free(ctx);
+		return -1;
+	}
+	if (udo_vsock_tcp_client_connect(ctx) != 0) {
+		ctx_fail(ctx, "connect", err, errlen);
+		ctx_free(ctx);
+		return -1;
+	}
+	c->ctx = ctx;
+	c->fd = udo_vsock_tcp_get_fd(ctx);
+	return 0;
+}
+
+static int connect_tcp(const struct udo_cli_target *t, struct udo_cli_conn *c,
+                       char *err, size_t errlen)
+{
+	char where[UDO_CLI_ADDR_TEXT_MAX];
+	const struct addrinfo *ai;
+	int fd;
+
+	for (ai = t->ai; ai; ai = ai->ai_next) {
+		int e;
+
+		fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+			c->fd = fd;
+			return 0;
+		}
+		e = errno;
+		fail(err, errlen, "connect to tcp %s: %s",
+		     sa_text(ai->ai_addr, ai->ai_addrlen, where, sizeof(where)), strerror(e));
+		if (fd >= 0)
+			close(fd);
+	}
+	return -1;
+}
+
+int udo_cli_connect(const struct udo_cli_target *t, struct udo_cli_conn *c,
+                    char *err, size_t errlen)
+{
+	c->fd = -1;
+	c->ctx = NULL;
+	if (t->addr.kind == UDO_CLI_ADDR_VSOCK)
+		return connect_vsock(t, c, err, errlen);
+	if (!t->ai)
+		return fail(err, errlen, "connect to %s: not resolved", t->where);
+	return connect_tcp(t, c, err, errlen);
+}
+
+void udo_cli_conn_close(struct udo_cli_conn *c)
+{
+	if (c->ctx)
+		ctx_free(c->ctx);
+	else if (c->fd >= 0)
+		close(c->fd);
+	c->ctx = NULL;
+	c->fd = -1;
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Both ends of a udo-vsock stream, whatever their address: a vsock address
+ * goes through the library (so UDO_VSOCK_TCP_TRANSPORT and the tcp
+ * fallback apply), a tcp: address is a plain TCP socket. Errors land in the
+ * caller's buffer as one line that names the address and the reason.
+ */
+#ifndef UDO_CLI_ENDPOINT_H
+#define UDO_CLI_ENDPOINT_H
+
+#include <stddef.h>
+
+#include "addr.h"
+
+/* Room for one error line. */
+#define UDO_CLI_ERR_MAX 640
+
+struct udo_vsock_tcp;
+struct addrinfo;
+
+struct udo_cli_listener {
+	struct udo_cli_addr addr;
+	int fd;                    /* the listening socket */
+	int port;                  /* the port actually bound */
+	struct udo_vsock_tcp *ctx; /* vsock: the library's server context */
+	char where[UDO_CLI_ADDR_TEXT_MAX + 16]; /* "vsock any:5000 (tcp)" for messages */
+};
+
+/* Where connections go: a tcp target is resolved once, up front. */
+struct udo_cli_target {
+	struct udo_cli_addr addr;
+	struct addrinfo *ai;
+	char where[UDO_CLI_ADDR_TEXT_MAX];
+};
+
+/* One connected stream. */
+struct udo_cli_conn {
+	int fd;
+	struct udo_vsock_tcp *ctx; /* vsock: the library's client context */
+};
+
+/* Bind and listen on addr (backlog <= 0: SOMAXCONN). 0, or -1 with err. */
+int udo_cli_listen(struct udo_cli_listener *l, const struct udo_cli_addr *addr,
+                   int backlog, char *err, size_t errlen);
+
+/* Accept one connection: its fd (close-on-exec), or -1 with err. peer, when
+ * not NULL, receives "vsock 3:1234" or "tcp 127.0.0.1:40000". */
+int udo_cli_accept(struct udo_cli_listener *l, char *peer, size_t peerlen,
+                   char *err, size_t errlen);
+
+/* The transport serving a listener: "vsock", "tcp" (library) or "tcp". */
+const char *udo_cli_listener_transport(const struct udo_cli_listener *l);
+
+void udo_cli_listener_close(struct udo_cli_listener *l);
+
+/* Prepare a target (resolve a tcp host). 0, or -1 with err. */
+int udo_cli_target_init(struct udo_cli_target *t, const struct udo_cli_addr *addr,
+                        char *err, size_t errlen);
+void udo_cli_target_free(struct udo_cli_target *t);
+
+/* Connect to the target. 0 with c filled, or -1 with err. Thread-safe. */
+int udo_cli_connect(const struct udo_cli_target *t, struct udo_cli_conn *c,
+                    char *err, size_t errlen);
+
+void udo_cli_conn_close(struct udo_cli_conn *c);
+
+#endif /* UDO_CLI_ENDPOINT_H */

@@ -1,0 +1,53 @@
+# udo-vsock: the command-line tool (cli/), its man page, its tests (t/cli-*)
+# and its relay benchmark (make bench-relay).
+
+bin_PROGRAMS = udo-vsock
+udo_vsock_SOURCES = \
+	cli/main.c cli/cli.h \
+	cli/addr.c cli/addr.h \
+	cli/endpoint.c cli/endpoint.h \
+	cli/stream.c cli/stream.h \
+	cli/relay.c cli/relay.h \
+	cli/transports.c cli/transports.h
+# An installed program: the library from $(libdir), not the test suite's
+# -no-install build-tree link and test helpers (t/local.mk's defaults).
+udo_vsock_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
+udo_vsock_LDFLAGS =
+
+man1_MANS = cli/udo-vsock.1
+EXTRA_DIST += cli/udo-vsock.1
+
+# The relay benchmark: not a test (it measures, it does not judge). Run with
+#   make bench-relay [BENCH_RELAY_FLAGS='-n 2048 -r 7']
+EXTRA_PROGRAMS += cli/bench-relay
+cli_bench_relay_SOURCES = cli/bench-relay.c
+cli_bench_relay_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
+cli_bench_relay_LDFLAGS = -no-install
+CLEANFILES += cli/bench-relay
+BENCH_RELAY_FLAGS =
+
+bench-relay: udo-vsock$(EXEEXT) cli/bench-relay$(EXEEXT) $(pkglib_LTLIBRARIES)
+	UDO_VSOCK_TCP_PLUGIN_PATH='$(abs_top_builddir)/plugins' \
+	  ./cli/bench-relay $(BENCH_RELAY_FLAGS) ./udo-vsock \
+	  `command -v socat || true`
+.PHONY: bench-relay
+
+# Tests: TAP shell scripts driving the udo-vsock built here, with a small
+# library program (t/cli-echo) on the other end and socat as a stranger.
+# Compiled tests have no extension and use LOG_DRIVER (t/local.mk); .sh
+# tests get the same TAP driver, run by $(SHELL).
+TEST_EXTENSIONS = .sh
+SH_LOG_DRIVER = $(LOG_DRIVER)
+SH_LOG_COMPILER = $(SHELL)
+AM_TESTS_ENVIRONMENT += \
+	UDO_VSOCK='$(abs_top_builddir)/udo-vsock$(EXEEXT)'; export UDO_VSOCK; \
+	CLI_ECHO='$(abs_top_builddir)/t/cli-echo$(EXEEXT)'; export CLI_ECHO;
+
+check_PROGRAMS += t/cli-echo
+t_cli_echo_SOURCES = t/cli-echo.c
+t_cli_echo_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
+t_cli_echo_LDFLAGS = -no-install
+
+CLI_TESTS = t/cli-usage.sh t/cli-stream.sh t/cli-relay.sh t/cli-socat.sh
+TESTS += $(CLI_TESTS)
+EXTRA_DIST += $(CLI_TESTS) t/cli-lib.sh

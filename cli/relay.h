@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* The relay: accept on one address, forward each connection to another. */
+#ifndef UDO_CLI_RELAY_H
+#define UDO_CLI_RELAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "endpoint.h"
+
+/* How the relay moves bytes between its two sockets. */
+enum udo_cli_copy {
+	UDO_CLI_COPY_READ,   /* read(2)/write(2) through a buffer */
+	UDO_CLI_COPY_SPLICE, /* splice(2) through a pipe, no copy to user space */
+};
+
+struct udo_cli_relay_opts {
+	enum udo_cli_copy copy;
+	size_t buffer;  /* bytes per read, or the pipe size for splice */
+	bool verbose;   /* one line per connection opened and closed */
+};
+
+/*
+ * Serve l until the process is stopped: each accepted connection gets its
+ * own threads, connects to t and copies both ways (end of stream passed on
+ * as a half-close). A connection that fails is reported on one line and
+ * closed; the relay goes on. Returns only on a setup failure: -1.
+ */
+int udo_cli_relay(struct udo_cli_listener *l, const struct udo_cli_target *t,
+                  const struct udo_cli_relay_opts *opts);
+
+#endif /* UDO_CLI_RELAY_H */

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the library can do on this machine, found out the way a user's
+ * program would: create a context with UDO_VSOCK_TCP_TRANSPORT set and see
+ * which transport it gets, or why it fails. To teach udo-vsock a new
+ * transport, add a line to the table.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <udo/vsock-tcp.h>
+
+#include "transports.h"
+
+struct transport_info {
+	const char *name;
+	const char *notes; /* printed when the transport is usable */
+};
+
+static const struct transport_info transports[] = {
+	{ "vsock", "AF_VSOCK stream sockets" },
+	{ "tcp", "plain TCP; CID 1, 2 and this machine's CID are 127.0.0.1, "
+	         "UDO_VSOCK_TCP_MAP maps others" },
+};
+
+#define N_TRANSPORTS (sizeof(transports) / sizeof(transports[0]))
+
+bool udo_cli_transport_known(const char *name)
+{
+	size_t i;
+
+	if (!strcmp(name, "auto"))
+		return true;
+	for (i = 0; i < N_TRANSPORTS; i++)
+		if (!strcmp(name, transports[i].name))
+			return true;
+	return false;
+}
+
+const char *udo_cli_transport_choices(void)
+{
+	static char text[128];
+	size_t i, o = 0;
+
+	if (text[0])
+		return text;
+	for (i = 0; i < N_TRANSPORTS; i++)
+		o += (size_t) snprintf(text + o, sizeof(text) - o, "%s, ", transports[i].name);
+	snprintf(text + (o >= 2 ? o - 2 : 0), sizeof(text) - (o >= 2 ? o - 2 : 0), " or auto");
+	return text;
+}
+
+/*
+ * A context for cid under transport mode: 0 with the transport's name in
+ * name, or -1 with the library's reason in why. A server binds port -1 (a
+ * free port, closed at once); a client only opens its socket.
+ */
+static int probe(const char *mode, bool server, uint32_t cid, char *name, size_t namelen,
+                 char *why, size_t whylen)
+{
+	struct udo_vsock_tcp_server_create_info sinfo = {
+		.vcid = cid, .port = -1, .connections = 1,
+	};
+	struct udo_vsock_tcp_client_create_info cinfo = { .vcid = cid, .port = 1 };
+	struct udo_vsock_tcp *ctx = calloc(1, (size_t) udo_vsock_tcp_get_sizeof());
+	struct udo_vsock_tcp *ok;
+
+	if (!ctx) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	setenv(UDO_CLI_TRANSPORT_ENV, mode, 1);
+	ok = server ? udo_vsock_tcp_server_create(ctx, &sinfo)
+	            : udo_vsock_tcp_client_create(ctx, &cinfo);
+	if (ok)
+		snprintf(name, namelen, "%s", udo_vsock_tcp_get_transport(ok));
+	else
+		snprintf(why, whylen, "%s", udo_log_get_error(ctx));
+	udo_vsock_tcp_destroy(ok);
+	free(ctx);
+	return ok ? 0 : -1;
+}
+
+static void show_transport(FILE *out, const struct transport_info *t, uint32_t local)
+{
+	char name[32], why[600];
+
+	if (probe(t->name, false, VMADDR_CID_LOCAL, name, sizeof(name), why, sizeof(why))) {
+		fprintf(out, "%-10s %-7s %s\n", t->name, "no", why);
+		return;
+	}
+	fprintf(out, "%-10s %-7s %s", t->name, "yes", t->notes);
+	if (!strcmp(t->name, "vsock")) {
+		if (local != UINT32_MAX)
+			fprintf(out, "; this machine's CID is %u", local);
+		if (probe(t->name, true, VMADDR_CID_LOCAL, name, sizeof(name), why, sizeof(why)))
+			fprintf(out, "; no loopback (CID 1): %s", why);
+		else
+			fprintf(out, "; loopback (CID 1) works");
+	}
+	fputc('\n', out);
+}
+
+static void show_pick(FILE *out, bool *first, const char *what, bool server, uint32_t cid)
+{
+	char name[32], why[600];
+
+	fprintf(out, "%s%s: ", *first ? "" : "; ", what);
+	if (probe("auto", server, cid, name, sizeof(name), why, sizeof(why)))
+		fprintf(out, "fails (%s)", why);
+	else
+		fprintf(out, "%s", name);
+	*first = false;
+}
+
+int udo_cli_transports_show(FILE *out, const char *selected, const char *source)
+{
+	const char *env = getenv(UDO_CLI_TRANSPORT_ENV);
+	char *saved = env ? strdup(env) : NULL;
+	uint32_t local = udo_vsock_tcp_get_local_vcid();
+	char what[64];
+	bool first = true;
+	size_t i;
+
+	fprintf(out, "%-10s %-7s %s\n", "TRANSPORT", "USABLE", "NOTES");
+	for (i = 0; i < N_TRANSPORTS; i++)
+		show_transport(out, &transports[i], local);
+	fprintf(out, "%-10s %-7s ", "auto", "-");
+	show_pick(out, &first, "listen on any CID", true, VMADDR_CID_ANY);
+	show_pick(out, &first, "listen on CID 1", true, VMADDR_CID_LOCAL);
+	show_pick(out, &first, "connect to CID 1", false, VMADDR_CID_LOCAL);
+	show_pick(out, &first, "connect to CID 2", false, VMADDR_CID_HOST);
+	if (local != UINT32_MAX && local > VMADDR_CID_HOST) {
+		snprintf(what, sizeof(what), "connect to CID %u", local);
+		show_pick(out, &first, what, false, local);
+	}
+	fputc('\n', out);
+	fprintf(out, "selected: %s (%s)\n", selected, source);
+
+	if (saved)
+		setenv(UDO_CLI_TRANSPORT_ENV, saved, 1);
+	else
+		unsetenv(UDO_CLI_TRANSPORT_ENV);
+	free(saved);
+	return 0;
+}

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A library program for the udo-vsock tests to talk to (t/cli-*.sh):
+ *
+ *   cli-echo server          serve on CID 1 and a free port (printed on
+ *                            standard output): each connection gets back
+ *                            what it sends; at its end of stream the echo
+ *                            ends too. Many connections at once. Runs until
+ *                            killed.
+ *   cli-echo reply PORT      connect to CID 1:PORT, read until end of
+ *                            stream, then send it all back and close: only
+ *                            a peer that half-closes gets an answer.
+ *   cli-echo freeport        print a TCP port free on 127.0.0.1 right now,
+ *                            for servers that cannot report their own (socat).
+ *
+ * The transport is the library's choice (UDO_VSOCK_TCP_TRANSPORT).
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <udo/vsock-tcp.h>
+
+static int fail(const char *what, const void *ctx)
+{
+	fprintf(stderr, "cli-echo: %s: %s\n", what,
+	        ctx ? udo_log_get_error(ctx) : strerror(errno));
+	return 1;
+}
+
+static int send_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = udo_vsock_tcp_send_data(fd, buf, len, NULL);
+
+		if (n == -EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t) n;
+	}
+	return 0;
+}
+
+static void *echo_conn(void *arg)
+{
+	int fd = (int) (long) arg;
+	char buf[65536];
+	ssize_t n;
+
+	while ((n = udo_vsock_tcp_recv_data(fd, buf, sizeof(buf), NULL)) > 0 || n == -EINTR)
+		if (n > 0 && send_all(fd, buf, (size_t) n) < 0)
+			break;
+	shutdown(fd, SHUT_WR);
+	close(fd);
+	return NULL;
+}
+
+static int serve(void)
+{
+	struct udo_vsock_tcp_server_create_info info = {
+		.vcid = VMADDR_CID_LOCAL, .port = -1, .connections = 0,
+	};
+	struct udo_vsock_tcp *server = udo_vsock_tcp_server_create(NULL, &info);
+	pthread_t t;
+	int fd;
+
+	if (!server)
+		return fail("server on CID 1", NULL);
+	printf("%d\n", udo_vsock_tcp_get_port(server));
+	fflush(stdout);
+	for (;;) {
+		fd = udo_vsock_tcp_server_accept(server, NULL);
+		if (fd < 0)
+			return fail("accept", server);
+		if (pthread_create(&t, NULL, echo_conn, (void *) (long) fd) != 0)
+			return fail("thread", NULL);
+		pthread_detach(t);
+	}
+}
+
+static int reply(int port)
+{
+	struct udo_vsock_tcp_client_create_info info = {
+		.vcid = VMADDR_CID_LOCAL, .port = port,
+	};
+	struct udo_vsock_tcp *client = udo_vsock_tcp_client_create(NULL, &info);
+	size_t len = 0, cap = 1 << 20;
+	char *buf = malloc(cap);
+	ssize_t n;
+	int fd;
+
+	if (!client || !buf)
+		return fail("client for CID 1", NULL);
+	if (udo_vsock_tcp_client_connect(client) != 0)
+		return fail("connect", client);
+	fd = udo_vsock_tcp_get_fd(client);
+	for (;;) {
+		if (len == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			if (!buf)
+				return fail("memory", NULL);
+		}
+		n = udo_vsock_tcp_recv_data(fd, buf + len, cap - len, NULL);
+		if (n == -EINTR)
+			continue;
+		if (n < 0) {
+			errno = (int) -n;
+			return fail("receive", NULL);
+		}
+		if (n == 0)
+			break;
+		len += (size_t) n;
+	}
+	if (send_all(fd, buf, len) < 0)
+		return fail("send", NULL);
+	free(buf);
+	udo_vsock_tcp_destroy(client);
+	return 0;
+}
+
+static int freeport(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *) &a, sizeof(a)) < 0 ||
+	    getsockname(fd, (struct sockaddr *) &a, &len) < 0)
+		return fail("bind 127.0.0.1:0", NULL);
+	printf("%d\n", ntohs(a.sin_port));
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "freeport"))
+		return freeport();
+	if (argc == 2 && !strcmp(argv[1], "server"))
+		return serve();
+	if (argc == 3 && !strcmp(argv[1], "reply"))
+		return reply(atoi(argv[2]));
+	fprintf(stderr, "usage: cli-echo server | reply PORT | freeport\n");
+	return 2;
+}

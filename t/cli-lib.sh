@@ -1,0 +1,118 @@
+# SPDX-License-Identifier: MIT
+# Sourced by the udo-vsock tests (t/cli-*.sh): TAP output, a scratch
+# directory, background processes that are always cleaned up, and servers
+# whose port is read from their output (the kernel picks it: two runs of
+# the suite never collide). Everything talks to loopback only.
+#
+# From the test harness (cli/local.mk): UDO_VSOCK (the udo-vsock in the
+# build tree), CLI_ECHO (t/cli-echo), UDO_VSOCK_TCP_PLUGIN_PATH.
+
+set -u
+: "${UDO_VSOCK:?set UDO_VSOCK to the udo-vsock program}"
+: "${CLI_ECHO:?set CLI_ECHO to the t/cli-echo program}"
+
+# Every command gets at most this long: a hang is a failure, not a stuck suite.
+T_TIMEOUT=${T_TIMEOUT:-20}
+
+t_count=0
+t_failed=0
+t_pids=
+T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/udo-vsock-test.XXXXXX") || exit 99
+
+t_cleanup() {
+	for p in $t_pids; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $t_pids; do
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$T_DIR"
+}
+trap t_cleanup EXIT
+trap 'exit 99' INT TERM
+
+plan() { echo "1..$1"; }
+diag() { printf '# %s\n' "$@"; }
+
+# ok STATUS DESCRIPTION: a passing test when STATUS is 0.
+ok() {
+	t_count=$((t_count + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $t_count - $2"
+	else
+		echo "not ok $t_count - $2"
+		t_failed=1
+	fi
+}
+
+skip() {
+	t_count=$((t_count + 1))
+	echo "ok $t_count - $1 # SKIP $2"
+}
+
+# Show a file's content as TAP diagnostics (for a failure's context).
+diag_file() {
+	[ -s "$1" ] && sed 's/^/# /' "$1"
+	return 0
+}
+
+# udo ARGS...: udo-vsock, bounded in time.
+udo() { timeout "$T_TIMEOUT" "$UDO_VSOCK" "$@"; }
+
+# Background commands are bounded too, more loosely: they serve a whole test.
+T_BG_TIMEOUT=$((T_TIMEOUT * 3))
+
+# bg NAME CMD...: start CMD in the background with stdout in $T_DIR/NAME.out
+# and stderr in $T_DIR/NAME.err (emptied first: a port from an earlier run
+# of NAME is never read as this one's); sets $bg_pid. Standard input:
+# $bg_in (default /dev/null).
+bg() {
+	name=$1
+	shift
+	: >"$T_DIR/$name.out"
+	: >"$T_DIR/$name.err"
+	timeout "$T_BG_TIMEOUT" "$@" <"${bg_in:-/dev/null}" >"$T_DIR/$name.out" \
+		2>"$T_DIR/$name.err" &
+	bg_pid=$!
+	t_pids="$t_pids $bg_pid"
+}
+
+# bg_in NAME INPUT CMD...: bg with standard input from INPUT.
+bg_in() {
+	bg_name=$1 bg_in=$2
+	shift 2
+	bg "$bg_name" "$@"
+	bg_in=
+}
+
+# first_line FILE: wait (up to T_TIMEOUT) for FILE's first line to be a
+# port number, print it. Prints nothing on a timeout.
+first_line() {
+	i=0
+	while [ $i -lt $((T_TIMEOUT * 10)) ]; do
+		line=$(head -n 1 "$1" 2>/dev/null)
+		case $line in
+		''|*[!0-9]*) ;;
+		*) if [ "$(wc -l <"$1")" -ge 1 ]; then echo "$line"; return 0; fi ;;
+		esac
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# data NAME BYTES: a file of random bytes.
+data() { head -c "$2" /dev/urandom >"$T_DIR/$1"; }
+
+# same A B: the two files are byte for byte the same.
+same() { cmp -s "$1" "$2"; }
+
+# The transport a client to CID 1 gets here (tcp without vsock loopback).
+cid1_transport() {
+	"$UDO_VSOCK" transports | awk '$1 == "auto" { print }' |
+		sed -n 's/.*connect to CID 1: \([a-z]*\).*/\1/p'
+}
+
+done_testing() {
+	exit $t_failed
+}

@@ -1,0 +1,142 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# udo-vsock relay: connections forwarded tcp -> vsock and vsock -> tcp, many
+# at once, every byte intact both ways, end of stream passed on; a target
+# nobody listens on costs one line and one connection, not the relay.
+#
+#   clients --tcp--> relay A --vsock(CID 1)--> relay B --tcp--> echo server
+#
+# The vsock leg is the library's: tcp on a machine without vsock loopback.
+. "${srcdir:-.}/t/cli-lib.sh"
+
+plan 9
+
+N=6   # concurrent connections per kind of client
+
+# The echo server, on TCP (127.0.0.1) whatever the machine has.
+bg echo env UDO_VSOCK_TCP_TRANSPORT=tcp "$CLI_ECHO" server
+eport=$(first_line "$T_DIR/echo.out")
+
+bg relayB "$UDO_VSOCK" --print-port relay vsock:local:any "tcp:127.0.0.1:$eport"
+relayB=$bg_pid
+bport=$(first_line "$T_DIR/relayB.err")
+bg relayA "$UDO_VSOCK" --print-port relay tcp:127.0.0.1:any "vsock:local:$bport"
+relayA=$bg_pid
+aport=$(first_line "$T_DIR/relayA.err")
+[ -n "$eport" ] && [ -n "$bport" ] && [ -n "$aport" ]
+ok $? "the echo server and both relays report their ports"
+diag "echo on tcp 127.0.0.1:$eport, relay B on vsock local:$bport, relay A on tcp 127.0.0.1:$aport"
+
+# 2: one connection held open while N others run to completion: the relay
+# serves connections at once, not one after another.
+mkfifo "$T_DIR/hold"
+timeout "$T_TIMEOUT" "$UDO_VSOCK" connect "tcp:127.0.0.1:$aport" <"$T_DIR/hold" \
+	>"$T_DIR/held.out" 2>"$T_DIR/held.err" &
+held=$!
+t_pids="$t_pids $held"
+exec 3>"$T_DIR/hold"
+printf 'held open\n' >&3
+i=0
+while [ "$(cat "$T_DIR/held.out")" != "held open" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ "$(cat "$T_DIR/held.out")" = "held open" ]
+ok $? "a connection through both relays echoes while it stays open"
+
+# 3-4: N udo-vsock clients on the tcp side, N on the vsock side, all at once,
+# 1 MiB each, each different.
+pids=
+i=1
+while [ $i -le $N ]; do
+	data "t$i" 1048576
+	data "v$i" 1048576
+	udo connect "tcp:127.0.0.1:$aport" <"$T_DIR/t$i" >"$T_DIR/t$i.back" 2>"$T_DIR/t$i.err" &
+	pids="$pids $!"
+	udo connect local "$bport" <"$T_DIR/v$i" >"$T_DIR/v$i.back" 2>"$T_DIR/v$i.err" &
+	pids="$pids $!"
+	i=$((i + 1))
+done
+fail=0
+for p in $pids; do
+	wait "$p" || fail=1
+done
+kill -0 $held 2>/dev/null
+still=$?
+bad=
+i=1
+while [ $i -le $N ]; do
+	same "$T_DIR/t$i" "$T_DIR/t$i.back" || bad="$bad t$i"
+	same "$T_DIR/v$i" "$T_DIR/v$i.back" || bad="$bad v$i"
+	i=$((i + 1))
+done
+[ $fail -eq 0 ] && [ -z "$bad" ]
+ok $? "$N tcp->vsock->tcp and $N vsock->tcp connections at once come back intact"
+[ -z "$bad" ] || { diag "differ:$bad"; diag_file "$T_DIR/t1.err"; diag_file "$T_DIR/v1.err"; }
+[ $still -eq 0 ]
+ok $? "meanwhile the held connection is still open"
+
+# 5: the held connection finishes intact after all that.
+data h 300000
+cat "$T_DIR/h" >&3
+exec 3>&-
+wait $held
+hst=$?
+{ printf 'held open\n'; cat "$T_DIR/h"; } >"$T_DIR/h.want"
+[ $hst -eq 0 ] && same "$T_DIR/h.want" "$T_DIR/held.out"
+ok $? "the held connection then ends cleanly with every byte"
+
+# 6: socat, a client we did not write, through the relays at the same time.
+if command -v socat >/dev/null 2>&1; then
+	pids=
+	i=1
+	while [ $i -le $N ]; do
+		timeout "$T_TIMEOUT" socat -t "$T_TIMEOUT" - "TCP:127.0.0.1:$aport" \
+			<"$T_DIR/t$i" >"$T_DIR/s$i.back" 2>"$T_DIR/s$i.err" &
+		pids="$pids $!"
+		i=$((i + 1))
+	done
+	fail=0
+	for p in $pids; do wait "$p" || fail=1; done
+	i=1
+	bad=
+	while [ $i -le $N ]; do same "$T_DIR/t$i" "$T_DIR/s$i.back" || bad="$bad s$i"; i=$((i + 1)); done
+	[ $fail -eq 0 ] && [ -z "$bad" ]
+	ok $? "$N socat clients at once through both relays get their bytes back"
+	[ -z "$bad" ] || { diag "differ:$bad"; diag_file "$T_DIR/s1.err"; }
+else
+	skip "$N socat clients at once through both relays" "socat is not installed"
+fi
+
+# 7-8: a target nobody listens on: the client's connection is closed, the
+# relay says why in one line and goes on serving.
+bg gone "$UDO_VSOCK" --print-port listen local any
+gport=$(first_line "$T_DIR/gone.err")
+kill "$bg_pid"
+wait "$bg_pid" 2>/dev/null
+bg relayC "$UDO_VSOCK" --print-port relay tcp:127.0.0.1:any "vsock:local:$gport"
+relayC=$bg_pid
+cport=$(first_line "$T_DIR/relayC.err")
+udo connect "tcp:127.0.0.1:$cport" </dev/null >"$T_DIR/c.out" 2>"$T_DIR/c.err"
+cst=$?
+udo connect "tcp:127.0.0.1:$cport" </dev/null >>"$T_DIR/c.out" 2>>"$T_DIR/c.err"
+cst=$((cst + $?))
+i=0
+while [ "$(grep -c 'relay' "$T_DIR/relayC.err")" -lt 2 ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ $cst -eq 0 ] && [ ! -s "$T_DIR/c.out" ] && kill -0 $relayC 2>/dev/null
+ok $? "a connection to a dead target is closed and the relay keeps serving"
+grep -Eq "relay tcp 127.0.0.1:[0-9]+ -> vsock:1:$gport: connect to [a-z]+ 1:$gport.*(refused|reset)" \
+	"$T_DIR/relayC.err" && [ "$(grep -c relay "$T_DIR/relayC.err")" -eq 2 ]
+ok $? "each failed forward is one line naming the client, target and reason"
+diag_file "$T_DIR/relayC.err"
+
+# 9: both relays are still up and quiet after all of the above.
+kill -0 $relayA 2>/dev/null && kill -0 $relayB 2>/dev/null &&
+	[ "$(wc -l <"$T_DIR/relayA.err")" -eq 1 ] && [ "$(wc -l <"$T_DIR/relayB.err")" -eq 1 ]
+ok $? "the relays are still serving and reported no error"
+diag_file "$T_DIR/relayA.err"
+
+done_testing
