@@ -51,3 +51,13 @@ t_cli_echo_LDFLAGS = -no-install
 CLI_TESTS = t/cli-usage.sh t/cli-stream.sh t/cli-relay.sh t/cli-socat.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) t/cli-lib.sh
+
+# After an install: the installed udo-vsock runs, finds the installed
+# plugins, and its man page is in place.
+installcheck-local: installcheck-udo-vsock
+installcheck-udo-vsock:
+	test -f '$(DESTDIR)$(man1dir)/udo-vsock.1'
+	LD_LIBRARY_PATH='$(DESTDIR)$(libdir)' '$(DESTDIR)$(bindir)/udo-vsock' --version
+	LD_LIBRARY_PATH='$(DESTDIR)$(libdir)' UDO_VSOCK_TCP_PLUGIN_PATH='$(DESTDIR)$(pkglibdir)' \
+	  '$(DESTDIR)$(bindir)/udo-vsock' transports | grep '^tcp  *yes '
+.PHONY: installcheck-udo-vsock

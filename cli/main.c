@@ -360,6 +360,9 @@ static int parse_options(int argc, char **argv, struct opts *o)
 		case ':':
 			return usage_error("option \"%.64s\" needs a value", argv[optind - 1]);
 		default:
+			if (optopt >= '0' && optopt <= '9')
+				return usage_error("unknown option \"%.64s\" (for -1 write any, "
+				                   "or put -- before it)", argv[optind - 1]);
 			return usage_error("unknown option \"%.64s\"", argv[optind - 1]);
 		}
 	}
