@@ -19,7 +19,11 @@ t_libtcommon_la_SOURCES = t/common.c t/common.h
 
 T_TESTS = \
 	t/null-args \
-	t/getters
+	t/getters \
+	t/echo \
+	t/caller-memory \
+	t/cloexec \
+	t/sigpipe
 
 check_PROGRAMS += $(T_TESTS)
 TESTS += $(T_TESTS)
