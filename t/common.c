@@ -111,3 +111,32 @@ int t_run(const char *name, const struct CMUnitTest *tests, size_t count)
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return _cmocka_run_group_tests(name, tests, count, NULL, NULL);
 }
+
+uint64_t t_hash(uint64_t h, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+
+	while (len--) {
+		h ^= *p++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+void t_fill(void *buf, size_t len, uint64_t off)
+{
+	unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (unsigned char) (((off + i) * 2654435761u) >> 13);
+}
+
+int t_unused_port(void)
+{
+	struct udo_vsock_tcp *s = t_server();
+	int port = udo_vsock_tcp_get_port(s);
+
+	udo_vsock_tcp_destroy(s);
+	return port;
+}

@@ -23,7 +23,12 @@ T_TESTS = \
 	t/echo \
 	t/caller-memory \
 	t/cloexec \
-	t/sigpipe
+	t/sigpipe \
+	t/bulk-transfer \
+	t/concurrent-clients \
+	t/threads \
+	t/refused \
+	t/fd-leak
 
 check_PROGRAMS += $(T_TESTS)
 TESTS += $(T_TESTS)
