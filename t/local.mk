@@ -28,7 +28,9 @@ T_TESTS = \
 	t/concurrent-clients \
 	t/threads \
 	t/refused \
-	t/fd-leak
+	t/fd-leak \
+	t/transport-env \
+	t/tcp-map
 
 check_PROGRAMS += $(T_TESTS)
 TESTS += $(T_TESTS)
