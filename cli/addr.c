@@ -139,15 +139,17 @@ static int cid_span(const char *s, size_t n, uint32_t *cid, char *err, size_t er
 static int port_span(const char *s, size_t n, enum udo_cli_addr_kind kind,
                      unsigned int flags, int *port, char *err, size_t errlen)
 {
-	unsigned long long max = kind == UDO_CLI_ADDR_TCP ? UDO_CLI_TCP_PORT_MAX
-	                                                  : UDO_CLI_VSOCK_PORT_MAX;
-	const char *kname = kind == UDO_CLI_ADDR_TCP ? "tcp" : "vsock";
+	bool tcp = kind == UDO_CLI_ADDR_TCP;
+	unsigned long long max = tcp ? UDO_CLI_TCP_PORT_MAX : UDO_CLI_VSOCK_PORT_MAX;
 	const char *any = (flags & UDO_CLI_ANY_PORT) ? ", or any" : "";
 	unsigned long long v;
 	char q[QUOTE_MAX + 8];
-	bool too_big;
+	bool too_big, is_any;
 
-	if (word_is(s, n, "any") || word_is(s, n, "-1")) {
+	/* vsock's VMADDR_PORT_ANY, written as a number, is "any" too. */
+	is_any = word_is(s, n, "any") || word_is(s, n, "-1") ||
+	         (!tcp && word_is(s, n, "4294967295"));
+	if (is_any) {
 		if (!(flags & UDO_CLI_ANY_PORT))
 			return fail(err, errlen,
 			            "port \"%s\": a port to connect to must be a number (0-%llu)",
@@ -156,12 +158,13 @@ static int port_span(const char *s, size_t n, enum udo_cli_addr_kind kind,
 		return 0;
 	}
 	if (parse_decimal(s, n, max, &v, &too_big) == 0) {
-		*port = (int) v;
+		/* The library's int carries all 32 bits of a vsock port. */
+		*port = (int) (uint32_t) v;
 		return 0;
 	}
 	if (too_big)
 		return fail(err, errlen, "port \"%s\" is out of range for %s (0-%llu%s)",
-		            quote(s, n, q, sizeof(q)), kname, max, any);
+		            quote(s, n, q, sizeof(q)), tcp ? "tcp" : "vsock", max, any);
 	return fail(err, errlen, "port \"%s\" is not a number (0-%llu%s)",
 	            quote(s, n, q, sizeof(q)), max, any);
 }
@@ -315,6 +318,17 @@ static const char *cid_text(uint32_t cid, char *buf, size_t len)
 	return buf;
 }
 
+const char *udo_cli_port_text(enum udo_cli_addr_kind kind, int port, char *buf, size_t len)
+{
+	if (port == -1)
+		snprintf(buf, len, "any");
+	else if (kind == UDO_CLI_ADDR_VSOCK)
+		snprintf(buf, len, "%lu", (unsigned long) (uint32_t) port);
+	else
+		snprintf(buf, len, "%d", port);
+	return buf;
+}
+
 const char *udo_cli_addr_format(const struct udo_cli_addr *addr, char *buf, size_t len)
 {
 	char cid[16], port[16];
@@ -325,10 +339,7 @@ const char *udo_cli_addr_format(const struct udo_cli_addr *addr, char *buf, size
 		snprintf(buf, len, "(none)");
 		return buf;
 	}
-	if (addr->port < 0)
-		snprintf(port, sizeof(port), "any");
-	else
-		snprintf(port, sizeof(port), "%d", addr->port);
+	udo_cli_port_text(addr->kind, addr->port, port, sizeof(port));
 	if (addr->kind == UDO_CLI_ADDR_VSOCK)
 		snprintf(buf, len, "vsock:%s:%s", cid_text(addr->cid, cid, sizeof(cid)), port);
 	else if (strchr(addr->host, ':'))

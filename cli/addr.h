@@ -20,9 +20,9 @@
 /* Longest host name a tcp address may carry (RFC 1035: 253), plus room. */
 #define UDO_CLI_HOST_MAX 256
 
-/* Ports: vsock ports are 32-bit but the library takes an int. */
-#define UDO_CLI_VSOCK_PORT_MAX 2147483647L
-#define UDO_CLI_TCP_PORT_MAX 65535L
+/* Ports: vsock ports are 32-bit, 4294967295 (-1) being VMADDR_PORT_ANY. */
+#define UDO_CLI_VSOCK_PORT_MAX 4294967294UL
+#define UDO_CLI_TCP_PORT_MAX 65535UL
 
 /* Room for udo_cli_addr_format() output. */
 #define UDO_CLI_ADDR_TEXT_MAX (UDO_CLI_HOST_MAX + 32)
@@ -35,12 +35,14 @@ enum udo_cli_addr_kind {
 struct udo_cli_addr {
 	enum udo_cli_addr_kind kind;
 	uint32_t cid;                 /* vsock: the CID (VMADDR_CID_ANY for any) */
-	int port;                     /* -1: any port (only with UDO_CLI_ANY_PORT) */
+	/* As the library takes it: an int carrying all 32 bits of a vsock port
+	 * (above INT_MAX it is negative); -1: any (only with UDO_CLI_ANY_PORT). */
+	int port;
 	char host[UDO_CLI_HOST_MAX];  /* tcp: host name or address, no brackets */
 };
 
 /* Flags for the parsers. */
-#define UDO_CLI_ANY_PORT 0x1u /* accept "any" / -1 as a port (servers) */
+#define UDO_CLI_ANY_PORT 0x1u /* accept "any", -1 (and 4294967295 for vsock) */
 
 /*
  * Parse a CID. Returns 0 with *cid set, or -1 with a message in err.
@@ -48,9 +50,9 @@ struct udo_cli_addr {
 int udo_cli_parse_cid(const char *text, uint32_t *cid, char *err, size_t errlen);
 
 /*
- * Parse a port for an address of the given kind (vsock: 0-2147483647, tcp:
- * 0-65535). With UDO_CLI_ANY_PORT, "any" and "-1" give -1. Returns 0 or -1
- * with a message in err.
+ * Parse a port for an address of the given kind (vsock: 0-4294967294, tcp:
+ * 0-65535). With UDO_CLI_ANY_PORT, "any" and "-1" (and vsock's 4294967295,
+ * VMADDR_PORT_ANY) give -1. Returns 0 or -1 with a message in err.
  */
 int udo_cli_parse_port(const char *text, enum udo_cli_addr_kind kind, unsigned int flags,
                        int *port, char *err, size_t errlen);
@@ -68,6 +70,9 @@ int udo_cli_parse_addr(const char *text, unsigned int flags, struct udo_cli_addr
  */
 int udo_cli_parse_cid_port(const char *cid, const char *port, unsigned int flags,
                            struct udo_cli_addr *addr, char *err, size_t errlen);
+
+/* A port as users write it: "any", or the unsigned number. */
+const char *udo_cli_port_text(enum udo_cli_addr_kind kind, int port, char *buf, size_t len);
 
 /* "vsock:3:5000", "vsock:any:any", "tcp:127.0.0.1:80", "tcp:[::1]:80". */
 const char *udo_cli_addr_format(const struct udo_cli_addr *addr, char *buf, size_t len);

@@ -249,9 +249,10 @@ static pid_t spawn(char *const argv[], int *port)
 		       line[got] != '\n')
 			got++;
 		line[got] = '\0';
-		*port = atoi(line);
+		/* All 32 bits of a vsock port, as the library's int carries them. */
+		*port = (int) (uint32_t) strtoul(line, NULL, 10);
 		/* The read end stays open: later error lines must not kill the relay. */
-		if (*port <= 0) {
+		if (*port == 0) {
 			fprintf(stderr, "bench-relay: %s printed no port\n", argv[0]);
 			exit(1);
 		}
@@ -311,7 +312,7 @@ static void add_udo_relay(const char *udo, const char *name, enum side from,
 	if (to == SIDE_TCP)
 		snprintf(target, sizeof(target), "tcp:127.0.0.1:%d", tcp_sink_port);
 	else
-		snprintf(target, sizeof(target), "vsock:local:%d", vsock_sink_port);
+		snprintf(target, sizeof(target), "vsock:local:%u", (uint32_t) vsock_sink_port);
 	c = add(name, from, 0, to);
 	c->pid = spawn(argv, &port);
 	c->port = port;
@@ -378,8 +379,8 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < n_configs; i++)
 		if (wait_listening(&configs[i]) < 0) {
-			fprintf(stderr, "bench-relay: %s: nothing listens on port %d\n",
-			        configs[i].name, configs[i].port);
+			fprintf(stderr, "bench-relay: %s: nothing listens on port %u\n",
+			        configs[i].name, (uint32_t) configs[i].port);
 			configs[i].failed = true;
 		}
 

@@ -100,8 +100,8 @@ static int listen_vsock(struct udo_cli_listener *l, int backlog, char *err, size
 	l->ctx = ctx;
 	l->fd = udo_vsock_tcp_get_fd(ctx);
 	l->port = udo_vsock_tcp_get_port(ctx);
-	snprintf(l->where, sizeof(l->where), "%s %s:%d", udo_vsock_tcp_get_transport(ctx),
-	         cid_text(l->addr.cid, cid, sizeof(cid)), l->port);
+	snprintf(l->where, sizeof(l->where), "%s %s:%u", udo_vsock_tcp_get_transport(ctx),
+	         cid_text(l->addr.cid, cid, sizeof(cid)), (uint32_t) l->port);
 	return 0;
 }
 

@@ -21,7 +21,7 @@ struct addrinfo;
 struct udo_cli_listener {
 	struct udo_cli_addr addr;
 	int fd;                    /* the listening socket */
-	int port;                  /* the port actually bound */
+	int port;                  /* the port bound (vsock: all 32 bits, as the library) */
 	struct udo_vsock_tcp *ctx; /* vsock: the library's server context */
 	char where[UDO_CLI_ADDR_TEXT_MAX + 16]; /* "vsock any:5000 (tcp)" for messages */
 };

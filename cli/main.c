@@ -105,7 +105,8 @@ static void help(void)
 	"\n"
 	"Addresses: vsock:CID:PORT, vsock://CID:PORT, tcp:HOST:PORT, tcp://HOST:PORT\n"
 	"(HOST may be [IPv6]). CID: a number, or any (-1), local (1), host (2).\n"
-	"PORT: a number; a server may use any (or -1) to let the kernel choose.\n"
+	"PORT: a number (vsock: 32 bits, tcp: 0-65535); a server may use any (or -1)\n"
+	"to let the kernel choose.\n"
 	"vsock addresses go through the library's transport; tcp: ones are plain TCP.\n"
 	"\n"
 	"Options:\n"
@@ -139,7 +140,7 @@ static void announce(const struct opts *o, const struct udo_cli_listener *l)
 	int n;
 
 	if (o->print_port) {
-		n = snprintf(line, sizeof(line), "%d\n", l->port);
+		n = snprintf(line, sizeof(line), "%u\n", (uint32_t) l->port);
 		while (write(STDERR_FILENO, line, (size_t) n) < 0 && errno == EINTR)
 			;
 	}

@@ -5,7 +5,7 @@
 # with one line on standard error that says what failed and why.
 . "${srcdir:-.}/t/cli-lib.sh"
 
-plan 30
+plan 32
 
 # fails STATUS REGEX DESCRIPTION ARGS...: udo-vsock ARGS exits with STATUS,
 # prints nothing on stdout and exactly one line on stderr matching REGEX.
@@ -52,6 +52,8 @@ fails 2 'relay takes LISTEN TARGET'          "relay with one address" relay vsoc
 fails 2 'CID "abc" is not a number'          "a CID that is not a number" connect abc 5000
 fails 2 'CID "4294967296" is out of range'   "a CID above 32 bits" connect 4294967296 5000
 fails 2 'port "99999999999" is out of range' "a port above the vsock range" connect 1 99999999999
+fails 2 'port "4294967295": a port to connect to must be a number \(0-4294967294\)' \
+	"a client cannot connect to VMADDR_PORT_ANY" connect 1 4294967295
 fails 2 'port "5x" is not a number'          "a port that is not a number" listen 5x
 fails 2 'port "any": a port to connect to must be a number' \
 	"a client cannot connect to port any" connect 1 any
@@ -79,6 +81,9 @@ fails 1 'bind to tcp 1:99999999: port out of range' \
 fails 1 'connect to tcp 1:99999999: port out of range' \
 	"connect to port 99999999 over tcp names the transport, CID and port" \
 	--transport tcp connect 1 99999999
+fails 1 'connect to tcp 1:.*port out of range for the tcp transport' \
+	"a vsock port above 2147483647 is taken whole (32 bits), and refused by tcp" \
+	--transport tcp connect 1 3000000000
 fails 1 'connect to tcp 2:99999999' "the CID name host is CID 2" \
 	--transport tcp connect host 99999999
 fails 1 'bind to tcp 4294967295:99999999' "the CID name any is CID -1" \
