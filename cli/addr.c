@@ -342,7 +342,7 @@ const char *udo_cli_addr_format(const struct udo_cli_addr *addr, char *buf, size
 	udo_cli_port_text(addr->kind, addr->port, port, sizeof(port));
 	if (addr->kind == UDO_CLI_ADDR_VSOCK)
 		snprintf(buf, len, "vsock:%s:%s", cid_text(addr->cid, cid, sizeof(cid)), port);
-	else if (strchr(addr->host, ':'))
+	else if (strpbrk(addr->host, ":%"))
 		snprintf(buf, len, "tcp:[%.*s]:%s", UDO_CLI_HOST_MAX - 1, addr->host, port);
 	else
 		snprintf(buf, len, "tcp:%.*s:%s", UDO_CLI_HOST_MAX - 1, addr->host, port);

@@ -330,6 +330,22 @@ static void add_socat(const char *socat, const char *name, const char *block)
 	c->pid = spawn(block ? argv : argv_default, NULL);
 }
 
+/* The load average: a busy machine hurts a relay (three busy tasks) more
+ * than a direct stream (two), so the figures say how busy it was. */
+static const char *loadavg(void)
+{
+	static char text[64];
+	FILE *f = fopen("/proc/loadavg", "re");
+
+	text[0] = '\0';
+	if (!f || !fgets(text, sizeof(text), f))
+		snprintf(text, sizeof(text), "unknown\n");
+	if (f)
+		fclose(f);
+	text[strcspn(text, "\n")] = '\0';
+	return text;
+}
+
 static const char *transport_of_cid1(void)
 {
 	struct udo_vsock_tcp_client_create_info info = { .vcid = VMADDR_CID_LOCAL, .port = 1 };
@@ -385,7 +401,8 @@ int main(int argc, char **argv)
 		}
 
 	printf("relay benchmark: %llu MiB per stream over loopback, %d rounds, "
-	       "CID 1 goes over %s here\n", mib, rounds, transport_of_cid1());
+	       "CID 1 goes over %s here, %ld CPUs, load average %s\n", mib, rounds,
+	       transport_of_cid1(), sysconf(_SC_NPROCESSORS_ONLN), loadavg());
 	fflush(stdout);
 	/* Alternate the configurations so a busy moment hurts them all alike. */
 	for (r = 0; r < rounds; r++)
@@ -414,6 +431,7 @@ int main(int argc, char **argv)
 		m = median(c->mbps, rounds);
 		printf("%-42s %10.0f  %.2fx\n", c->name, m, base > 0 ? m / base : 0);
 	}
+	printf("load average after the run: %s\n", loadavg());
 	for (i = 0; i < n_configs; i++)
 		if (configs[i].pid > 0) {
 			kill(configs[i].pid, SIGTERM);
