@@ -4,7 +4,7 @@
  * bytes over loopback
  *   - straight from a sender to a sink (the direct stream),
  *   - through `udo-vsock relay` in each direction (vsock -> tcp, tcp ->
- *     vsock) and tcp -> tcp, with each copy mode,
+ *     vsock) and tcp -> tcp, with the default copy (read/write) and splice,
  *   - through socat's relay, at its default block size and with -b 65536,
  * in alternating rounds, printing each median as a ratio to the direct
  * stream. The vsock side uses the library on CID 1: tcp where the machine
@@ -383,12 +383,13 @@ int main(int argc, char **argv)
 
 	add("direct tcp", SIDE_TCP, tcp_sink_port, SIDE_TCP);
 	add("direct vsock", SIDE_VSOCK, vsock_sink_port, SIDE_VSOCK);
-	add_udo_relay(udo, "udo-vsock relay vsock->tcp (splice)", SIDE_VSOCK, SIDE_TCP, "splice");
-	add_udo_relay(udo, "udo-vsock relay tcp->vsock (splice)", SIDE_TCP, SIDE_VSOCK, "splice");
-	add_udo_relay(udo, "udo-vsock relay tcp->tcp (splice)", SIDE_TCP, SIDE_TCP, "splice");
-	add_udo_relay(udo, "udo-vsock relay vsock->tcp (read)", SIDE_VSOCK, SIDE_TCP, "read");
-	add_udo_relay(udo, "udo-vsock relay tcp->vsock (read)", SIDE_TCP, SIDE_VSOCK, "read");
-	add_udo_relay(udo, "udo-vsock relay tcp->tcp (read)", SIDE_TCP, SIDE_TCP, "read");
+	/* The default copy mode first, then the alternative it was chosen over. */
+	add_udo_relay(udo, "udo-vsock relay vsock->tcp", SIDE_VSOCK, SIDE_TCP, "read");
+	add_udo_relay(udo, "udo-vsock relay tcp->vsock", SIDE_TCP, SIDE_VSOCK, "read");
+	add_udo_relay(udo, "udo-vsock relay tcp->tcp", SIDE_TCP, SIDE_TCP, "read");
+	add_udo_relay(udo, "udo-vsock --copy=splice vsock->tcp", SIDE_VSOCK, SIDE_TCP, "splice");
+	add_udo_relay(udo, "udo-vsock --copy=splice tcp->vsock", SIDE_TCP, SIDE_VSOCK, "splice");
+	add_udo_relay(udo, "udo-vsock --copy=splice tcp->tcp", SIDE_TCP, SIDE_TCP, "splice");
 	if (socat) {
 		add_socat(socat, "socat relay tcp->tcp (default -b 8192)", NULL);
 		add_socat(socat, "socat -b 65536 relay tcp->tcp", "65536");

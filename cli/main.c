@@ -115,7 +115,7 @@ static void help(void)
 	"  -k, --keep-open       listen: serve connections one after another\n"
 	"  -p, --print-port      listen, relay: print the port bound on standard error\n"
 	"  -v, --verbose         report connections on standard error\n"
-	"      --copy=MODE       relay: splice (default) or read\n"
+	"      --copy=MODE       relay: read (default) or splice\n"
 	"      --buffer=BYTES    relay: bytes moved per call (default 262144)\n"
 	"  -h, --help            show this help and exit\n"
 	"  -V, --version         show the version and exit\n"
@@ -391,7 +391,7 @@ static int select_transport(const struct opts *o)
 int main(int argc, char **argv)
 {
 	struct opts o = {
-		.relay = { .copy = UDO_CLI_COPY_SPLICE, .buffer = 256 * 1024 },
+		.relay = { .copy = UDO_CLI_COPY_READ, .buffer = 256 * 1024 },
 	};
 	const struct command *cmd;
 	int r, nargs;

@@ -2,9 +2,15 @@
 /*
  * The relay. Each connection has two threads, one per direction, each a
  * blocking copy loop: the simplest design that lets both directions and
- * both CPUs run at once, and the one cli/bench-relay measures against
- * socat. End of stream on one side becomes a half-close on the other; an
- * error on either side shuts both sockets down so the other thread wakes.
+ * both CPUs run at once. End of stream on one side becomes a half-close on
+ * the other; an error on either side shuts both sockets down so the other
+ * thread wakes.
+ *
+ * The copy is read(2)/write(2) through a 256 KiB buffer by default: on the
+ * 2-CPU VM this was written on, cli/bench-relay measured it ahead of
+ * splice(2) through a 256 KiB or 1 MiB pipe (0.61x against 0.53x of the
+ * direct stream over loopback tcp; socat 0.24x, 0.41x with -b 65536).
+ * splice stays selectable (--copy=splice) for machines where it wins.
  */
 #include "config.h"
 

@@ -7,6 +7,7 @@
 #   clients --tcp--> relay A --vsock(CID 1)--> relay B --tcp--> echo server
 #
 # The vsock leg is the library's: tcp on a machine without vsock loopback.
+# Relay A copies with read/write (the default), relay B with splice.
 . "${srcdir:-.}/t/cli-lib.sh"
 
 plan 9
@@ -17,7 +18,7 @@ N=6   # concurrent connections per kind of client
 bg echo env UDO_VSOCK_TCP_TRANSPORT=tcp "$CLI_ECHO" server
 eport=$(first_line "$T_DIR/echo.out")
 
-bg relayB "$UDO_VSOCK" --print-port relay vsock:local:any "tcp:127.0.0.1:$eport"
+bg relayB "$UDO_VSOCK" --print-port --copy=splice relay vsock:local:any "tcp:127.0.0.1:$eport"
 relayB=$bg_pid
 bport=$(first_line "$T_DIR/relayB.err")
 bg relayA "$UDO_VSOCK" --print-port relay tcp:127.0.0.1:any "vsock:local:$bport"
