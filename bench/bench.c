@@ -1,0 +1,784 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The library against raw socket syscalls, in one process.
+ *
+ * Every figure is measured in rounds that alternate library, raw, library,
+ * raw ...; each library round is divided by the raw rounds beside it, and
+ * the median of those ratios is printed (1.00: the library costs nothing).
+ * Alternating keeps slow drifts of a shared machine out of the ratio; the
+ * median keeps single disturbed rounds out of it.
+ *
+ * The raw path is what a program would write by hand: socket, bind,
+ * listen, connect, accept4, send and recv, on 127.0.0.1 for tcp and on
+ * CID 1 (vsock loopback) for vsock.
+ *
+ * Usage: bench [-r ROUNDS] [-q] [-t tcp|vsock|all] [-s FIGURES] [-c]
+ *   -r  rounds per figure (default 9)
+ *   -s  which figures, comma-separated: bulk,latency,connect,scaling,sizes
+ *       (default all)
+ *   -q  quick: a tenth of the work per round (a smoke test, noisy)
+ *   -t  transports to measure (default all: vsock is skipped where the
+ *       machine has no vsock loopback)
+ *   -c  exit 1 when a headline ratio misses its target
+ * The plugin directory comes from UDO_VSOCK_TCP_PLUGIN_PATH (make bench
+ * sets it to the build tree).
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <udo/vsock-tcp.h>
+
+#define MiB (1024u * 1024u)
+#define MAX_ROUNDS 101
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
+static int rounds = 9;
+static unsigned int scale = 1;     /* work divisor: 10 with -q */
+static bool vsock_mode;            /* raw path: AF_VSOCK on CID 1 */
+static int misses;
+static const char *figures = "bulk,latency,connect,scaling,sizes";
+
+static bool wanted(const char *figure)
+{
+	size_t n = strlen(figure);
+	const char *p;
+
+	for (p = figures; (p = strstr(p, figure)); p += n)
+		if ((p == figures || p[-1] == ',') && (p[n] == ',' || !p[n]))
+			return true;
+	return false;
+}
+
+static void die(const char *what, int err)
+{
+	fprintf(stderr, "bench: %s: %s\n", what, strerror(err));
+	exit(2);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double) ts.tv_sec + (double) ts.tv_nsec * 1e-9;
+}
+
+/* ---- endpoints: the same operations, by the library or by hand ---- */
+
+struct srv {
+	struct udo_vsock_tcp *ctx; /* library */
+	int fd;                    /* raw */
+	int port;
+};
+
+struct cli {
+	struct udo_vsock_tcp *ctx;
+	int fd;
+};
+
+static socklen_t raw_addr(struct sockaddr_storage *ss, int port)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (vsock_mode) {
+		struct sockaddr_vm *vm = (struct sockaddr_vm *) ss;
+
+		vm->svm_family = AF_VSOCK;
+		vm->svm_cid = VMADDR_CID_LOCAL;
+		vm->svm_port = port < 0 ? VMADDR_PORT_ANY : (unsigned int) port;
+		return sizeof(*vm);
+	} else {
+		struct sockaddr_in *in = (struct sockaddr_in *) ss;
+
+		in->sin_family = AF_INET;
+		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		in->sin_port = htons((uint16_t) (port < 0 ? 0 : port));
+		return sizeof(*in);
+	}
+}
+
+static int raw_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_VSOCK)
+		return (int) ((const struct sockaddr_vm *) ss)->svm_port;
+	return ntohs(((const struct sockaddr_in *) ss)->sin_port);
+}
+
+static int raw_family(void)
+{
+	return vsock_mode ? AF_VSOCK : AF_INET;
+}
+
+static void srv_open(bool lib, struct srv *s, int backlog)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int one = 1;
+
+	memset(s, 0, sizeof(*s));
+	if (lib) {
+		struct udo_vsock_tcp_server_create_info info = {
+			.vcid = VMADDR_CID_LOCAL, .port = -1, .connections = backlog,
+		};
+
+		s->ctx = udo_vsock_tcp_server_create(NULL, &info);
+		if (!s->ctx)
+			die("library server on CID 1", errno);
+		s->fd = udo_vsock_tcp_get_fd(s->ctx);
+		s->port = udo_vsock_tcp_get_port(s->ctx);
+		return;
+	}
+	s->fd = socket(raw_family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s->fd < 0)
+		die("raw socket", errno);
+	if (!vsock_mode)
+		setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	len = raw_addr(&ss, -1);
+	if (bind(s->fd, (struct sockaddr *) &ss, len) < 0)
+		die("raw bind", errno);
+	if (listen(s->fd, backlog) < 0)
+		die("raw listen", errno);
+	if (getsockname(s->fd, (struct sockaddr *) &ss, &len) < 0)
+		die("raw getsockname", errno);
+	s->port = raw_port(&ss);
+}
+
+static void srv_close(struct srv *s)
+{
+	if (s->ctx)
+		udo_vsock_tcp_destroy(s->ctx);
+	else
+		close(s->fd);
+}
+
+/* create + connect: what a connect costs, by each path. */
+ALWAYS_INLINE void cli_open(const bool lib, const struct srv *s, struct cli *c)
+{
+	if (lib) {
+		struct udo_vsock_tcp_client_create_info info = {
+			.vcid = VMADDR_CID_LOCAL, .port = s->port,
+		};
+
+		c->ctx = udo_vsock_tcp_client_create(NULL, &info);
+		if (!c->ctx)
+			die("library client create", errno);
+		if (udo_vsock_tcp_client_connect(c->ctx) != 0) {
+			fprintf(stderr, "bench: %s\n", udo_log_get_error(c->ctx));
+			exit(2);
+		}
+		c->fd = udo_vsock_tcp_get_fd(c->ctx);
+	} else {
+		struct sockaddr_storage ss;
+		socklen_t len = raw_addr(&ss, s->port);
+
+		c->ctx = NULL;
+		c->fd = socket(raw_family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (c->fd < 0)
+			die("raw socket", errno);
+		if (connect(c->fd, (struct sockaddr *) &ss, len) < 0)
+			die("raw connect", errno);
+	}
+}
+
+ALWAYS_INLINE void cli_close(const bool lib, struct cli *c)
+{
+	if (lib)
+		udo_vsock_tcp_destroy(c->ctx);
+	else
+		close(c->fd);
+}
+
+ALWAYS_INLINE int srv_accept(const bool lib, const struct srv *s)
+{
+	int fd = lib ? udo_vsock_tcp_server_accept(s->ctx, NULL)
+	             : accept4(s->fd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd < 0)
+		die("accept", errno);
+	return fd;
+}
+
+ALWAYS_INLINE ssize_t xsend(const bool lib, int fd, const void *p, size_t n)
+{
+	ssize_t r;
+
+	if (lib)
+		return udo_vsock_tcp_send_data(fd, p, n, NULL);
+	r = send(fd, p, n, MSG_NOSIGNAL);
+	return r < 0 ? -errno : r;
+}
+
+ALWAYS_INLINE ssize_t xrecv(const bool lib, int fd, void *p, size_t n)
+{
+	ssize_t r;
+
+	if (lib)
+		return udo_vsock_tcp_recv_data(fd, p, n, NULL);
+	r = recv(fd, p, n, 0);
+	return r < 0 ? -errno : r;
+}
+
+ALWAYS_INLINE void send_all(const bool lib, int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t r = xsend(lib, fd, p, n);
+
+		if (r == -EINTR)
+			continue;
+		if (r < 0)
+			die("send", (int) -r);
+		p += r;
+		n -= (size_t) r;
+	}
+}
+
+/* false when the peer closed before anything arrived */
+ALWAYS_INLINE bool recv_all(const bool lib, int fd, char *p, size_t n)
+{
+	size_t want = n;
+
+	while (n) {
+		ssize_t r = xrecv(lib, fd, p, n);
+
+		if (r == -EINTR)
+			continue;
+		if (r < 0)
+			die("recv", (int) -r);
+		if (r == 0) {
+			if (n == want)
+				return false;
+			die("recv", EPIPE);
+		}
+		p += r;
+		n -= (size_t) r;
+	}
+	return true;
+}
+
+/* A connected pair: client (this thread) and accepted fd (a peer thread). */
+struct pair {
+	struct srv s;
+	struct cli c;
+	int peer;
+};
+
+static void pair_open(bool lib, struct pair *p)
+{
+	srv_open(lib, &p->s, 16);
+	if (lib)
+		cli_open(true, &p->s, &p->c);
+	else
+		cli_open(false, &p->s, &p->c);
+	p->peer = lib ? srv_accept(true, &p->s) : srv_accept(false, &p->s);
+}
+
+static void pair_close(bool lib, struct pair *p)
+{
+	close(p->peer);
+	if (lib)
+		cli_close(true, &p->c);
+	else
+		cli_close(false, &p->c);
+	srv_close(&p->s);
+}
+
+/* ---- the measurements: each returns seconds for one round ---- */
+
+/* Bulk: 64 KiB writes from this thread, a receiver thread reads them. */
+#define BULK_CHUNK (64u * 1024u)
+
+struct bulk_rx {
+	bool lib;
+	int fd;
+	size_t total;
+	double end;
+};
+
+ALWAYS_INLINE void bulk_rx_loop(const bool lib, struct bulk_rx *rx)
+{
+	static __thread char buf[BULK_CHUNK];
+	size_t got = 0;
+
+	while (got < rx->total) {
+		ssize_t r = xrecv(lib, rx->fd, buf, sizeof(buf));
+
+		if (r == -EINTR)
+			continue;
+		if (r <= 0)
+			die("bulk recv", r ? (int) -r : EPIPE);
+		got += (size_t) r;
+	}
+	rx->end = now();
+}
+
+static void *bulk_rx_thread(void *arg)
+{
+	struct bulk_rx *rx = arg;
+
+	if (rx->lib)
+		bulk_rx_loop(true, rx);
+	else
+		bulk_rx_loop(false, rx);
+	return NULL;
+}
+
+ALWAYS_INLINE double bulk_round(const bool lib, size_t total)
+{
+	static char buf[BULK_CHUNK];
+	struct bulk_rx rx = { .lib = lib, .total = total };
+	struct pair p;
+	pthread_t th;
+	size_t sent;
+	double start;
+
+	pair_open(lib, &p);
+	rx.fd = p.peer;
+	if (pthread_create(&th, NULL, bulk_rx_thread, &rx))
+		die("pthread_create", EAGAIN);
+	start = now();
+	for (sent = 0; sent < total; sent += BULK_CHUNK) {
+		if (lib)
+			send_all(true, p.c.fd, buf, BULK_CHUNK);
+		else
+			send_all(false, p.c.fd, buf, BULK_CHUNK);
+	}
+	pthread_join(th, NULL);
+	pair_close(lib, &p);
+	return rx.end - start;
+}
+
+static size_t bulk_bytes(void)
+{
+	return 512u * MiB / scale;
+}
+
+static double bulk_lib(void) { return bulk_round(true, bulk_bytes()); }
+static double bulk_raw(void) { return bulk_round(false, bulk_bytes()); }
+
+/* Ping-pong: size bytes there and back through an echo thread. */
+struct echo {
+	bool lib;
+	int fd;
+	size_t size;
+};
+
+ALWAYS_INLINE void echo_loop(const bool lib, struct echo *e)
+{
+	char *buf = malloc(e->size);
+
+	if (!buf)
+		die("malloc", ENOMEM);
+	while (recv_all(lib, e->fd, buf, e->size))
+		send_all(lib, e->fd, buf, e->size);
+	free(buf);
+}
+
+static void *echo_thread(void *arg)
+{
+	struct echo *e = arg;
+
+	if (e->lib)
+		echo_loop(true, e);
+	else
+		echo_loop(false, e);
+	return NULL;
+}
+
+ALWAYS_INLINE double pingpong_round(const bool lib, size_t size, unsigned int iters)
+{
+	struct echo e = { .lib = lib, .size = size };
+	char *buf = calloc(1, size);
+	struct pair p;
+	pthread_t th;
+	unsigned int i;
+	double t;
+	int one = 1;
+
+	if (!buf)
+		die("calloc", ENOMEM);
+	pair_open(lib, &p);
+	if (!vsock_mode) {
+		/* Both paths: small messages go out at once. */
+		setsockopt(p.c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		setsockopt(p.peer, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	}
+	e.fd = p.peer;
+	if (pthread_create(&th, NULL, echo_thread, &e))
+		die("pthread_create", EAGAIN);
+	t = now();
+	for (i = 0; i < iters; i++) {
+		send_all(lib, p.c.fd, buf, size);
+		if (!recv_all(lib, p.c.fd, buf, size))
+			die("ping-pong recv", EPIPE);
+	}
+	t = now() - t;
+	shutdown(p.c.fd, SHUT_WR);
+	pthread_join(th, NULL);
+	pair_close(lib, &p);
+	free(buf);
+	return t;
+}
+
+static size_t pp_size;
+static unsigned int pp_iters;
+
+static double pingpong_lib(void) { return pingpong_round(true, pp_size, pp_iters); }
+static double pingpong_raw(void) { return pingpong_round(false, pp_size, pp_iters); }
+
+/* Connect rate: create + connect, accept, close both; one thread. */
+ALWAYS_INLINE double connect_round(const bool lib, unsigned int n)
+{
+	struct srv s;
+	struct cli c;
+	unsigned int i;
+	double t;
+
+	srv_open(lib, &s, 64);
+	t = now();
+	for (i = 0; i < n; i++) {
+		int fd;
+
+		cli_open(lib, &s, &c);
+		fd = srv_accept(lib, &s);
+		cli_close(lib, &c);
+		close(fd);
+	}
+	t = now() - t;
+	srv_close(&s);
+	return t;
+}
+
+static unsigned int connect_count(void)
+{
+	return 2000 / scale;
+}
+
+static double connect_lib(void) { return connect_round(true, connect_count()); }
+static double connect_raw(void) { return connect_round(false, connect_count()); }
+
+/*
+ * Scaling: n connections open at once, then 1-byte exchanges over all of
+ * them (client i sends, accepted i echoes, client i reads), one thread.
+ * Two figures: the time to open them, and the time per exchange.
+ */
+static unsigned int sc_conns;
+static double sc_setup[2];
+
+ALWAYS_INLINE double scaling_round(const bool lib, unsigned int n)
+{
+	struct cli *c = calloc(n, sizeof(*c));
+	int *peer = calloc(n, sizeof(*peer));
+	unsigned int i, r, reps = (16384 / scale) / n;
+	char b = 'x';
+	struct srv s;
+	double t;
+
+	if (!c || !peer)
+		die("calloc", ENOMEM);
+	if (reps < 4)
+		reps = 4;
+	srv_open(lib, &s, 64);
+	t = now();
+	for (i = 0; i < n; i++) {
+		cli_open(lib, &s, &c[i]);
+		peer[i] = srv_accept(lib, &s);
+	}
+	sc_setup[lib] = now() - t;
+	if (!vsock_mode) {
+		int one = 1;
+
+		for (i = 0; i < n; i++) {
+			setsockopt(c[i].fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+			setsockopt(peer[i], IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		}
+	}
+	t = now();
+	for (r = 0; r < reps; r++) {
+		for (i = 0; i < n; i++)
+			send_all(lib, c[i].fd, &b, 1);
+		for (i = 0; i < n; i++) {
+			recv_all(lib, peer[i], &b, 1);
+			send_all(lib, peer[i], &b, 1);
+		}
+		for (i = 0; i < n; i++)
+			recv_all(lib, c[i].fd, &b, 1);
+	}
+	t = (now() - t) / ((double) reps * n);
+	for (i = 0; i < n; i++) {
+		close(peer[i]);
+		cli_close(lib, &c[i]);
+	}
+	srv_close(&s);
+	free(c);
+	free(peer);
+	return t;
+}
+
+static double scaling_lib(void) { return scaling_round(true, sc_conns); }
+static double scaling_raw(void) { return scaling_round(false, sc_conns); }
+
+/* ---- rounds, medians, report ---- */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *) a, y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t) n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+struct result {
+	double lib, raw, ratio;               /* medians */
+	double setup_lib, setup_raw, setup_ratio; /* scaling only */
+};
+
+/*
+ * Rounds go library, raw, library, raw ... after one warm-up pair. Each
+ * round is compared with both its neighbours (L1/R1, L2/R1, L2/R2, ...):
+ * half the ratios have the library first and half have it second, so
+ * whatever the first or second of two rounds pays (a cold cache, the other
+ * round's TIME_WAIT sockets) cancels out.
+ */
+static struct result measure(double (*lib)(void), double (*raw)(void), bool setup)
+{
+	double l[MAX_ROUNDS], r[MAX_ROUNDS], q[2 * MAX_ROUNDS];
+	double sl[MAX_ROUNDS], sr[MAX_ROUNDS], sq[2 * MAX_ROUNDS];
+	struct result res = { 0 };
+	int i, n = 0;
+
+	lib();
+	raw();
+	for (i = 0; i < rounds; i++) {
+		l[i] = lib();
+		sl[i] = sc_setup[1];
+		r[i] = raw();
+		sr[i] = sc_setup[0];
+	}
+	for (i = 0; i < rounds; i++) {
+		q[n] = l[i] / r[i];
+		sq[n++] = setup ? sl[i] / sr[i] : 0;
+		if (i + 1 < rounds) {
+			q[n] = l[i + 1] / r[i];
+			sq[n++] = setup ? sl[i + 1] / sr[i] : 0;
+		}
+	}
+	res.ratio = median(q, n);
+	res.lib = median(l, rounds);
+	res.raw = median(r, rounds);
+	if (setup) {
+		res.setup_ratio = median(sq, n);
+		res.setup_lib = median(sl, rounds);
+		res.setup_raw = median(sr, rounds);
+	}
+	return res;
+}
+
+static void verdict(double ratio, double target)
+{
+	bool ok = ratio <= target;
+
+	printf("  <= %.2f %s\n", target, ok ? "ok" : "MISSED");
+	if (!ok)
+		misses++;
+}
+
+static void headline(void)
+{
+	struct result r;
+	double gib = (double) bulk_bytes() / (1024.0 * MiB);
+
+	printf("  %-34s %12s %12s %7s\n", "", "library", "raw", "ratio");
+	if (!wanted("bulk"))
+		goto latency;
+	r = measure(bulk_lib, bulk_raw, false);
+	printf("  %-34s %7.2f GiB/s %7.2f GiB/s %7.3f", "bulk 512 MiB, 64 KiB writes",
+	       gib / r.lib, gib / r.raw, r.ratio);
+	if (scale == 1)
+		verdict(r.ratio, 1.02);
+	else
+		printf("  (quick: %zu MiB)\n", bulk_bytes() / MiB);
+latency:
+	if (!wanted("latency"))
+		goto connect;
+	pp_size = 1;
+	pp_iters = 20000 / scale;
+	r = measure(pingpong_lib, pingpong_raw, false);
+	printf("  %-34s %9.2f us %9.2f us %7.3f", "ping-pong 1 B, round trip",
+	       r.lib / pp_iters * 1e6, r.raw / pp_iters * 1e6, r.ratio);
+	verdict(r.ratio, 1.03);
+connect:
+	if (!wanted("connect"))
+		return;
+	r = measure(connect_lib, connect_raw, false);
+	printf("  %-34s %9.2f us %9.2f us %7.3f", "connect+accept+close",
+	       r.lib / connect_count() * 1e6, r.raw / connect_count() * 1e6, r.ratio);
+	verdict(r.ratio, 1.05);
+}
+
+static void scaling(void)
+{
+	static const unsigned int conns[] = { 1, 64, 1024 };
+	size_t i;
+
+	printf("  scaling: n connections open at once, 1-byte exchanges over all (one thread)\n");
+	printf("  %-34s %12s %12s %7s\n", "", "library", "raw", "ratio");
+	for (i = 0; i < sizeof(conns) / sizeof(conns[0]); i++) {
+		struct result r;
+		char label[64];
+
+		sc_conns = conns[i];
+		r = measure(scaling_lib, scaling_raw, true);
+		snprintf(label, sizeof(label), "%u conn: open, per connection", conns[i]);
+		printf("  %-34s %9.2f us %9.2f us %7.3f\n", label,
+		       r.setup_lib / conns[i] * 1e6, r.setup_raw / conns[i] * 1e6, r.setup_ratio);
+		snprintf(label, sizeof(label), "%u conn: exchange, per message", conns[i]);
+		printf("  %-34s %9.2f us %9.2f us %7.3f\n", label, r.lib * 1e6, r.raw * 1e6,
+		       r.ratio);
+	}
+	sc_setup[0] = sc_setup[1] = 0;
+}
+
+static void sizes(void)
+{
+	static const size_t sz[] = { 1, 16, 256, 4096, 65536, 262144, MiB };
+	size_t i;
+
+	printf("  message size: ping-pong through an echo thread (size each way)\n");
+	printf("  %-34s %12s %12s %7s\n", "", "library", "raw", "ratio");
+	for (i = 0; i < sizeof(sz) / sizeof(sz[0]); i++) {
+		struct result r;
+		char label[64];
+		size_t it = (64u * MiB / scale) / sz[i];
+
+		if (it > 10000 / scale)
+			it = 10000 / scale;
+		if (it < 16)
+			it = 16;
+		pp_size = sz[i];
+		pp_iters = (unsigned int) it;
+		r = measure(pingpong_lib, pingpong_raw, false);
+		if (sz[i] >= 1024)
+			snprintf(label, sizeof(label), "%zu KiB, round trip", sz[i] / 1024);
+		else
+			snprintf(label, sizeof(label), "%zu B, round trip", sz[i]);
+		printf("  %-34s %9.2f us %9.2f us %7.3f\n", label, r.lib / it * 1e6,
+		       r.raw / it * 1e6, r.ratio);
+	}
+}
+
+/* vsock loopback exists when a bind to CID 1 works (never a connect). */
+static int vsock_loopback(void)
+{
+	struct sockaddr_vm sa = {
+		.svm_family = AF_VSOCK, .svm_cid = VMADDR_CID_LOCAL, .svm_port = VMADDR_PORT_ANY,
+	};
+	int fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0), err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (bind(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static void run_transport(const char *name)
+{
+	setenv("UDO_VSOCK_TCP_TRANSPORT", name, 1);
+	vsock_mode = !strcmp(name, "vsock");
+	if (vsock_mode) {
+		int err = vsock_loopback();
+
+		if (err) {
+			printf("transport vsock: skipped: no vsock loopback on this host "
+			       "(bind to CID 1: %s)\n", strerror(err));
+			return;
+		}
+		printf("transport vsock (CID 1; raw path: AF_VSOCK)\n");
+	} else {
+		printf("transport tcp (CID 1 = 127.0.0.1; raw path: AF_INET)\n");
+	}
+	if (wanted("bulk") || wanted("latency") || wanted("connect"))
+		headline();
+	if (wanted("scaling"))
+		scaling();
+	if (wanted("sizes"))
+		sizes();
+}
+
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	/* 1024 connections are 2048 fds at once. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 4096) {
+		rl.rlim_cur = rl.rlim_max < 4096 ? rl.rlim_max : 4096;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < 2200)
+			fprintf(stderr, "bench: only %ju fds: the 1024-connection figures will fail\n",
+			        (uintmax_t) rl.rlim_cur);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *which = "all";
+	bool check = false;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "r:qt:s:c")) != -1) {
+		switch (opt) {
+		case 'r':
+			rounds = atoi(optarg);
+			break;
+		case 'q':
+			scale = 10;
+			break;
+		case 't':
+			which = optarg;
+			break;
+		case 's':
+			figures = optarg;
+			break;
+		case 'c':
+			check = true;
+			break;
+		default:
+			fprintf(stderr, "usage: %s [-r ROUNDS] [-q] [-t tcp|vsock|all] "
+			        "[-s bulk,latency,connect,scaling,sizes] [-c]\n",
+			        argv[0]);
+			return 2;
+		}
+	}
+	if (rounds < 1 || rounds > MAX_ROUNDS) {
+		fprintf(stderr, "bench: -r takes 1 to %d\n", MAX_ROUNDS);
+		return 2;
+	}
+	raise_fd_limit();
+	printf("udo-vsock-tcp bench: ratio = library time / raw syscall time, median of %d "
+	       "alternating rounds%s\n", rounds, scale > 1 ? " (quick)" : "");
+	if (!strcmp(which, "all") || !strcmp(which, "tcp"))
+		run_transport("tcp");
+	if (!strcmp(which, "all") || !strcmp(which, "vsock"))
+		run_transport("vsock");
+	if (check && misses)
+		printf("bench: %d ratio(s) missed the target\n", misses);
+	return check && misses ? 1 : 0;
+}
