@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,13 +37,24 @@ static const char *addr_text(const union udo_sockaddr *a, char *buf, size_t len)
 	return buf;
 }
 
+/* This machine's CID, read once: three syscalls (open, ioctl, close) a
+ * create would otherwise pay each time. */
+static pthread_once_t local_cid_once = PTHREAD_ONCE_INIT;
+static uint32_t local_cid;
+
+static void read_local_cid(void)
+{
+	local_cid = udo_local_cid();
+}
+
 static bool is_default_loopback_cid(uint32_t cid, bool server)
 {
 	if (cid == VMADDR_CID_LOCAL || cid == VMADDR_CID_HOST)
 		return true;
 	if (server && cid == VMADDR_CID_ANY)
 		return true;
-	return cid == udo_local_cid();
+	pthread_once(&local_cid_once, read_local_cid);
+	return cid == local_cid;
 }
 
 static int set_port(union udo_sockaddr *a, int port)
