@@ -193,6 +193,27 @@ static int connect_fallback(struct udo_vsock_tcp *vsock)
 	return r < 0 ? r : tcp->client_connect(vsock);
 }
 
+/*
+ * After a failed connect the socket's state is unspecified: replace it with a
+ * fresh one of the same family so the context can retry. Not when the socket
+ * is connected or connecting (EISCONN, EALREADY, EINPROGRESS on a socket the
+ * caller made non-blocking): that would drop a live connection.
+ */
+static void renew_socket(struct udo_vsock_tcp *vsock, int neg_errno)
+{
+	int domain = -1;
+	socklen_t len = sizeof(domain);
+
+	if (vsock->fd < 0 || neg_errno == -EISCONN || neg_errno == -EALREADY ||
+	    neg_errno == -EINPROGRESS)
+		return;
+	if (getsockopt(vsock->fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0)
+		domain = -1;
+	close(vsock->fd);
+	/* If this fails, the transport opens one at the next connect. */
+	vsock->fd = domain < 0 ? -1 : socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0);
+}
+
 UDO_API int udo_vsock_tcp_client_connect(struct udo_vsock_tcp *vsock)
 {
 	int r;
@@ -207,6 +228,7 @@ UDO_API int udo_vsock_tcp_client_connect(struct udo_vsock_tcp *vsock)
 	if (r < 0 && vsock->auto_picked && vsock_unavailable(r))
 		r = connect_fallback(vsock);
 	if (r < 0) {
+		renew_socket(vsock, r);
 		udo_log_report(vsock, __func__);
 		errno = -r;
 		return -1;

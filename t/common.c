@@ -140,3 +140,25 @@ int t_unused_port(void)
 	udo_vsock_tcp_destroy(s);
 	return port;
 }
+
+bool t_have_vsock_loopback(void)
+{
+	struct sockaddr_vm sa = {
+		.svm_family = AF_VSOCK, .svm_cid = VMADDR_CID_LOCAL, .svm_port = VMADDR_PORT_ANY,
+	};
+	int fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = bind(fd, (struct sockaddr *) &sa, sizeof(sa)) == 0;
+	close(fd);
+	return ok;
+}
+
+void t_assert_error(const void *ctx, uint32_t code, const char *want)
+{
+	if (udo_log_get_error_code(ctx) != code || !strstr(udo_log_get_error(ctx), want))
+		fail_msg("expected error %u containing \"%s\", got %u \"%s\"", code, want,
+		         udo_log_get_error_code(ctx), udo_log_get_error(ctx));
+}

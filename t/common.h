@@ -55,4 +55,11 @@ void t_fill(void *buf, size_t len, uint64_t off);
 /* A port on T_CID where nobody listens (a server's port, freed again). */
 int t_unused_port(void);
 
+
+/* True when this machine serves vsock loopback (a bind to CID 1 works). */
+bool t_have_vsock_loopback(void);
+
+/* Expect a create to have failed with code; its message must contain want. */
+void t_assert_error(const void *ctx, uint32_t code, const char *want);
+
 #endif

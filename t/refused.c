@@ -58,6 +58,25 @@ static void failed_connect_retries_on_same_context(void **state)
 	udo_vsock_tcp_destroy(s);
 }
 
+static void second_connect_keeps_the_live_connection(void **state)
+{
+	struct udo_vsock_tcp *s = t_server(), *c = t_client(s);
+	int conn = t_accept(s), fd = udo_vsock_tcp_get_fd(c);
+	char buf[4];
+
+	errno = 0;
+	assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
+	assert_int_equal(errno, EISCONN);
+	/* The connection made first is still the context's, and still works. */
+	assert_int_equal(udo_vsock_tcp_get_fd(c), fd);
+	t_send_all(fd, "live", 4);
+	t_recv_all(conn, buf, 4);
+	assert_memory_equal(buf, "live", 4);
+	close(conn);
+	udo_vsock_tcp_destroy(c);
+	udo_vsock_tcp_destroy(s);
+}
+
 static void restarted_server_rebinds_its_port_at_once(void **state)
 {
 	struct udo_vsock_tcp *s = t_server(), *c = t_client(s);
@@ -94,6 +113,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(refused_connect_reports_errno_and_message),
 		cmocka_unit_test(failed_connect_retries_on_same_context),
+		cmocka_unit_test(second_connect_keeps_the_live_connection),
 		cmocka_unit_test(restarted_server_rebinds_its_port_at_once),
 		cmocka_unit_test(bind_to_a_port_in_use_fails_with_eaddrinuse),
 	};
