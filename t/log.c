@@ -122,8 +122,13 @@ static void libudo_style_fork_send_recv(void **state)
 
 	assert_non_null(server);
 	pid = fork();
-	if (pid == 0)
-		client_sends(udo_vsock_tcp_get_port(server));
+	if (pid == 0) {
+		int port = udo_vsock_tcp_get_port(server);
+
+		/* The child's copy of the server is not the child's to keep. */
+		udo_vsock_tcp_destroy(server);
+		client_sends(port);
+	}
 	client_sock = udo_vsock_tcp_server_accept(server, NULL);
 	assert_int_not_equal(client_sock, -1);
 	memset(buffer, 'T', sizeof(buffer));
