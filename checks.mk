@@ -25,3 +25,4 @@ check-valgrind:
 	$(MAKE) $(AM_MAKEFLAGS) check TEST_SUITE_LOG=test-suite-valgrind.log \
 	  LOG_FLAGS='$(VALGRIND) $(VALGRIND_FLAGS)'
 endif
+include $(top_srcdir)/fuzz/local.mk
