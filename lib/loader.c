@@ -78,6 +78,10 @@ static const struct udo_transport *open_plugin(enum udo_transport_id id,
 			udo_ctx_error(vsock, ELIBACC, false,
 			              "load %s transport: libltdl failed to start: %s",
 			              name, lt_dlerror());
+			/* lt_dlinit counts a failed start as a start: a second call
+			 * would return 0 with no loaders and crash in lt_dlopen.
+			 * Undo it so the next create starts libltdl afresh. */
+			lt_dlexit();
 			return NULL;
 		}
 		ltdl_ready = true;
