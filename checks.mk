@@ -1,6 +1,10 @@
 # Performance and robustness (issue 7): the benchmark, the valgrind run of
 # the test suite, the fuzz harnesses and the fault-injection tests. Each
-# area keeps its rules in its own fragment; this one only gathers them.
+# area keeps its rules in its own fragment; this one gathers them.
+
+# ./configure --enable-sanitizers: ASan and UBSan everywhere (the link
+# flags are in LDFLAGS); empty otherwise.
+AM_CFLAGS += $(SANITIZER_CFLAGS)
 include $(top_srcdir)/bench/local.mk
 
 # make check-valgrind: the test suite with every test program under
@@ -26,3 +30,4 @@ check-valgrind:
 	  LOG_FLAGS='$(VALGRIND) $(VALGRIND_FLAGS)'
 endif
 include $(top_srcdir)/fuzz/local.mk
+include $(top_srcdir)/t/fault/local.mk
