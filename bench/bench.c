@@ -12,13 +12,15 @@
  * listen, connect, accept4, send and recv, on 127.0.0.1 for tcp and on
  * CID 1 (vsock loopback) for vsock.
  *
- * Usage: bench [-r ROUNDS] [-q] [-t tcp|vsock|all] [-s FIGURES] [-c]
+ * Usage: bench [-r ROUNDS] [-q] [-t tcp|vsock|all] [-s FIGURES] [-m] [-c]
  *   -r  rounds per figure (default 9)
  *   -s  which figures, comma-separated: bulk,latency,connect,scaling,sizes
  *       (default all)
  *   -q  quick: a tenth of the work per round (a smoke test, noisy)
  *   -t  transports to measure (default all: vsock is skipped where the
  *       machine has no vsock loopback)
+ *   -m  client contexts in memory the caller provides (allocated outside
+ *       the timing), instead of contexts the library allocates
  *   -c  exit 1 when a headline ratio misses its target
  * The plugin directory comes from UDO_VSOCK_TCP_PLUGIN_PATH (make bench
  * sets it to the build tree).
@@ -50,6 +52,8 @@ static int rounds = 9;
 static unsigned int scale = 1;     /* work divisor: 10 with -q */
 static bool vsock_mode;            /* raw path: AF_VSOCK on CID 1 */
 static int misses;
+static bool caller_memory;         /* -m: client contexts in the caller's memory */
+
 static const char *figures = "bulk,latency,connect,scaling,sizes";
 
 static bool wanted(const char *figure)
@@ -87,8 +91,27 @@ struct srv {
 
 struct cli {
 	struct udo_vsock_tcp *ctx;
+	void *mem; /* caller memory for the context, or NULL: the library allocates */
 	int fd;
 };
+
+/* With -m, memory for n client contexts, set up outside the timing. */
+static void *cli_memory(struct cli *c, unsigned int n)
+{
+	char *mem;
+	size_t size = (size_t) udo_vsock_tcp_get_sizeof();
+	unsigned int i;
+
+	if (!caller_memory)
+		return NULL;
+	size = (size + 15) & ~(size_t) 15;
+	mem = calloc(n, size);
+	if (!mem)
+		die("calloc", ENOMEM);
+	for (i = 0; i < n; i++)
+		c[i].mem = mem + i * size;
+	return mem;
+}
 
 static socklen_t raw_addr(struct sockaddr_storage *ss, int port)
 {
@@ -172,7 +195,7 @@ ALWAYS_INLINE void cli_open(const bool lib, const struct srv *s, struct cli *c)
 			.vcid = VMADDR_CID_LOCAL, .port = s->port,
 		};
 
-		c->ctx = udo_vsock_tcp_client_create(NULL, &info);
+		c->ctx = udo_vsock_tcp_client_create(c->mem, &info);
 		if (!c->ctx)
 			die("library client create", errno);
 		if (udo_vsock_tcp_client_connect(c->ctx) != 0) {
@@ -277,6 +300,7 @@ struct pair {
 
 static void pair_open(bool lib, struct pair *p)
 {
+	memset(p, 0, sizeof(*p)); /* the client context: library-allocated */
 	srv_open(lib, &p->s, 16);
 	if (lib)
 		cli_open(true, &p->s, &p->c);
@@ -441,9 +465,10 @@ static double pingpong_raw(void) { return pingpong_round(false, pp_size, pp_iter
 /* Connect rate: create + connect, accept, close both; one thread. */
 ALWAYS_INLINE double connect_round(const bool lib, unsigned int n)
 {
-	struct srv s;
-	struct cli c;
+	struct cli c = { 0 };
+	void *mem = cli_memory(&c, 1);
 	unsigned int i;
+	struct srv s;
 	double t;
 
 	srv_open(lib, &s, 64);
@@ -458,6 +483,7 @@ ALWAYS_INLINE double connect_round(const bool lib, unsigned int n)
 	}
 	t = now() - t;
 	srv_close(&s);
+	free(mem);
 	return t;
 }
 
@@ -472,7 +498,9 @@ static double connect_raw(void) { return connect_round(false, connect_count()); 
 /*
  * Scaling: n connections open at once, then 1-byte exchanges over all of
  * them (client i sends, accepted i echoes, client i reads), one thread.
- * Two figures: the time to open them, and the time per exchange.
+ * Two figures: the time to open them, and the time per exchange. A round
+ * opens at least 1024 connections in all (in cycles of n) so that small n
+ * are timed over as many connections as large ones.
  */
 static unsigned int sc_conns;
 static double sc_setup[2];
@@ -481,50 +509,58 @@ ALWAYS_INLINE double scaling_round(const bool lib, unsigned int n)
 {
 	struct cli *c = calloc(n, sizeof(*c));
 	int *peer = calloc(n, sizeof(*peer));
-	unsigned int i, r, reps = (16384 / scale) / n;
+	unsigned int cycles = n >= 1024 / scale ? 1 : (1024 / scale) / n;
+	unsigned int i, r, k, reps = (16384 / scale) / n / cycles;
+	double t, setup = 0, xchg = 0;
 	char b = 'x';
 	struct srv s;
-	double t;
+
+	void *mem;
 
 	if (!c || !peer)
 		die("calloc", ENOMEM);
+	mem = cli_memory(c, n);
 	if (reps < 4)
 		reps = 4;
 	srv_open(lib, &s, 64);
-	t = now();
-	for (i = 0; i < n; i++) {
-		cli_open(lib, &s, &c[i]);
-		peer[i] = srv_accept(lib, &s);
-	}
-	sc_setup[lib] = now() - t;
-	if (!vsock_mode) {
-		int one = 1;
+	for (k = 0; k < cycles; k++) {
+		t = now();
+		for (i = 0; i < n; i++) {
+			cli_open(lib, &s, &c[i]);
+			peer[i] = srv_accept(lib, &s);
+		}
+		setup += now() - t;
+		if (!vsock_mode) {
+			int one = 1;
 
-		for (i = 0; i < n; i++) {
-			setsockopt(c[i].fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-			setsockopt(peer[i], IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+			for (i = 0; i < n; i++) {
+				setsockopt(c[i].fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+				setsockopt(peer[i], IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+			}
 		}
-	}
-	t = now();
-	for (r = 0; r < reps; r++) {
-		for (i = 0; i < n; i++)
-			send_all(lib, c[i].fd, &b, 1);
-		for (i = 0; i < n; i++) {
-			recv_all(lib, peer[i], &b, 1);
-			send_all(lib, peer[i], &b, 1);
+		t = now();
+		for (r = 0; r < reps; r++) {
+			for (i = 0; i < n; i++)
+				send_all(lib, c[i].fd, &b, 1);
+			for (i = 0; i < n; i++) {
+				recv_all(lib, peer[i], &b, 1);
+				send_all(lib, peer[i], &b, 1);
+			}
+			for (i = 0; i < n; i++)
+				recv_all(lib, c[i].fd, &b, 1);
 		}
-		for (i = 0; i < n; i++)
-			recv_all(lib, c[i].fd, &b, 1);
-	}
-	t = (now() - t) / ((double) reps * n);
-	for (i = 0; i < n; i++) {
-		close(peer[i]);
-		cli_close(lib, &c[i]);
+		xchg += now() - t;
+		for (i = 0; i < n; i++) {
+			close(peer[i]);
+			cli_close(lib, &c[i]);
+		}
 	}
 	srv_close(&s);
+	free(mem);
 	free(c);
 	free(peer);
-	return t;
+	sc_setup[lib] = setup / ((double) cycles * n);
+	return xchg / ((double) cycles * reps * n);
 }
 
 static double scaling_lib(void) { return scaling_round(true, sc_conns); }
@@ -648,7 +684,7 @@ static void scaling(void)
 		r = measure(scaling_lib, scaling_raw, true);
 		snprintf(label, sizeof(label), "%u conn: open, per connection", conns[i]);
 		printf("  %-34s %9.2f us %9.2f us %7.3f\n", label,
-		       r.setup_lib / conns[i] * 1e6, r.setup_raw / conns[i] * 1e6, r.setup_ratio);
+		       r.setup_lib * 1e6, r.setup_raw * 1e6, r.setup_ratio);
 		snprintf(label, sizeof(label), "%u conn: exchange, per message", conns[i]);
 		printf("  %-34s %9.2f us %9.2f us %7.3f\n", label, r.lib * 1e6, r.raw * 1e6,
 		       r.ratio);
@@ -666,12 +702,12 @@ static void sizes(void)
 	for (i = 0; i < sizeof(sz) / sizeof(sz[0]); i++) {
 		struct result r;
 		char label[64];
-		size_t it = (64u * MiB / scale) / sz[i];
+		size_t it = (256u * MiB / scale) / sz[i];
 
 		if (it > 10000 / scale)
 			it = 10000 / scale;
-		if (it < 16)
-			it = 16;
+		if (it < 32)
+			it = 32;
 		pp_size = sz[i];
 		pp_iters = (unsigned int) it;
 		r = measure(pingpong_lib, pingpong_raw, false);
@@ -743,7 +779,7 @@ int main(int argc, char **argv)
 	bool check = false;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "r:qt:s:c")) != -1) {
+	while ((opt = getopt(argc, argv, "r:qt:s:mc")) != -1) {
 		switch (opt) {
 		case 'r':
 			rounds = atoi(optarg);
@@ -757,12 +793,15 @@ int main(int argc, char **argv)
 		case 's':
 			figures = optarg;
 			break;
+		case 'm':
+			caller_memory = true;
+			break;
 		case 'c':
 			check = true;
 			break;
 		default:
 			fprintf(stderr, "usage: %s [-r ROUNDS] [-q] [-t tcp|vsock|all] "
-			        "[-s bulk,latency,connect,scaling,sizes] [-c]\n",
+			        "[-s bulk,latency,connect,scaling,sizes] [-m] [-c]\n",
 			        argv[0]);
 			return 2;
 		}
@@ -773,7 +812,8 @@ int main(int argc, char **argv)
 	}
 	raise_fd_limit();
 	printf("udo-vsock-tcp bench: ratio = library time / raw syscall time, median of %d "
-	       "alternating rounds%s\n", rounds, scale > 1 ? " (quick)" : "");
+	       "alternating rounds%s%s\n", rounds, scale > 1 ? " (quick)" : "",
+	       caller_memory ? "; client contexts in caller memory" : "");
 	if (!strcmp(which, "all") || !strcmp(which, "tcp"))
 		run_transport("tcp");
 	if (!strcmp(which, "all") || !strcmp(which, "vsock"))
