@@ -141,9 +141,13 @@ udo_vsock_tcp_client_create(struct udo_vsock_tcp *vsock, const void *vsock_info)
 	return create(vsock, UDO_ROLE_CLIENT, info, info ? info->vcid : 0, __func__);
 }
 
-/* A context fit for the operation, or false with the error recorded. */
+/* A context fit for the operation, or false with errno (and, when there is
+ * a context, its error) set to EINVAL. */
 static bool ctx_usable(struct udo_vsock_tcp *vsock, enum udo_role role, const char *func)
 {
+	errno = EINVAL;
+	if (!vsock)
+		return false;
 	if (vsock->role == role && vsock->transport)
 		return true;
 	udo_ctx_error(vsock, EINVAL, false, "%s: not a %s context created by this library",
@@ -152,24 +156,23 @@ static bool ctx_usable(struct udo_vsock_tcp *vsock, enum udo_role role, const ch
 	return false;
 }
 
+/* A failed operation (neg_errno from the transport): report it, return -1. */
+static int op_failed(struct udo_vsock_tcp *vsock, int neg_errno, const char *func)
+{
+	udo_log_report(vsock, func);
+	errno = -neg_errno;
+	return -1;
+}
+
 UDO_API int
 udo_vsock_tcp_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *addr)
 {
 	int fd;
 
-	if (!vsock) {
-		errno = EINVAL;
-		return -1;
-	}
 	if (!ctx_usable(vsock, UDO_ROLE_SERVER, __func__))
 		return -1;
 	fd = vsock->transport->server_accept(vsock, addr);
-	if (fd < 0) {
-		udo_log_report(vsock, __func__);
-		errno = -fd;
-		return -1;
-	}
-	return fd;
+	return fd < 0 ? op_failed(vsock, fd, __func__) : fd;
 }
 
 /* "auto" picked vsock but the kernel has no transport for this CID. */
@@ -218,10 +221,6 @@ UDO_API int udo_vsock_tcp_client_connect(struct udo_vsock_tcp *vsock)
 {
 	int r;
 
-	if (!vsock) {
-		errno = EINVAL;
-		return -1;
-	}
 	if (!ctx_usable(vsock, UDO_ROLE_CLIENT, __func__))
 		return -1;
 	r = vsock->transport->client_connect(vsock);
@@ -229,9 +228,7 @@ UDO_API int udo_vsock_tcp_client_connect(struct udo_vsock_tcp *vsock)
 		r = connect_fallback(vsock);
 	if (r < 0) {
 		renew_socket(vsock, r);
-		udo_log_report(vsock, __func__);
-		errno = -r;
-		return -1;
+		return op_failed(vsock, r, __func__);
 	}
 	udo_ctx_clear_error(vsock);
 	return 0;
