@@ -2,17 +2,25 @@
 /*
  * The library against raw socket syscalls, in one process.
  *
- * Every figure is measured in rounds that alternate library, raw, library,
- * raw ...; each library round is divided by the raw rounds beside it, and
- * the median of those ratios is printed (1.00: the library costs nothing).
- * Alternating keeps slow drifts of a shared machine out of the ratio; the
- * median keeps single disturbed rounds out of it.
+ * Every figure is a median, over rounds, of per-round ratios: library time
+ * divided by raw time (1.00: the library costs nothing).
+ *
+ * On a shared virtual machine the same 512 MiB transfer takes anywhere
+ * from 0.1 to 0.25 s, and a round trip between two threads varies as much:
+ * rounds that run one path after the other see different machines. So in
+ * the bulk, latency, connect and message-size figures each round runs both
+ * paths, one operation of each in random order, pair after pair, timing
+ * every operation; the round's ratio is the library's total over the raw
+ * total. (Rounds of 512 MiB each way then agree within a few percent.)
+ * The scaling figures, where an operation is too short to time alone,
+ * alternate whole rounds: library, raw, library, raw ... and give two
+ * ratios, of wall-clock time and of the process's CPU time.
  *
  * The raw path is what a program would write by hand: socket, bind,
  * listen, connect, accept4, send and recv, on 127.0.0.1 for tcp and on
  * CID 1 (vsock loopback) for vsock.
  *
- * Usage: bench [-r ROUNDS] [-q] [-t tcp|vsock|all] [-s FIGURES] [-m] [-c]
+ * Usage: bench [-r ROUNDS] [-q] [-t tcp|vsock|all] [-s FIGURES] [-m] [-u] [-v] [-c]
  *   -r  rounds per figure (default 9)
  *   -s  which figures, comma-separated: bulk,latency,connect,scaling,sizes
  *       (default all)
@@ -21,6 +29,9 @@
  *       machine has no vsock loopback)
  *   -m  client contexts in memory the caller provides (allocated outside
  *       the timing), instead of contexts the library allocates
+ *   -u  leave threads unpinned (default: this thread on one CPU, the
+ *       receiving or echoing thread on another)
+ *   -v  print every round's times (on stderr)
  *   -c  exit 1 when a headline ratio misses its target
  * The plugin directory comes from UDO_VSOCK_TCP_PLUGIN_PATH (make bench
  * sets it to the build tree).
@@ -33,6 +44,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +64,8 @@ static int rounds = 9;
 static unsigned int scale = 1;     /* work divisor: 10 with -q */
 static bool vsock_mode;            /* raw path: AF_VSOCK on CID 1 */
 static int misses;
+static int cpu_main = -1, cpu_peer = -1; /* pinned CPUs, -1: not pinned */
+static bool verbose;               /* -v: every round's time */
 static bool caller_memory;         /* -m: client contexts in the caller's memory */
 
 static const char *figures = "bulk,latency,connect,scaling,sizes";
@@ -78,6 +92,62 @@ static double now(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double) ts.tv_sec + (double) ts.tv_nsec * 1e-9;
+}
+
+/*
+ * The peer thread (receiver, echo) runs on its own CPU and this thread on
+ * another, fixed for the whole run: left to the scheduler, the two land on
+ * one CPU in some rounds and on two in others, which moves throughput by
+ * 20% and latency by a factor of four, far more than anything measured here.
+ */
+static void pin_threads(bool pin)
+{
+	cpu_set_t set;
+	int cpu;
+
+	if (!pin || sched_getaffinity(0, sizeof(set), &set) < 0)
+		return;
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, &set))
+			continue;
+		if (cpu_main < 0)
+			cpu_main = cpu;
+		else if (cpu_peer < 0)
+			cpu_peer = cpu;
+	}
+	if (cpu_peer < 0) {
+		cpu_main = -1; /* one CPU: nothing to choose */
+		return;
+	}
+	CPU_ZERO(&set);
+	CPU_SET(cpu_main, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		cpu_main = cpu_peer = -1;
+}
+
+static void start_peer(pthread_t *th, void *(*fn)(void *), void *arg)
+{
+	pthread_attr_t attr;
+	cpu_set_t set;
+
+	pthread_attr_init(&attr);
+	if (cpu_peer >= 0) {
+		CPU_ZERO(&set);
+		CPU_SET(cpu_peer, &set);
+		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+	}
+	if (pthread_create(th, &attr, fn, arg))
+		die("pthread_create", EAGAIN);
+	pthread_attr_destroy(&attr);
+}
+
+/* CPU time of the whole process (all threads), user and system. */
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double) ts.tv_sec + (double) ts.tv_nsec * 1e-9;
 }
 
@@ -321,23 +391,68 @@ static void pair_close(bool lib, struct pair *p)
 
 /* ---- the measurements: each returns seconds for one round ---- */
 
-/* Bulk: 64 KiB writes from this thread, a receiver thread reads them. */
+/*
+ * The order of the two paths in an interleaved round: pairs of operations,
+ * library then raw or raw then library at random. Two generators started
+ * from the same seed give the same sequence, so the echo thread answers
+ * each message by the path the client sent it by.
+ */
+struct order {
+	uint64_t s;
+	bool second; /* the next is the second of a pair */
+	bool next;   /* and it is a library one */
+};
+
+static bool order_next(struct order *o)
+{
+	bool lib;
+
+	if (o->second) {
+		o->second = false;
+		return o->next;
+	}
+	o->s ^= o->s << 13;
+	o->s ^= o->s >> 7;
+	o->s ^= o->s << 17;
+	lib = o->s & 1;
+	o->second = true;
+	o->next = !lib;
+	return lib;
+}
+
+#define ORDER_SEED 0x2545f4914f6cdd1du
+
+/*
+ * Bulk: 64 KiB writes from this thread, a receiver thread reads them. How
+ * long a 512 MiB transfer takes on this machine varies by a factor of two
+ * from one transfer to the next, whoever makes the calls (the memory copies
+ * compete with everything else on the host), so rounds of whole transfers
+ * cannot show a 2% difference. Instead each round is one connection (made
+ * by the library) carrying 512 MiB through the library's send and 512 MiB
+ * through send(2), the two interleaved 64 KiB by 64 KiB in a random order,
+ * each write timed: both paths meet the same conditions at the same moment.
+ * The receiver likewise alternates udo_vsock_tcp_recv_data() and recv(2).
+ */
 #define BULK_CHUNK (64u * 1024u)
 
 struct bulk_rx {
-	bool lib;
 	int fd;
 	size_t total;
-	double end;
 };
 
-ALWAYS_INLINE void bulk_rx_loop(const bool lib, struct bulk_rx *rx)
+/* Both buffers at fixed addresses for every round, page aligned. */
+static _Alignas(4096) char bulk_rx_buf[BULK_CHUNK];
+static _Alignas(4096) char bulk_tx_buf[BULK_CHUNK];
+
+static void *bulk_rx_thread(void *arg)
 {
-	static __thread char buf[BULK_CHUNK];
+	struct bulk_rx *rx = arg;
 	size_t got = 0;
+	unsigned int k = 0;
 
 	while (got < rx->total) {
-		ssize_t r = xrecv(lib, rx->fd, buf, sizeof(buf));
+		ssize_t r = (k++ & 1) ? xrecv(true, rx->fd, bulk_rx_buf, BULK_CHUNK)
+		                      : xrecv(false, rx->fd, bulk_rx_buf, BULK_CHUNK);
 
 		if (r == -EINTR)
 			continue;
@@ -345,43 +460,40 @@ ALWAYS_INLINE void bulk_rx_loop(const bool lib, struct bulk_rx *rx)
 			die("bulk recv", r ? (int) -r : EPIPE);
 		got += (size_t) r;
 	}
-	rx->end = now();
-}
-
-static void *bulk_rx_thread(void *arg)
-{
-	struct bulk_rx *rx = arg;
-
-	if (rx->lib)
-		bulk_rx_loop(true, rx);
-	else
-		bulk_rx_loop(false, rx);
 	return NULL;
 }
 
-ALWAYS_INLINE double bulk_round(const bool lib, size_t total)
+ALWAYS_INLINE double timed_send(const bool lib, int fd)
 {
-	static char buf[BULK_CHUNK];
-	struct bulk_rx rx = { .lib = lib, .total = total };
+	double t = now();
+
+	send_all(lib, fd, bulk_tx_buf, BULK_CHUNK);
+	return now() - t;
+}
+
+/* One round: the seconds the library's writes took, and send(2)'s. */
+static void bulk_round(size_t per_path, double *lib_s, double *raw_s)
+{
+	struct bulk_rx rx = { .total = 2 * per_path };
+	struct order o = { .s = ORDER_SEED };
+	double tl = 0, tr = 0;
 	struct pair p;
 	pthread_t th;
 	size_t sent;
-	double start;
 
-	pair_open(lib, &p);
+	pair_open(true, &p);
 	rx.fd = p.peer;
-	if (pthread_create(&th, NULL, bulk_rx_thread, &rx))
-		die("pthread_create", EAGAIN);
-	start = now();
-	for (sent = 0; sent < total; sent += BULK_CHUNK) {
-		if (lib)
-			send_all(true, p.c.fd, buf, BULK_CHUNK);
+	start_peer(&th, bulk_rx_thread, &rx);
+	for (sent = 0; sent < 2 * per_path; sent += BULK_CHUNK) {
+		if (order_next(&o))
+			tl += timed_send(true, p.c.fd);
 		else
-			send_all(false, p.c.fd, buf, BULK_CHUNK);
+			tr += timed_send(false, p.c.fd);
 	}
 	pthread_join(th, NULL);
-	pair_close(lib, &p);
-	return rx.end - start;
+	pair_close(true, &p);
+	*lib_s = tl;
+	*raw_s = tr;
 }
 
 static size_t bulk_bytes(void)
@@ -389,102 +501,106 @@ static size_t bulk_bytes(void)
 	return 512u * MiB / scale;
 }
 
-static double bulk_lib(void) { return bulk_round(true, bulk_bytes()); }
-static double bulk_raw(void) { return bulk_round(false, bulk_bytes()); }
 
 /* Ping-pong: size bytes there and back through an echo thread. */
 struct echo {
-	bool lib;
 	int fd;
 	size_t size;
 };
 
-ALWAYS_INLINE void echo_loop(const bool lib, struct echo *e)
-{
-	char *buf = malloc(e->size);
-
-	if (!buf)
-		die("malloc", ENOMEM);
-	while (recv_all(lib, e->fd, buf, e->size))
-		send_all(lib, e->fd, buf, e->size);
-	free(buf);
-}
-
 static void *echo_thread(void *arg)
 {
 	struct echo *e = arg;
+	struct order o = { .s = ORDER_SEED };
+	char *buf = malloc(e->size);
+	bool more = true;
 
-	if (e->lib)
-		echo_loop(true, e);
-	else
-		echo_loop(false, e);
+	if (!buf)
+		die("malloc", ENOMEM);
+	while (more) {
+		if (order_next(&o)) {
+			more = recv_all(true, e->fd, buf, e->size);
+			if (more)
+				send_all(true, e->fd, buf, e->size);
+		} else {
+			more = recv_all(false, e->fd, buf, e->size);
+			if (more)
+				send_all(false, e->fd, buf, e->size);
+		}
+	}
+	free(buf);
 	return NULL;
 }
 
-ALWAYS_INLINE double pingpong_round(const bool lib, size_t size, unsigned int iters)
+ALWAYS_INLINE double timed_rtt(const bool lib, int fd, char *buf, size_t size)
 {
-	struct echo e = { .lib = lib, .size = size };
+	double t = now();
+
+	send_all(lib, fd, buf, size);
+	if (!recv_all(lib, fd, buf, size))
+		die("ping-pong recv", EPIPE);
+	return now() - t;
+}
+
+/* One round: iters round trips by each path, interleaved, on one connection. */
+static void pingpong_round(size_t size, unsigned int iters, double *lib_s, double *raw_s)
+{
+	struct echo e = { .size = size };
+	struct order o = { .s = ORDER_SEED };
 	char *buf = calloc(1, size);
+	double tl = 0, tr = 0;
 	struct pair p;
 	pthread_t th;
 	unsigned int i;
-	double t;
 	int one = 1;
 
 	if (!buf)
 		die("calloc", ENOMEM);
-	pair_open(lib, &p);
+	pair_open(true, &p);
 	if (!vsock_mode) {
-		/* Both paths: small messages go out at once. */
+		/* Small messages go out at once. */
 		setsockopt(p.c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		setsockopt(p.peer, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	}
 	e.fd = p.peer;
-	if (pthread_create(&th, NULL, echo_thread, &e))
-		die("pthread_create", EAGAIN);
-	t = now();
-	for (i = 0; i < iters; i++) {
-		send_all(lib, p.c.fd, buf, size);
-		if (!recv_all(lib, p.c.fd, buf, size))
-			die("ping-pong recv", EPIPE);
+	start_peer(&th, echo_thread, &e);
+	for (i = 0; i < 2 * iters; i++) {
+		if (order_next(&o))
+			tl += timed_rtt(true, p.c.fd, buf, size);
+		else
+			tr += timed_rtt(false, p.c.fd, buf, size);
 	}
-	t = now() - t;
 	shutdown(p.c.fd, SHUT_WR);
 	pthread_join(th, NULL);
-	pair_close(lib, &p);
+	pair_close(true, &p);
 	free(buf);
-	return t;
+	*lib_s = tl;
+	*raw_s = tr;
 }
 
 static size_t pp_size;
 static unsigned int pp_iters;
 
-static double pingpong_lib(void) { return pingpong_round(true, pp_size, pp_iters); }
-static double pingpong_raw(void) { return pingpong_round(false, pp_size, pp_iters); }
-
-/* Connect rate: create + connect, accept, close both; one thread. */
-ALWAYS_INLINE double connect_round(const bool lib, unsigned int n)
+static void pingpong(double *lib_s, double *raw_s)
 {
-	struct cli c = { 0 };
-	void *mem = cli_memory(&c, 1);
-	unsigned int i;
-	struct srv s;
-	double t;
+	pingpong_round(pp_size, pp_iters, lib_s, raw_s);
+}
 
-	srv_open(lib, &s, 64);
-	t = now();
-	for (i = 0; i < n; i++) {
-		int fd;
+/*
+ * Connect rate: create + connect, accept, close both; one thread. Each
+ * path has its own listening socket (the library's, and one made by hand);
+ * the connects alternate between them in random pairs.
+ */
+ALWAYS_INLINE double timed_connect(const bool lib, const struct srv *s, struct cli *c)
+{
+	double t = now();
+	int fd;
 
-		cli_open(lib, &s, &c);
-		fd = srv_accept(lib, &s);
-		cli_close(lib, &c);
-		close(fd);
-	}
-	t = now() - t;
-	srv_close(&s);
-	free(mem);
-	return t;
+	cli_open(lib, s, c);
+	fd = srv_accept(lib, s);
+	cli_close(lib, c);
+	close(fd);
+	return now() - t;
 }
 
 static unsigned int connect_count(void)
@@ -492,8 +608,29 @@ static unsigned int connect_count(void)
 	return 2000 / scale;
 }
 
-static double connect_lib(void) { return connect_round(true, connect_count()); }
-static double connect_raw(void) { return connect_round(false, connect_count()); }
+static void connect_round(double *lib_s, double *raw_s)
+{
+	struct order o = { .s = ORDER_SEED };
+	struct cli c = { 0 };
+	void *mem = cli_memory(&c, 1);
+	unsigned int i, n = connect_count();
+	double tl = 0, tr = 0;
+	struct srv sl, sr;
+
+	srv_open(true, &sl, 64);
+	srv_open(false, &sr, 64);
+	for (i = 0; i < 2 * n; i++) {
+		if (order_next(&o))
+			tl += timed_connect(true, &sl, &c);
+		else
+			tr += timed_connect(false, &sr, &c);
+	}
+	srv_close(&sl);
+	srv_close(&sr);
+	free(mem);
+	*lib_s = tl;
+	*raw_s = tr;
+}
 
 /*
  * Scaling: n connections open at once, then 1-byte exchanges over all of
@@ -503,63 +640,70 @@ static double connect_raw(void) { return connect_round(false, connect_count()); 
  * are timed over as many connections as large ones.
  */
 static unsigned int sc_conns;
-static double sc_setup[2];
+/* [lib]: per connection / per message, wall clock and CPU time */
+static double sc_setup[2], sc_setup_cpu[2], sc_xchg_cpu[2];
 
 ALWAYS_INLINE double scaling_round(const bool lib, unsigned int n)
 {
-	struct cli *c = calloc(n, sizeof(*c));
+	struct cli *cl = calloc(n, sizeof(*cl));
 	int *peer = calloc(n, sizeof(*peer));
 	unsigned int cycles = n >= 1024 / scale ? 1 : (1024 / scale) / n;
 	unsigned int i, r, k, reps = (16384 / scale) / n / cycles;
-	double t, setup = 0, xchg = 0;
+	double t, c, setup = 0, xchg = 0, setup_cpu = 0, xchg_cpu = 0;
 	char b = 'x';
 	struct srv s;
 
 	void *mem;
 
-	if (!c || !peer)
+	if (!cl || !peer)
 		die("calloc", ENOMEM);
-	mem = cli_memory(c, n);
+	mem = cli_memory(cl, n);
 	if (reps < 4)
 		reps = 4;
 	srv_open(lib, &s, 64);
 	for (k = 0; k < cycles; k++) {
+		c = cpu_now();
 		t = now();
 		for (i = 0; i < n; i++) {
-			cli_open(lib, &s, &c[i]);
+			cli_open(lib, &s, &cl[i]);
 			peer[i] = srv_accept(lib, &s);
 		}
 		setup += now() - t;
+		setup_cpu += cpu_now() - c;
 		if (!vsock_mode) {
 			int one = 1;
 
 			for (i = 0; i < n; i++) {
-				setsockopt(c[i].fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+				setsockopt(cl[i].fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 				setsockopt(peer[i], IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 			}
 		}
+		c = cpu_now();
 		t = now();
 		for (r = 0; r < reps; r++) {
 			for (i = 0; i < n; i++)
-				send_all(lib, c[i].fd, &b, 1);
+				send_all(lib, cl[i].fd, &b, 1);
 			for (i = 0; i < n; i++) {
 				recv_all(lib, peer[i], &b, 1);
 				send_all(lib, peer[i], &b, 1);
 			}
 			for (i = 0; i < n; i++)
-				recv_all(lib, c[i].fd, &b, 1);
+				recv_all(lib, cl[i].fd, &b, 1);
 		}
 		xchg += now() - t;
+		xchg_cpu += cpu_now() - c;
 		for (i = 0; i < n; i++) {
 			close(peer[i]);
-			cli_close(lib, &c[i]);
+			cli_close(lib, &cl[i]);
 		}
 	}
 	srv_close(&s);
 	free(mem);
-	free(c);
+	free(cl);
 	free(peer);
 	sc_setup[lib] = setup / ((double) cycles * n);
+	sc_setup_cpu[lib] = setup_cpu / ((double) cycles * n);
+	sc_xchg_cpu[lib] = xchg_cpu / ((double) cycles * reps * n);
 	return xchg / ((double) cycles * reps * n);
 }
 
@@ -582,48 +726,93 @@ static double median(double *v, int n)
 }
 
 struct result {
-	double lib, raw, ratio;               /* medians */
-	double setup_lib, setup_raw, setup_ratio; /* scaling only */
+	double lib, raw;             /* median seconds (wall clock) */
+	double ratio, cpu_ratio;     /* median ratios: wall clock, CPU time */
+	double setup_lib, setup_raw, setup_ratio, setup_cpu_ratio; /* scaling only */
 };
+
+/* Median of x[i]/y[i] and x[i+1]/y[i]: see measure(). */
+static double neighbour_ratio(const double *x, const double *y, int n)
+{
+	double q[2 * MAX_ROUNDS];
+	int i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		q[k++] = x[i] / y[i];
+		if (i + 1 < n)
+			q[k++] = x[i + 1] / y[i];
+	}
+	return median(q, k);
+}
 
 /*
  * Rounds go library, raw, library, raw ... after one warm-up pair. Each
  * round is compared with both its neighbours (L1/R1, L2/R1, L2/R2, ...):
  * half the ratios have the library first and half have it second, so
  * whatever the first or second of two rounds pays (a cold cache, the other
- * round's TIME_WAIT sockets) cancels out.
+ * round's TIME_WAIT sockets) cancels out. Two ratios: wall-clock time, and
+ * the CPU time the process spent in the round (all threads, user and
+ * system): the wall clock also counts the time other programs held the
+ * CPUs, the CPU time only the work the round cost.
  */
-static struct result measure(double (*lib)(void), double (*raw)(void), bool setup)
+static struct result measure(double (*lib)(void), double (*raw)(void))
 {
-	double l[MAX_ROUNDS], r[MAX_ROUNDS], q[2 * MAX_ROUNDS];
-	double sl[MAX_ROUNDS], sr[MAX_ROUNDS], sq[2 * MAX_ROUNDS];
+	double l[MAX_ROUNDS], r[MAX_ROUNDS], lc[MAX_ROUNDS], rc[MAX_ROUNDS];
+	double sl[MAX_ROUNDS], sr[MAX_ROUNDS], slc[MAX_ROUNDS], src[MAX_ROUNDS];
 	struct result res = { 0 };
-	int i, n = 0;
+	int i;
 
 	lib();
 	raw();
 	for (i = 0; i < rounds; i++) {
 		l[i] = lib();
 		sl[i] = sc_setup[1];
+		slc[i] = sc_setup_cpu[1];
+		lc[i] = sc_xchg_cpu[1];
 		r[i] = raw();
 		sr[i] = sc_setup[0];
+		src[i] = sc_setup_cpu[0];
+		rc[i] = sc_xchg_cpu[0];
+		if (verbose)
+			fprintf(stderr, "    round %2d: library %.6f s (cpu %.6f s), "
+			        "raw %.6f s (cpu %.6f s)\n", i, l[i], lc[i], r[i], rc[i]);
 	}
-	for (i = 0; i < rounds; i++) {
-		q[n] = l[i] / r[i];
-		sq[n++] = setup ? sl[i] / sr[i] : 0;
-		if (i + 1 < rounds) {
-			q[n] = l[i + 1] / r[i];
-			sq[n++] = setup ? sl[i + 1] / sr[i] : 0;
-		}
-	}
-	res.ratio = median(q, n);
+	res.ratio = neighbour_ratio(l, r, rounds);
+	res.cpu_ratio = neighbour_ratio(lc, rc, rounds);
+	res.setup_ratio = neighbour_ratio(sl, sr, rounds);
+	res.setup_cpu_ratio = neighbour_ratio(slc, src, rounds);
+	res.setup_lib = median(sl, rounds);
+	res.setup_raw = median(sr, rounds);
 	res.lib = median(l, rounds);
 	res.raw = median(r, rounds);
-	if (setup) {
-		res.setup_ratio = median(sq, n);
-		res.setup_lib = median(sl, rounds);
-		res.setup_raw = median(sr, rounds);
+	return res;
+}
+
+/*
+ * Interleaved rounds: each carries both paths (see order_next()), and
+ * returns the seconds each spent; the ratio is taken round by round.
+ */
+static void bulk(double *lib_s, double *raw_s)
+{
+	bulk_round(bulk_bytes(), lib_s, raw_s);
+}
+
+static struct result measure_mixed(void (*round)(double *lib_s, double *raw_s))
+{
+	double l[MAX_ROUNDS], r[MAX_ROUNDS], q[MAX_ROUNDS];
+	struct result res = { 0 };
+	int i;
+
+	round(&l[0], &r[0]); /* warm-up */
+	for (i = 0; i < rounds; i++) {
+		round(&l[i], &r[i]);
+		q[i] = l[i] / r[i];
+		if (verbose)
+			fprintf(stderr, "    round %2d: library %.6f s, raw %.6f s\n", i, l[i], r[i]);
 	}
+	res.ratio = median(q, rounds);
+	res.lib = median(l, rounds);
+	res.raw = median(r, rounds);
 	return res;
 }
 
@@ -641,11 +830,11 @@ static void headline(void)
 	struct result r;
 	double gib = (double) bulk_bytes() / (1024.0 * MiB);
 
-	printf("  %-34s %12s %12s %7s\n", "", "library", "raw", "ratio");
+	printf("  %-30s %13s %13s %7s\n", "", "library", "raw", "ratio");
 	if (!wanted("bulk"))
 		goto latency;
-	r = measure(bulk_lib, bulk_raw, false);
-	printf("  %-34s %7.2f GiB/s %7.2f GiB/s %7.3f", "bulk 512 MiB, 64 KiB writes",
+	r = measure_mixed(bulk);
+	printf("  %-30s %7.2f GiB/s %7.2f GiB/s %7.3f", "bulk 512 MiB, 64 KiB writes",
 	       gib / r.lib, gib / r.raw, r.ratio);
 	if (scale == 1)
 		verdict(r.ratio, 1.02);
@@ -656,15 +845,15 @@ latency:
 		goto connect;
 	pp_size = 1;
 	pp_iters = 20000 / scale;
-	r = measure(pingpong_lib, pingpong_raw, false);
-	printf("  %-34s %9.2f us %9.2f us %7.3f", "ping-pong 1 B, round trip",
+	r = measure_mixed(pingpong);
+	printf("  %-30s %10.2f us %10.2f us %7.3f", "ping-pong 1 B, round trip",
 	       r.lib / pp_iters * 1e6, r.raw / pp_iters * 1e6, r.ratio);
 	verdict(r.ratio, 1.03);
 connect:
 	if (!wanted("connect"))
 		return;
-	r = measure(connect_lib, connect_raw, false);
-	printf("  %-34s %9.2f us %9.2f us %7.3f", "connect+accept+close",
+	r = measure_mixed(connect_round);
+	printf("  %-30s %10.2f us %10.2f us %7.3f", "connect+accept+close",
 	       r.lib / connect_count() * 1e6, r.raw / connect_count() * 1e6, r.ratio);
 	verdict(r.ratio, 1.05);
 }
@@ -674,22 +863,25 @@ static void scaling(void)
 	static const unsigned int conns[] = { 1, 64, 1024 };
 	size_t i;
 
-	printf("  scaling: n connections open at once, 1-byte exchanges over all (one thread)\n");
-	printf("  %-34s %12s %12s %7s\n", "", "library", "raw", "ratio");
+	printf("  scaling: n connections open at once, 1-byte exchanges over all (one thread;\n"
+	       "  alternating rounds: ratios of wall-clock and of CPU time)\n");
+	printf("  %-30s %13s %13s %7s %7s\n", "", "library", "raw", "wall", "cpu");
 	for (i = 0; i < sizeof(conns) / sizeof(conns[0]); i++) {
 		struct result r;
 		char label[64];
 
 		sc_conns = conns[i];
-		r = measure(scaling_lib, scaling_raw, true);
+		r = measure(scaling_lib, scaling_raw);
 		snprintf(label, sizeof(label), "%u conn: open, per connection", conns[i]);
-		printf("  %-34s %9.2f us %9.2f us %7.3f\n", label,
-		       r.setup_lib * 1e6, r.setup_raw * 1e6, r.setup_ratio);
+		printf("  %-30s %10.2f us %10.2f us %7.3f %7.3f\n", label,
+		       r.setup_lib * 1e6, r.setup_raw * 1e6, r.setup_ratio, r.setup_cpu_ratio);
 		snprintf(label, sizeof(label), "%u conn: exchange, per message", conns[i]);
-		printf("  %-34s %9.2f us %9.2f us %7.3f\n", label, r.lib * 1e6, r.raw * 1e6,
-		       r.ratio);
+		printf("  %-30s %10.2f us %10.2f us %7.3f %7.3f\n", label, r.lib * 1e6,
+		       r.raw * 1e6, r.ratio, r.cpu_ratio);
 	}
-	sc_setup[0] = sc_setup[1] = 0;
+	memset(sc_setup, 0, sizeof(sc_setup));
+	memset(sc_setup_cpu, 0, sizeof(sc_setup_cpu));
+	memset(sc_xchg_cpu, 0, sizeof(sc_xchg_cpu));
 }
 
 static void sizes(void)
@@ -698,7 +890,7 @@ static void sizes(void)
 	size_t i;
 
 	printf("  message size: ping-pong through an echo thread (size each way)\n");
-	printf("  %-34s %12s %12s %7s\n", "", "library", "raw", "ratio");
+	printf("  %-30s %13s %13s %7s\n", "", "library", "raw", "ratio");
 	for (i = 0; i < sizeof(sz) / sizeof(sz[0]); i++) {
 		struct result r;
 		char label[64];
@@ -710,12 +902,12 @@ static void sizes(void)
 			it = 32;
 		pp_size = sz[i];
 		pp_iters = (unsigned int) it;
-		r = measure(pingpong_lib, pingpong_raw, false);
+		r = measure_mixed(pingpong);
 		if (sz[i] >= 1024)
 			snprintf(label, sizeof(label), "%zu KiB, round trip", sz[i] / 1024);
 		else
 			snprintf(label, sizeof(label), "%zu B, round trip", sz[i]);
-		printf("  %-34s %9.2f us %9.2f us %7.3f\n", label, r.lib / it * 1e6,
+		printf("  %-30s %10.2f us %10.2f us %7.3f\n", label, r.lib / it * 1e6,
 		       r.raw / it * 1e6, r.ratio);
 	}
 }
@@ -776,10 +968,10 @@ static void raise_fd_limit(void)
 int main(int argc, char **argv)
 {
 	const char *which = "all";
-	bool check = false;
+	bool check = false, pin = true;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "r:qt:s:mc")) != -1) {
+	while ((opt = getopt(argc, argv, "r:qt:s:muvc")) != -1) {
 		switch (opt) {
 		case 'r':
 			rounds = atoi(optarg);
@@ -796,12 +988,18 @@ int main(int argc, char **argv)
 		case 'm':
 			caller_memory = true;
 			break;
+		case 'u':
+			pin = false;
+			break;
+		case 'v':
+			verbose = true;
+			break;
 		case 'c':
 			check = true;
 			break;
 		default:
 			fprintf(stderr, "usage: %s [-r ROUNDS] [-q] [-t tcp|vsock|all] "
-			        "[-s bulk,latency,connect,scaling,sizes] [-m] [-c]\n",
+			        "[-s bulk,latency,connect,scaling,sizes] [-m] [-u] [-v] [-c]\n",
 			        argv[0]);
 			return 2;
 		}
@@ -811,9 +1009,16 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	raise_fd_limit();
+	pin_threads(pin);
 	printf("udo-vsock-tcp bench: ratio = library time / raw syscall time, median of %d "
-	       "alternating rounds%s%s\n", rounds, scale > 1 ? " (quick)" : "",
+	       "rounds%s%s\n"
+	       "(each round runs both paths, operation by operation in random order, each timed;\n"
+	       " the scaling rounds alternate library and raw)\n", rounds,
+	       scale > 1 ? " (quick)" : "",
 	       caller_memory ? "; client contexts in caller memory" : "");
+	if (cpu_main >= 0)
+		printf("threads pinned: this one on CPU %d, the peer on CPU %d\n", cpu_main,
+		       cpu_peer);
 	if (!strcmp(which, "all") || !strcmp(which, "tcp"))
 		run_transport("tcp");
 	if (!strcmp(which, "all") || !strcmp(which, "vsock"))
