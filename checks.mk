@@ -18,6 +18,7 @@ VALGRIND_FLAGS = --tool=memcheck --error-exitcode=99 --leak-check=full \
 	--show-leak-kinds=definite,possible \
 	--suppressions=$(abs_top_srcdir)/t/valgrind.supp --quiet
 EXTRA_DIST += t/valgrind.supp
+CLEANFILES += test-suite-valgrind.log
 .PHONY: check-valgrind
 if SANITIZERS
 check-valgrind:

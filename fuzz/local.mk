@@ -21,7 +21,8 @@ EXTRA_DIST += fuzz/cidmap.c fuzz/corpus
 CLEANFILES += $(FUZZ_NAMES:%=fuzz/%-fuzzer)
 clean-local: clean-fuzz
 clean-fuzz:
-	-rm -rf $(FUZZ_NAMES:%=fuzz/%.found)
+	-rm -rf $(FUZZ_NAMES:%=fuzz/%.found) $(FUZZ_NAMES:%=fuzz/%.log) \
+	  $(FUZZ_NAMES:%=fuzz/%-merge.log)
 
 fuzz/cidmap-fuzzer: $(fuzz_cidmap_SRC:%=$(srcdir)/%) $(srcdir)/plugins/tcp/cidmap.h config.h
 	@test -n '$(FUZZ_CC)' || { echo "fuzz: clang not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
