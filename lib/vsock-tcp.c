@@ -149,6 +149,7 @@ static bool ctx_usable(struct udo_vsock_tcp *vsock, enum udo_role role, const ch
 	udo_ctx_error(vsock, EINVAL, false, "%s: not a %s context created by this library",
 	              func, role == UDO_ROLE_SERVER ? "server" : "client");
 	udo_log_report(vsock, func);
+	errno = EINVAL;
 	return false;
 }
 
