@@ -8,12 +8,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "core.h"
+
+#define UDO_CONNECT_TIMEOUT_ENV "UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS"
 
 /* errno values that mean "vsock cannot carry this here", as opposed to an
  * answer from a peer: "auto" falls back to tcp on these and only these. */
@@ -103,6 +106,31 @@ static int create_auto(struct udo_vsock_tcp *vsock, const void *info, uint32_t c
 	return r;
 }
 
+/* UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS: milliseconds, 0 (or unset) for the
+ * transport's default. 0 or -EINVAL with the value quoted. */
+static int connect_timeout_env(struct udo_vsock_tcp *vsock)
+{
+	const char *v = getenv(UDO_CONNECT_TIMEOUT_ENV), *p;
+	unsigned long ms = 0;
+
+	if (!v || !*v)
+		return 0;
+	for (p = v; *p; p++) {
+		if (*p < '0' || *p > '9')
+			break;
+		ms = ms * 10 + (unsigned long) (*p - '0');
+		if (ms > INT_MAX)
+			break;
+	}
+	if (*p)
+		return udo_ctx_error(vsock, EINVAL, false,
+		                     "%s=\"%.64s\" is not a connect timeout: use milliseconds, "
+		                     "0 to %d (0: the transport's default)",
+		                     UDO_CONNECT_TIMEOUT_ENV, v, INT_MAX);
+	vsock->connect_timeout_ms = (unsigned int) ms;
+	return 0;
+}
+
 static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role role,
                                     const void *info, uint32_t cid, const char *func)
 {
@@ -115,6 +143,8 @@ static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role r
 		udo_ctx_error(vsock, EINVAL, false, "%s: vsock_info is NULL", func);
 		return create_failed(vsock, func);
 	}
+	if (connect_timeout_env(vsock) < 0)
+		return create_failed(vsock, func);
 	mode = udo_transport_mode(vsock);
 	if (mode == UDO_TRANSPORT_AUTO)
 		r = create_auto(vsock, info, cid);
@@ -213,6 +243,26 @@ UDO_API int udo_vsock_tcp_client_connect(struct udo_vsock_tcp *vsock)
 		return -1;
 	}
 	udo_ctx_clear_error(vsock);
+	return 0;
+}
+
+UDO_API int
+udo_vsock_tcp_set_connect_timeout(struct udo_vsock_tcp *vsock, unsigned int ms)
+{
+	if (!vsock) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!ctx_usable(vsock, UDO_ROLE_CLIENT, __func__))
+		return -1;
+	if (ms > INT_MAX) {
+		udo_ctx_error(vsock, EINVAL, false, "%s: %u ms is out of range (0 to %d)",
+		              __func__, ms, INT_MAX);
+		udo_log_report(vsock, __func__);
+		errno = EINVAL;
+		return -1;
+	}
+	vsock->connect_timeout_ms = ms;
 	return 0;
 }
 

@@ -188,6 +188,7 @@ static int tcp_client_create(struct udo_vsock_tcp *vsock,
 
 static int tcp_client_connect(struct udo_vsock_tcp *vsock)
 {
+	struct udo_deadline deadline;
 	char where[64];
 	int err, fd;
 
@@ -197,10 +198,18 @@ static int tcp_client_connect(struct udo_vsock_tcp *vsock)
 			return fd;
 		vsock->fd = fd;
 	}
-	if (connect(vsock->fd, &vsock->peer.sa, vsock->peer_len) == 0)
+	udo_deadline_start(&deadline, vsock->connect_timeout_ms);
+	err = udo_deadline_connect(vsock->fd, &vsock->peer.sa, vsock->peer_len, &deadline);
+	if (err == 0)
 		return 0;
-	err = udo_ctx_error(vsock, errno, true, "connect to tcp %u:%d (%s)", vsock->vcid,
-	                    vsock->port, addr_text(&vsock->peer, where, sizeof(where)));
+	addr_text(&vsock->peer, where, sizeof(where));
+	if (err == -ETIMEDOUT && deadline.set)
+		err = udo_ctx_error(vsock, ETIMEDOUT, true,
+		                    "connect to tcp %u:%d (%s): no answer within %u ms",
+		                    vsock->vcid, vsock->port, where, vsock->connect_timeout_ms);
+	else
+		err = udo_ctx_error(vsock, -err, true, "connect to tcp %u:%d (%s)",
+		                    vsock->vcid, vsock->port, where);
 	/* Leave a fresh socket for a retry; keep the connect error if that fails. */
 	close(vsock->fd);
 	vsock->fd = socket(vsock->peer.sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
