@@ -94,9 +94,24 @@ static int try_create(struct udo_vsock_tcp *vsock, enum udo_transport_id id,
  */
 static int create_auto(struct udo_vsock_tcp *vsock, const void *info, uint32_t cid)
 {
-	const struct udo_transport *t = udo_transport_load(UDO_TRANSPORT_VSOCK, vsock);
+	const char *uds = getenv(UDO_HYBRID_UDS_ENV);
+	const struct udo_transport *t;
 	int r;
 
+	/* A hybrid-vsock host (Firecracker, cloud-hypervisor): the VMM's Unix
+	 * socket is configured for this CID. Without the variable the hybrid
+	 * plugin is not even loaded; a malformed value (-EINVAL) is reported
+	 * by the hybrid create, never ignored. */
+	if (uds && *uds) {
+		t = udo_transport_load(UDO_TRANSPORT_HYBRID, vsock);
+		if (!t)
+			return -(int) vsock->err.code;
+		r = t->client_reachable(cid);
+		if (r == 0 || r == -EINVAL)
+			return try_create(vsock, UDO_TRANSPORT_HYBRID, info);
+	}
+
+	t = udo_transport_load(UDO_TRANSPORT_VSOCK, vsock);
 	if (!t || (vsock->role == UDO_ROLE_CLIENT && t->client_reachable(cid) != 0))
 		return try_create(vsock, UDO_TRANSPORT_TCP, info);
 	r = try_create(vsock, UDO_TRANSPORT_VSOCK, info);

@@ -4,7 +4,7 @@
  * over AF_VSOCK, with a TCP fallback for machines without vsock.
  *
  * The transport is chosen at create time by UDO_VSOCK_TCP_TRANSPORT
- * ("vsock", "tcp" or "auto", the default). Errors are recorded in the
+ * ("vsock", "tcp", "hybrid" or "auto", the default). Errors are recorded in the
  * context and read with udo_log_get_error() / udo_log_get_error_code().
  */
 #ifndef UDO_VSOCK_TCP_H
@@ -98,7 +98,7 @@ UDO_API ssize_t
 udo_vsock_tcp_send_data(const int sock_fd, const void *data, const size_t size,
                         const void *vsock_info);
 
-/* Name of the transport a context uses ("vsock" or "tcp"); NULL for NULL. */
+/* Name of the transport a context uses ("vsock", "tcp" or "hybrid"); NULL for NULL. */
 UDO_API const char *
 udo_vsock_tcp_get_transport(struct udo_vsock_tcp *vsock);
 
