@@ -10,11 +10,19 @@ plugins_hybrid_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 EXTRA_DIST += fuzz/uds-map.c fuzz/replay.c fuzz/corpus/uds-map
 
 if HAVE_CMOCKA
+# A fake VMM (t/hybrid-peer.c) stands in for Firecracker in these tests.
 HYBRID_TESTS = \
+	t/hybrid-protocol \
+	t/hybrid-server \
+	t/hybrid-contract \
 	t/connect-timeout \
 	t/connect-timeout-vsock
 check_PROGRAMS += $(HYBRID_TESTS)
 TESTS += $(HYBRID_TESTS)
+HYBRID_PEER = t/hybrid-peer.c t/hybrid-peer.h
+t_hybrid_protocol_SOURCES = t/hybrid-protocol.c $(HYBRID_PEER)
+t_hybrid_server_SOURCES = t/hybrid-server.c $(HYBRID_PEER)
+t_hybrid_contract_SOURCES = t/hybrid-contract.c $(HYBRID_PEER)
 t_connect_timeout_SOURCES = t/connect-timeout.c
 endif
 
