@@ -77,16 +77,11 @@ int main(void)
 		cmocka_unit_test(vsock_connect_carries_the_timeout),
 		cmocka_unit_test(vsock_timeout_from_the_environment_applies),
 	};
-	struct udo_vsock_tcp *probe;
-
-	setenv("UDO_VSOCK_TCP_TRANSPORT", "vsock", 1);
-	unsetenv("UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS");
-	probe = vsock_server();
-	if (!probe) {
-		printf("1..0 # SKIP no vsock loopback here (a server on CID 1: %s)\n",
-		       strerror(errno));
+	if (!t_have_vsock_loopback()) {
+		printf("1..0 # SKIP no vsock loopback here (a bind to CID 1 fails)\n");
 		return 0;
 	}
-	udo_vsock_tcp_destroy(probe);
+	setenv("UDO_VSOCK_TCP_TRANSPORT", "vsock", 1);
+	unsetenv("UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS");
 	return T_RUN(tests);
 }

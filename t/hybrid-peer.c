@@ -72,7 +72,7 @@ int t_guest_connect(const char *path, int port)
 	char p[sizeof(sun.sun_path)];
 	int fd;
 
-	if ((size_t) snprintf(p, sizeof(p), "%.80s_%d", path, port) >= sizeof(p))
+	if ((size_t) snprintf(p, sizeof(p), "%.80s_%u", path, (unsigned int) port) >= sizeof(p))
 		return -ENAMETOOLONG;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)

@@ -45,8 +45,9 @@ void t_vmm_start(struct t_vmm *vmm, const char *path, enum t_vmm_mode mode);
 /* Stop it (and its connections) and remove its socket. */
 void t_vmm_stop(struct t_vmm *vmm);
 
-/* What the VMM does when a guest connects to host port `port`: connect to
- * "<path>_<port>". Returns the fd or -errno. */
+/* What the VMM does when a guest connects to host port `port` (32 bits, as
+ * the API's int carries them): connect to "<path>_<port>". Returns the fd or
+ * -errno. */
 int t_guest_connect(const char *path, int port);
 
 #endif

@@ -261,7 +261,7 @@ static void malformed_map_is_einval_quoting_the_entry(void **state)
 	free(mem);
 }
 
-static void negative_port_is_einval(void **state)
+static void client_on_port_minus_one_is_einval(void **state)
 {
 	struct udo_vsock_tcp_client_create_info info = { .vcid = GUEST, .port = -1 };
 
@@ -297,7 +297,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(unconfigured_cid_is_ehostunreach_naming_the_variable),
 		cmocka_unit_test(malformed_map_is_einval_quoting_the_entry),
-		cmocka_unit_test(negative_port_is_einval),
+		cmocka_unit_test(client_on_port_minus_one_is_einval),
 		cmocka_unit_test(missing_vmm_socket_names_the_path),
 		cmocka_unit_test(refusal_is_econnrefused_quoting_the_empty_reply),
 		cmocka_unit_test(early_close_is_econnrefused),

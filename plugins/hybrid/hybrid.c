@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -59,7 +58,7 @@ static const char *quote(const char *s, size_t n, char *buf, size_t cap)
  * takes the only guest when exactly one is configured. 0 with *out set, or
  * -errno with the error recorded.
  */
-static int find_socket(struct udo_vsock_tcp *vsock, bool server, uint32_t cid, int port,
+static int find_socket(struct udo_vsock_tcp *vsock, bool server, uint32_t cid, uint32_t port,
                        struct udo_udsmap_entry *out)
 {
 	const char *op = server ? "bind to" : "connect to";
@@ -69,20 +68,20 @@ static int find_socket(struct udo_vsock_tcp *vsock, bool server, uint32_t cid, i
 	char why[200];
 
 	if (udo_udsmap_parse(text ? text : "", &map, why, sizeof(why)) < 0)
-		return udo_ctx_error(vsock, EINVAL, false, "%s hybrid %u:%d: %s", op, cid, port,
+		return udo_ctx_error(vsock, EINVAL, false, "%s hybrid %u:%u: %s", op, cid, port,
 		                     why);
 	e = udo_udsmap_lookup(&map, cid);
 	if (!e && server && cid == VMADDR_CID_ANY) {
 		if (map.count != 1)
 			return udo_ctx_error(vsock, EADDRNOTAVAIL, false,
-			                     "bind to hybrid %u:%d: a server on any CID needs "
+			                     "bind to hybrid %u:%u: a server on any CID needs "
 			                     "exactly one guest in %s (it has %zu): give the "
 			                     "guest's CID", cid, port, UDO_UDSMAP_ENV, map.count);
 		e = &map.entry[0];
 	}
 	if (!e)
 		return udo_ctx_error(vsock, server ? EADDRNOTAVAIL : EHOSTUNREACH, false,
-		                     "%s hybrid %u:%d: CID %u has no VMM socket: set "
+		                     "%s hybrid %u:%u: CID %u has no VMM socket: set "
 		                     "%s=\"%u=/path/to/vsock.sock\"",
 		                     op, cid, port, cid, UDO_UDSMAP_ENV, cid);
 	*out = *e;
@@ -105,11 +104,11 @@ static int hybrid_client_create(struct udo_vsock_tcp *vsock,
 	struct udo_udsmap_entry e;
 	int fd, err;
 
-	if (info->port < 0)
+	if (info->port == -1)
 		return udo_ctx_error(vsock, EINVAL, false,
-		                     "connect to hybrid %u:%d: port out of range (0-%d)",
-		                     info->vcid, info->port, INT_MAX);
-	err = find_socket(vsock, false, info->vcid, info->port, &e);
+		                     "connect to hybrid %u:-1: a client needs a port, "
+		                     "not VMADDR_PORT_ANY", info->vcid);
+	err = find_socket(vsock, false, info->vcid, (uint32_t) info->port, &e);
 	if (err < 0)
 		return err;
 	fd = udo_ctx_socket(vsock, AF_UNIX, "hybrid");
@@ -121,7 +120,7 @@ static int hybrid_client_create(struct udo_vsock_tcp *vsock,
 	vsock->port = info->port;
 	vsock->addr.svm_family = AF_VSOCK;
 	vsock->addr.svm_cid = info->vcid;
-	vsock->addr.svm_port = (unsigned int) info->port;
+	vsock->addr.svm_port = (uint32_t) info->port;
 	return 0;
 }
 
@@ -143,6 +142,7 @@ static int send_request(struct udo_vsock_tcp *vsock, const struct udo_deadline *
                         const char *req, size_t len)
 {
 	const char *path = vsock->peer.un.sun_path;
+	uint32_t port = (uint32_t) vsock->port;
 	int fd = vsock->fd, left, r = 0;
 	ssize_t n;
 
@@ -170,9 +170,9 @@ static int send_request(struct udo_vsock_tcp *vsock, const struct udo_deadline *
 				r = -ETIMEDOUT;
 			if (r == -EPIPE || r == -ECONNRESET)
 				return udo_ctx_error(vsock, ECONNREFUSED, true,
-				                     "connect to hybrid %u:%d via %s: the VMM closed "
-				                     "the connection before reading \"CONNECT %d\"",
-				                     vsock->vcid, vsock->port, path, vsock->port);
+				                     "connect to hybrid %u:%u via %s: the VMM closed "
+				                     "the connection before reading \"CONNECT %u\"",
+				                     vsock->vcid, port, path, port);
 			goto error;
 		}
 		req += n;
@@ -184,11 +184,11 @@ static int send_request(struct udo_vsock_tcp *vsock, const struct udo_deadline *
 error:
 	if (r == -ETIMEDOUT)
 		return udo_ctx_error(vsock, ETIMEDOUT, true,
-		                     "connect to hybrid %u:%d via %s: the VMM did not take the "
-		                     "connection within %u ms", vsock->vcid, vsock->port, path,
+		                     "connect to hybrid %u:%u via %s: the VMM did not take the "
+		                     "connection within %u ms", vsock->vcid, port, path,
 		                     vsock->connect_timeout_ms);
-	return udo_ctx_error(vsock, -r, true, "connect to hybrid %u:%d via %s", vsock->vcid,
-	                     vsock->port, path);
+	return udo_ctx_error(vsock, -r, true, "connect to hybrid %u:%u via %s", vsock->vcid,
+	                     port, path);
 }
 
 /* "OK <decimal port>\n" and nothing else. */
@@ -214,6 +214,7 @@ static bool ack_ok(const char *line, size_t len)
 static int read_ack(struct udo_vsock_tcp *vsock, const struct udo_deadline *d)
 {
 	const char *path = vsock->peer.un.sun_path;
+	uint32_t port = (uint32_t) vsock->port;
 	char line[ACK_MAX], q[ACK_MAX * 4 + 1];
 	size_t len = 0;
 	ssize_t n;
@@ -223,42 +224,42 @@ static int read_ack(struct udo_vsock_tcp *vsock, const struct udo_deadline *d)
 		r = udo_deadline_wait(vsock->fd, POLLIN, d);
 		if (r == -ETIMEDOUT)
 			return udo_ctx_error(vsock, ETIMEDOUT, true,
-			                     "connect to hybrid %u:%d via %s: no acknowledgement "
+			                     "connect to hybrid %u:%u via %s: no acknowledgement "
 			                     "within %u ms (received \"%s\")", vsock->vcid,
-			                     vsock->port, path, vsock->connect_timeout_ms,
+			                     port, path, vsock->connect_timeout_ms,
 			                     quote(line, len, q, sizeof(q)));
 		if (r < 0)
-			return udo_ctx_error(vsock, -r, true, "connect to hybrid %u:%d via %s: "
+			return udo_ctx_error(vsock, -r, true, "connect to hybrid %u:%u via %s: "
 			                     "wait for the acknowledgement", vsock->vcid,
-			                     vsock->port, path);
+			                     port, path);
 		n = recv(vsock->fd, line + len, 1, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno != ECONNRESET)
-			return udo_ctx_error(vsock, errno, true, "connect to hybrid %u:%d via %s: "
-			                     "read the acknowledgement", vsock->vcid, vsock->port,
+			return udo_ctx_error(vsock, errno, true, "connect to hybrid %u:%u via %s: "
+			                     "read the acknowledgement", vsock->vcid, port,
 			                     path);
 		if (n <= 0 && len == 0)
 			return udo_ctx_error(vsock, ECONNREFUSED, true,
-			                     "connect to hybrid %u:%d via %s: the VMM closed the "
-			                     "connection without acknowledging \"CONNECT %d\" "
-			                     "(received \"\"; is the guest listening on port %d?)",
-			                     vsock->vcid, vsock->port, path, vsock->port, vsock->port);
+			                     "connect to hybrid %u:%u via %s: the VMM closed the "
+			                     "connection without acknowledging \"CONNECT %u\" "
+			                     "(received \"\"; is the guest listening on port %u?)",
+			                     vsock->vcid, port, path, port, port);
 		if (n <= 0)
 			return udo_ctx_error(vsock, EPROTO, true,
-			                     "connect to hybrid %u:%d via %s: the VMM closed the "
+			                     "connect to hybrid %u:%u via %s: the VMM closed the "
 			                     "connection in the middle of its reply (received "
 			                     "\"%s\", expected \"OK <port>\\n\")", vsock->vcid,
-			                     vsock->port, path, quote(line, len, q, sizeof(q)));
+			                     port, path, quote(line, len, q, sizeof(q)));
 		if (line[len++] == '\n' || len == sizeof(line))
 			break;
 	}
 
 	if (!ack_ok(line, len))
 		return udo_ctx_error(vsock, EPROTO, true,
-		                     "connect to hybrid %u:%d via %s: malformed acknowledgement "
+		                     "connect to hybrid %u:%u via %s: malformed acknowledgement "
 		                     "\"%s\"%s (expected \"OK <port>\\n\")", vsock->vcid,
-		                     vsock->port, path, quote(line, len, q, sizeof(q)),
+		                     port, path, quote(line, len, q, sizeof(q)),
 		                     line[len - 1] == '\n' ? "" : "...");
 	return 0;
 }
@@ -276,16 +277,11 @@ static int hybrid_client_connect(struct udo_vsock_tcp *vsock)
 		vsock->fd = fd;
 	}
 	udo_deadline_start(&deadline, vsock->connect_timeout_ms);
-	len = snprintf(req, sizeof(req), "CONNECT %d\n", vsock->port);
+	len = snprintf(req, sizeof(req), "CONNECT %u\n", (uint32_t) vsock->port);
 	err = send_request(vsock, &deadline, req, (size_t) len);
 	if (err == 0)
 		err = read_ack(vsock, &deadline);
-	if (err == 0)
-		return 0;
-	/* Leave a fresh socket for a retry; keep the connect error if that fails. */
-	close(vsock->fd);
-	vsock->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	return err;
+	return err; /* after a failure the core gives the context a fresh socket */
 }
 
 /* 0: this transport has a VMM socket for cid; -EINVAL: the variable is
@@ -336,7 +332,7 @@ static int probe_existing(const char *path)
 
 /* Bind fd to path; a stale socket there is replaced (replace) or skipped. */
 static int bind_path(struct udo_vsock_tcp *vsock, int fd, const char *path, bool replace,
-                     uint32_t cid, int port)
+                     uint32_t cid, uint32_t port)
 {
 	struct sockaddr_un sun;
 	socklen_t len = un_addr(&sun, path);
@@ -347,25 +343,25 @@ static int bind_path(struct udo_vsock_tcp *vsock, int fd, const char *path, bool
 	if (errno == EADDRINUSE && !replace)
 		return -EADDRINUSE; /* the caller tries another port */
 	if (errno != EADDRINUSE)
-		return udo_ctx_error(vsock, errno, true, "bind to hybrid %u:%d (%s)", cid, port,
+		return udo_ctx_error(vsock, errno, true, "bind to hybrid %u:%u (%s)", cid, port,
 		                     path);
 	state = probe_existing(path);
 	if (state < 0)
-		return udo_ctx_error(vsock, -state, true, "bind to hybrid %u:%d (%s): "
+		return udo_ctx_error(vsock, -state, true, "bind to hybrid %u:%u (%s): "
 		                     "check the socket already there", cid, port, path);
 	if (state == LIVE)
-		return udo_ctx_error(vsock, EADDRINUSE, true, "bind to hybrid %u:%d (%s): "
+		return udo_ctx_error(vsock, EADDRINUSE, true, "bind to hybrid %u:%u (%s): "
 		                     "another server is listening there", cid, port, path);
 	if (state == NOT_A_SOCKET)
-		return udo_ctx_error(vsock, EADDRINUSE, true, "bind to hybrid %u:%d (%s): "
+		return udo_ctx_error(vsock, EADDRINUSE, true, "bind to hybrid %u:%u (%s): "
 		                     "the path exists and is not a socket (left in place)",
 		                     cid, port, path);
 	if (state == STALE && unlink(path) < 0 && errno != ENOENT)
-		return udo_ctx_error(vsock, errno, true, "bind to hybrid %u:%d: remove the "
+		return udo_ctx_error(vsock, errno, true, "bind to hybrid %u:%u: remove the "
 		                     "stale socket %s", cid, port, path);
 	if (bind(fd, (struct sockaddr *) &sun, len) == 0)
 		return 0;
-	return udo_ctx_error(vsock, errno, true, "bind to hybrid %u:%d (%s)", cid, port, path);
+	return udo_ctx_error(vsock, errno, true, "bind to hybrid %u:%u (%s)", cid, port, path);
 }
 
 static int port_path(struct udo_vsock_tcp *vsock, const char *base, uint32_t cid,
@@ -394,7 +390,7 @@ static int bind_any_port(struct udo_vsock_tcp *vsock, int fd, const char *base, 
 		r = port_path(vsock, base, cid, port, path);
 		if (r < 0)
 			return r;
-		r = bind_path(vsock, fd, path, false, cid, -1);
+		r = bind_path(vsock, fd, path, false, cid, port);
 		if (r == 0)
 			return (int) port;
 		if (r != -EADDRINUSE)
@@ -409,38 +405,36 @@ static int hybrid_server_create(struct udo_vsock_tcp *vsock,
 {
 	char path[sizeof(vsock->peer.un.sun_path)];
 	struct udo_udsmap_entry e;
-	int fd, err, port = info->port;
+	bool any = info->port == -1;
+	uint32_t port = (uint32_t) info->port;
+	int fd, err;
 
-	if (port < -1)
-		return udo_ctx_error(vsock, EINVAL, false,
-		                     "bind to hybrid %u:%d: port out of range (-1 for any, 0-%d)",
-		                     info->vcid, port, INT_MAX);
 	err = find_socket(vsock, true, info->vcid, port, &e);
 	if (err < 0)
 		return err;
-	if (port >= 0 && (err = port_path(vsock, e.path, info->vcid, (unsigned) port, path)) < 0)
+	if (!any && (err = port_path(vsock, e.path, info->vcid, port, path)) < 0)
 		return err;
 	fd = udo_ctx_socket(vsock, AF_UNIX, "hybrid");
 	if (fd < 0)
 		return fd;
-	if (port >= 0)
+	if (!any)
 		err = bind_path(vsock, fd, path, true, info->vcid, port);
-	else
-		err = port = bind_any_port(vsock, fd, e.path, info->vcid);
+	else if ((err = bind_any_port(vsock, fd, e.path, info->vcid)) >= 0)
+		port = (uint32_t) err;
 	if (err < 0)
 		goto fail;
 	if (listen(fd, info->connections > 0 ? info->connections : SOMAXCONN) < 0) {
-		err = udo_ctx_error(vsock, errno, true, "listen on hybrid %u:%d (%s_%d)",
+		err = udo_ctx_error(vsock, errno, true, "listen on hybrid %u:%u (%s_%u)",
 		                    info->vcid, port, e.path, port);
 		goto fail;
 	}
 	vsock->fd = fd;
 	vsock->vcid = info->vcid;
-	vsock->port = port;
+	vsock->port = (int) port; /* 32 bits, as on vsock: above INT_MAX it reads negative */
 	/* The guest this server hears from: accept reports it as the peer. */
 	vsock->addr.svm_family = AF_VSOCK;
 	vsock->addr.svm_cid = e.cid;
-	vsock->addr.svm_port = (unsigned int) port;
+	vsock->addr.svm_port = port;
 	return 0;
 fail:
 	close(fd);
@@ -452,8 +446,8 @@ static int hybrid_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm 
 	int fd = accept4(vsock->fd, NULL, NULL, SOCK_CLOEXEC);
 
 	if (fd < 0)
-		return udo_ctx_error(vsock, errno, true, "accept on hybrid %u:%d", vsock->vcid,
-		                     vsock->port);
+		return udo_ctx_error(vsock, errno, true, "accept on hybrid %u:%u", vsock->vcid,
+		                     (uint32_t) vsock->port);
 	if (addr) {
 		/* The VMM tells the guest's CID (by the socket) but not its port. */
 		memset(addr, 0, sizeof(*addr));

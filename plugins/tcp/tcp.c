@@ -204,16 +204,11 @@ static int tcp_client_connect(struct udo_vsock_tcp *vsock)
 		return 0;
 	addr_text(&vsock->peer, where, sizeof(where));
 	if (err == -ETIMEDOUT && deadline.set)
-		err = udo_ctx_error(vsock, ETIMEDOUT, true,
-		                    "connect to tcp %u:%d (%s): no answer within %u ms",
-		                    vsock->vcid, vsock->port, where, vsock->connect_timeout_ms);
-	else
-		err = udo_ctx_error(vsock, -err, true, "connect to tcp %u:%d (%s)",
-		                    vsock->vcid, vsock->port, where);
-	/* Leave a fresh socket for a retry; keep the connect error if that fails. */
-	close(vsock->fd);
-	vsock->fd = socket(vsock->peer.sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	return err;
+		return udo_ctx_error(vsock, ETIMEDOUT, true,
+		                     "connect to tcp %u:%d (%s): no answer within %u ms",
+		                     vsock->vcid, vsock->port, where, vsock->connect_timeout_ms);
+	return udo_ctx_error(vsock, -err, true, "connect to tcp %u:%d (%s)",
+	                     vsock->vcid, vsock->port, where);
 }
 
 /* The CID a peer address stands for: loopback is CID 1, else the map's. */
