@@ -9,6 +9,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -100,21 +102,32 @@ static void stream_hash(struct stream *s, const unsigned char *buf, size_t len)
  * thread, so it only records what happened. */
 struct sender {
 	int port;
+	int done;         /* write end of a pipe, closed when the thread ends */
 	struct stream sent;
 	char error[600];
 };
 
+static void *send_big_(struct sender *snd);
+
 static void *send_big(void *arg)
 {
 	struct sender *snd = arg;
+	void *r = send_big_(snd);
+
+	close(snd->done);
+	return r;
+}
+
+static void *send_big_(struct sender *snd)
+{
 	struct udo_vsock_tcp_client_create_info info = { .vcid = T_CID, .port = snd->port };
 	struct udo_vsock_tcp *c = udo_vsock_tcp_client_create(NULL, &info);
 	static unsigned char buf[CHUNK];
 
 	stream_init(&snd->sent);
 	if (!c || udo_vsock_tcp_client_connect(c) != 0) {
-		snprintf(snd->error, sizeof(snd->error), "client: %s",
-		         c ? udo_log_get_error(c) : strerror(errno));
+		snprintf(snd->error, sizeof(snd->error), "client for CID %u port %d: %s",
+		         T_CID, snd->port, c ? udo_log_get_error(c) : strerror(errno));
 		udo_vsock_tcp_destroy(c);
 		return NULL;
 	}
@@ -164,18 +177,31 @@ static void cid1_loopback_carries_16_mib_intact(void **state)
 	struct sockaddr_vm peer = { 0 };
 	struct sender snd = { 0 };
 	struct udo_vsock_tcp *s;
+	struct pollfd pfd[2];
 	struct stream got;
 	pthread_t thread;
+	int fd, done[2];
 	ssize_t n;
-	int fd;
 
 	need_vsock_loopback();
 	use_transport("vsock");
 	s = t_server();
 	assert_string_equal(udo_vsock_tcp_get_transport(s), "vsock");
 	snd.port = udo_vsock_tcp_get_port(s);
+	assert_int_equal(pipe2(done, O_CLOEXEC), 0);
+	snd.done = done[1];
 	assert_int_equal(pthread_create(&thread, NULL, send_big, &snd), 0);
 
+	/* Accept once the client connects; if it gives up instead, say why. */
+	pfd[0] = (struct pollfd) { .fd = udo_vsock_tcp_get_fd(s), .events = POLLIN };
+	pfd[1] = (struct pollfd) { .fd = done[0], .events = POLLIN };
+	while (poll(pfd, 2, -1) < 0)
+		assert_int_equal(errno, EINTR);
+	close(done[0]);
+	if (!(pfd[0].revents & POLLIN)) {
+		pthread_join(thread, NULL);
+		fail_msg("no connection to accept: %s", snd.error);
+	}
 	fd = udo_vsock_tcp_server_accept(s, &peer);
 	if (fd < 0)
 		fail_msg("accept: %s (sender: %s)", udo_log_get_error(s), snd.error);
@@ -216,7 +242,8 @@ static void refused_connect_is_econnreset_naming_vsock_cid_and_port(void **state
 	udo_vsock_tcp_destroy(s);
 
 	c = udo_vsock_tcp_client_create(NULL, &info);
-	assert_non_null(c);
+	if (!c)
+		fail_msg("client for CID %u port %d: %s", T_CID, info.port, strerror(errno));
 	assert_string_equal(udo_vsock_tcp_get_transport(c), "vsock");
 	assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
 	assert_int_equal(udo_log_get_error_code(c), ECONNRESET);
