@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/time.h>
@@ -57,50 +56,11 @@ static void fill_addr(struct sockaddr_vm *sa, uint32_t cid, int port)
 	sa->svm_port = port == -1 ? VMADDR_PORT_ANY : (unsigned int) port;
 }
 
-/*
- * The kernel gives VMADDR_PORT_ANY ports counting up from a random 32-bit
- * start: about one boot in two, above INT_MAX, which get_port()'s int cannot
- * report (it would read negative, and no client could be made for it). Then
- * bind that port with its top bit cleared instead, or the next free one.
- * Takes the bound fd; returns it or a new fd bound below INT_MAX, or -errno
- * with the error recorded and fd closed.
- */
-static int port_fits_int(struct udo_vsock_tcp *vsock, int fd, struct sockaddr_vm *sa)
-{
-	socklen_t len = sizeof(*sa);
-	unsigned int port, i;
-	int err;
-
-	if (getsockname(fd, (struct sockaddr *) sa, &len) < 0) {
-		err = udo_ctx_error(vsock, errno, true, "read the port bound on vsock %u",
-		                    sa->svm_cid);
-		close(fd);
-		return err;
-	}
-	if (sa->svm_port <= INT_MAX)
-		return fd;
-	close(fd);
-	fd = udo_ctx_socket(vsock, AF_VSOCK, "vsock");
-	if (fd < 0)
-		return fd;
-	port = sa->svm_port & INT_MAX;
-	for (i = 0; i < 4096; i++, port = port < INT_MAX ? port + 1 : 0) {
-		sa->svm_port = port > 1023 ? port : 1024; /* 0-1023 are privileged */
-		if (bind(fd, (struct sockaddr *) sa, sizeof(*sa)) == 0)
-			return fd;
-		if (errno != EADDRINUSE)
-			break;
-	}
-	err = udo_ctx_error(vsock, errno, true, "bind to vsock %u:-1 (a port up to %d)",
-	                    sa->svm_cid, INT_MAX);
-	close(fd);
-	return err;
-}
-
 static int vsock_server_create(struct udo_vsock_tcp *vsock,
                                const struct udo_vsock_tcp_server_create_info *info)
 {
 	struct sockaddr_vm sa;
+	socklen_t len = sizeof(sa);
 	int fd, err;
 
 	if (info->port < -1)
@@ -116,14 +76,14 @@ static int vsock_server_create(struct udo_vsock_tcp *vsock,
 		                    info->vcid, info->port);
 		goto fail;
 	}
-	if (info->port == -1) {
-		fd = port_fits_int(vsock, fd, &sa);
-		if (fd < 0)
-			return fd;
-	}
 	if (listen(fd, info->connections > 0 ? info->connections : SOMAXCONN) < 0) {
 		err = udo_ctx_error(vsock, errno, true, "listen on vsock %u:%d",
 		                    info->vcid, info->port);
+		goto fail;
+	}
+	if (info->port == -1 && getsockname(fd, (struct sockaddr *) &sa, &len) < 0) {
+		err = udo_ctx_error(vsock, errno, true, "read the port bound on vsock %u",
+		                    info->vcid);
 		goto fail;
 	}
 	vsock->fd = fd;
