@@ -126,8 +126,8 @@ static void *send_big_(struct sender *snd)
 
 	stream_init(&snd->sent);
 	if (!c || udo_vsock_tcp_client_connect(c) != 0) {
-		snprintf(snd->error, sizeof(snd->error), "client for CID %u port %d: %s",
-		         T_CID, snd->port, c ? udo_log_get_error(c) : strerror(errno));
+		snprintf(snd->error, sizeof(snd->error), "client for CID %u port %u: %s",
+		         T_CID, (unsigned int) snd->port, c ? udo_log_get_error(c) : strerror(errno));
 		udo_vsock_tcp_destroy(c);
 		return NULL;
 	}
@@ -243,12 +243,12 @@ static void refused_connect_is_econnreset_naming_vsock_cid_and_port(void **state
 
 	c = udo_vsock_tcp_client_create(NULL, &info);
 	if (!c)
-		fail_msg("client for CID %u port %d: %s", T_CID, info.port, strerror(errno));
+		fail_msg("client for CID %u port %u: %s", T_CID, (unsigned int) info.port, strerror(errno));
 	assert_string_equal(udo_vsock_tcp_get_transport(c), "vsock");
 	assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
 	assert_int_equal(udo_log_get_error_code(c), ECONNRESET);
 	msg = udo_log_get_error(c);
-	snprintf(where, sizeof(where), "vsock %u:%d", T_CID, info.port);
+	snprintf(where, sizeof(where), "vsock %u:%u", T_CID, (unsigned int) info.port);
 	if (!strstr(msg, where) || !strstr(msg, strerror(ECONNRESET)))
 		fail_msg("message \"%s\" does not name \"%s\" and \"%s\"",
 		         msg, where, strerror(ECONNRESET));

@@ -2,6 +2,7 @@
 /*
  * An ordinary vsock tool talks to a library server: `socat - VSOCK-CONNECT:1:PORT`
  * reaches a vsock server on CID 1, and both directions carry their bytes.
+ * Ports print as the kernel sees them (unsigned 32-bit).
  * Needs vsock loopback and socat: `make check-vm` runs it in a qemu guest that
  * has both; elsewhere it skips.
  */
@@ -47,7 +48,7 @@ static bool spawn_socat(int port, pid_t *pid, int *to, int *from)
 	posix_spawn_file_actions_t fa;
 	int in[2], out[2], err;
 
-	snprintf(addr, sizeof(addr), "VSOCK-CONNECT:%u:%d", VMADDR_CID_LOCAL, port);
+	snprintf(addr, sizeof(addr), "VSOCK-CONNECT:%u:%u", VMADDR_CID_LOCAL, (unsigned int) port);
 	assert_int_equal(pipe2(in, O_CLOEXEC), 0);
 	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
 	posix_spawn_file_actions_init(&fa);
@@ -101,8 +102,8 @@ static void socat_vsock_connect_talks_to_a_library_server(void **state)
 		assert_int_equal(errno, EINTR);
 	if (!(pfd[0].revents & POLLIN)) {
 		waitpid(pid, &status, 0);
-		fail_msg("socat %s to vsock 1:%d exited (status %d) without connecting",
-		         "VSOCK-CONNECT", udo_vsock_tcp_get_port(s), status);
+		fail_msg("socat %s to vsock 1:%u exited (status %d) without connecting",
+		         "VSOCK-CONNECT", (unsigned int) udo_vsock_tcp_get_port(s), status);
 	}
 	fd = t_accept(s);
 	t_recv_all(fd, buf, strlen(hello));
