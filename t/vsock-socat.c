@@ -77,7 +77,7 @@ static void socat_vsock_connect_talks_to_a_library_server(void **state)
 	char buf[128];
 	struct udo_vsock_tcp *s;
 	struct pollfd pfd[2];
-	int to, from, fd, status;
+	int to = -1, from = -1, fd, status;
 	size_t got = 0;
 	ssize_t n;
 	pid_t pid;
