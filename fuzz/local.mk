@@ -12,12 +12,13 @@ FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_RUN_FLAGS = -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
 
-# name: sources
-FUZZ_NAMES = cidmap
+# Every harness, by name. uds-map (UDO_VSOCK_TCP_UDS) is built and replayed
+# by plugins/hybrid/local.mk.
+FUZZ_NAMES = cidmap uds-map
 fuzz_cidmap_SRC = fuzz/cidmap.c plugins/tcp/cidmap.c
 fuzz_cidmap_INC = -I$(top_srcdir)/plugins/tcp
 
-EXTRA_DIST += fuzz/cidmap.c fuzz/corpus
+EXTRA_DIST += fuzz/cidmap.c fuzz/corpus/cidmap
 CLEANFILES += $(FUZZ_NAMES:%=fuzz/%-fuzzer)
 clean-local: clean-fuzz
 clean-fuzz:
@@ -54,5 +55,5 @@ TESTS += fuzz/cidmap-replay
 fuzz_cidmap_replay_SOURCES = fuzz/replay.c fuzz/cidmap.c plugins/tcp/cidmap.c \
 	plugins/tcp/cidmap.h
 fuzz_cidmap_replay_CPPFLAGS = $(AM_CPPFLAGS) $(fuzz_cidmap_INC) \
-	-DFUZZ_CORPUS_DIR='"$(abs_top_srcdir)/fuzz/corpus/cidmap"'
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/cidmap"'
 fuzz_cidmap_replay_LDADD =
