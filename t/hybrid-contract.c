@@ -146,7 +146,7 @@ static void failed_connects_leak_no_fd(void **state)
 static void null_arguments_are_refused(void **state)
 {
 	struct udo_vsock_tcp *s = server();
-	char buf[1];
+	char buf[1] = { 0 };
 
 	assert_null(udo_vsock_tcp_client_create(NULL, NULL));
 	assert_null(udo_vsock_tcp_server_create(NULL, NULL));
