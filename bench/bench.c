@@ -20,7 +20,7 @@
  * listen, connect, accept4, send and recv, on 127.0.0.1 for tcp and on
  * CID 1 (vsock loopback) for vsock.
  *
- * Usage: bench [-r ROUNDS] [-q] [-t tcp|vsock|all] [-s FIGURES] [-m] [-u] [-v] [-c]
+ * Usage: bench [-r ROUNDS] [-q] [-t tcp|vsock|all] [-s FIGURES] [-m] [-u] [-v] [-c] [-T]
  *   -r  rounds per figure (default 9)
  *   -s  which figures, comma-separated: bulk,latency,connect,scaling,sizes
  *       (default all)
@@ -33,6 +33,9 @@
  *       receiving or echoing thread on another)
  *   -v  print every round's times (on stderr)
  *   -c  exit 1 when a headline ratio misses its target
+ *   -T  TAP: a plan first and one result last (for make bench-vm)
+ * Without arguments, the options come from BENCH_ARGS in the environment
+ * when it is set (where only the environment can be passed, as in a VM).
  * The plugin directory comes from UDO_VSOCK_TCP_PLUGIN_PATH (make bench
  * sets it to the build tree).
  */
@@ -965,13 +968,32 @@ static void raise_fd_limit(void)
 	}
 }
 
+/* BENCH_ARGS="-q -t vsock" as an argument vector, when argv has none. */
+static void args_from_env(int *argc, char ***argv)
+{
+	static char *v[32];
+	const char *env = getenv("BENCH_ARGS");
+	char *copy, *tok, *save;
+	int n = 0;
+
+	if (*argc > 1 || !env || !(copy = strdup(env)))
+		return;
+	v[n++] = (*argv)[0];
+	for (tok = strtok_r(copy, " \t", &save); tok && n < 31; tok = strtok_r(NULL, " \t", &save))
+		v[n++] = tok;
+	v[n] = NULL;
+	*argc = n;
+	*argv = v;
+}
+
 int main(int argc, char **argv)
 {
 	const char *which = "all";
-	bool check = false, pin = true;
+	bool check = false, pin = true, tap = false;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "r:qt:s:muvc")) != -1) {
+	args_from_env(&argc, &argv);
+	while ((opt = getopt(argc, argv, "r:qt:s:muvcT")) != -1) {
 		switch (opt) {
 		case 'r':
 			rounds = atoi(optarg);
@@ -997,9 +1019,12 @@ int main(int argc, char **argv)
 		case 'c':
 			check = true;
 			break;
+		case 'T':
+			tap = true;
+			break;
 		default:
 			fprintf(stderr, "usage: %s [-r ROUNDS] [-q] [-t tcp|vsock|all] "
-			        "[-s bulk,latency,connect,scaling,sizes] [-m] [-u] [-v] [-c]\n",
+			        "[-s bulk,latency,connect,scaling,sizes] [-m] [-u] [-v] [-c] [-T]\n",
 			        argv[0]);
 			return 2;
 		}
@@ -1010,6 +1035,8 @@ int main(int argc, char **argv)
 	}
 	raise_fd_limit();
 	pin_threads(pin);
+	if (tap)
+		printf("1..1\n");
 	printf("udo-vsock-tcp bench: ratio = library time / raw syscall time, median of %d "
 	       "rounds%s%s\n"
 	       "(each round runs both paths, operation by operation in random order, each timed;\n"
@@ -1025,5 +1052,8 @@ int main(int argc, char **argv)
 		run_transport("vsock");
 	if (check && misses)
 		printf("bench: %d ratio(s) missed the target\n", misses);
+	if (tap)
+		printf("%sok 1 - bench%s\n", check && misses ? "not " : "",
+		       check && misses ? ": a ratio missed its target" : "");
 	return check && misses ? 1 : 0;
 }

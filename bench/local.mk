@@ -12,3 +12,27 @@ BENCH_ARGS =
 bench: bench/bench$(EXEEXT) $(pkglib_LTLIBRARIES)
 	UDO_VSOCK_TCP_PLUGIN_PATH='$(abs_top_builddir)/plugins' \
 	  ./bench/bench$(EXEEXT) $(BENCH_ARGS)
+
+# The same on real vsock, in the qemu guest of `make check-vm` (vm/run),
+# where CID 1 is served: the TAP log, with the figures, ends up in
+# vm-bench/. The guest is emulated (TCG), so its times are slow; the ratios
+# compare both paths under the same emulation.
+BENCH_VM_ARGS = -q -r 5 -t vsock -T
+.PHONY: bench-vm
+bench-vm: bench/bench$(EXEEXT) all-am
+	$(AM_V_at)UDO_VM_ENV_BEFORE=`env`; export UDO_VM_ENV_BEFORE; \
+	UDO_VSOCK_TCP_PLUGIN_PATH='$(abs_top_builddir)/plugins'; \
+	export UDO_VSOCK_TCP_PLUGIN_PATH; \
+	BENCH_ARGS='$(BENCH_VM_ARGS)'; export BENCH_ARGS; \
+	UDO_VM_TRANSPORTS=vsock AM_TAP_AWK='$(AWK)' \
+	  $(SHELL) '$(abs_top_srcdir)/vm/run' \
+	    --builddir '$(abs_top_builddir)' \
+	    --driver '$(abs_top_srcdir)/build-aux/tap-driver.sh' \
+	    --log-compiler '$(LOG_COMPILER)' \
+	    --results '$(abs_top_builddir)/vm-bench' \
+	    -- bench/bench$(EXEEXT); \
+	status=$$?; cat vm-bench/bench/bench*.log 2>/dev/null || find vm-bench -name '*.log' -exec cat {} +; \
+	exit $$status
+clean-local: clean-bench-vm
+clean-bench-vm:
+	-rm -rf vm-bench
