@@ -194,7 +194,8 @@ static socklen_t raw_addr(struct sockaddr_storage *ss, int port)
 
 		vm->svm_family = AF_VSOCK;
 		vm->svm_cid = VMADDR_CID_LOCAL;
-		vm->svm_port = port < 0 ? VMADDR_PORT_ANY : (unsigned int) port;
+		/* vsock ports are 32-bit: the kernel's may not fit in an int */
+		vm->svm_port = port == -1 ? VMADDR_PORT_ANY : (unsigned int) port;
 		return sizeof(*vm);
 	} else {
 		struct sockaddr_in *in = (struct sockaddr_in *) ss;
@@ -953,6 +954,7 @@ static void run_transport(const char *name)
 		scaling();
 	if (wanted("sizes"))
 		sizes();
+
 }
 
 static void raise_fd_limit(void)
