@@ -23,5 +23,5 @@ dist-hook-debian:
 	cd '$(distdir)/debian' && rm -rf .debhelper tmp files debhelper-build-stamp \
 	  *.substvars *.debhelper.log autoreconf.before autoreconf.after \
 	  libudo-vsock-tcp0 libudo-vsock-tcp0-dbgsym libudo-vsock-tcp-dev \
-	  udo-vsock udo-vsock-dbgsym
+	  udo-vsock udo-vsock-dbgsym exported.symbols listed.names exported.names
 .PHONY: dist-hook-debian
