@@ -65,7 +65,8 @@ struct udo_transport {
 	/* Validate the address and open the socket; set fd, vcid, port. */
 	int (*client_create)(struct udo_vsock_tcp *vsock,
 	                     const struct udo_vsock_tcp_client_create_info *info);
-	/* Connect; on failure leave a fresh socket (or fd -1) for a retry. */
+	/* Connect (opening a socket first when fd is -1). The core replaces
+	 * the socket after a failure so the context can retry. */
 	int (*client_connect)(struct udo_vsock_tcp *vsock);
 	/* Accept one connection; fill addr (may be NULL). */
 	int (*server_accept)(struct udo_vsock_tcp *vsock, struct sockaddr_vm *addr);

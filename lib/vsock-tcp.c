@@ -141,9 +141,13 @@ udo_vsock_tcp_client_create(struct udo_vsock_tcp *vsock, const void *vsock_info)
 	return create(vsock, UDO_ROLE_CLIENT, info, info ? info->vcid : 0, __func__);
 }
 
-/* A context fit for the operation, or false with the error recorded. */
+/* A context fit for the operation, or false with errno (and, when there is
+ * a context, its error) set to EINVAL. */
 static bool ctx_usable(struct udo_vsock_tcp *vsock, enum udo_role role, const char *func)
 {
+	errno = EINVAL;
+	if (!vsock)
+		return false;
 	if (vsock->role == role && vsock->transport)
 		return true;
 	udo_ctx_error(vsock, EINVAL, false, "%s: not a %s context created by this library",
@@ -152,24 +156,23 @@ static bool ctx_usable(struct udo_vsock_tcp *vsock, enum udo_role role, const ch
 	return false;
 }
 
+/* A failed operation (neg_errno from the transport): report it, return -1. */
+static int op_failed(struct udo_vsock_tcp *vsock, int neg_errno, const char *func)
+{
+	udo_log_report(vsock, func);
+	errno = -neg_errno;
+	return -1;
+}
+
 UDO_API int
 udo_vsock_tcp_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *addr)
 {
 	int fd;
 
-	if (!vsock) {
-		errno = EINVAL;
-		return -1;
-	}
 	if (!ctx_usable(vsock, UDO_ROLE_SERVER, __func__))
 		return -1;
 	fd = vsock->transport->server_accept(vsock, addr);
-	if (fd < 0) {
-		udo_log_report(vsock, __func__);
-		errno = -fd;
-		return -1;
-	}
-	return fd;
+	return fd < 0 ? op_failed(vsock, fd, __func__) : fd;
 }
 
 /* "auto" picked vsock but the kernel has no transport for this CID. */
@@ -193,23 +196,39 @@ static int connect_fallback(struct udo_vsock_tcp *vsock)
 	return r < 0 ? r : tcp->client_connect(vsock);
 }
 
+/*
+ * After a failed connect the socket's state is unspecified: replace it with a
+ * fresh one of the same family so the context can retry. Not when the socket
+ * is connected or connecting (EISCONN, EALREADY, EINPROGRESS on a socket the
+ * caller made non-blocking): that would drop a live connection.
+ */
+static void renew_socket(struct udo_vsock_tcp *vsock, int neg_errno)
+{
+	int domain = -1;
+	socklen_t len = sizeof(domain);
+
+	if (vsock->fd < 0 || neg_errno == -EISCONN || neg_errno == -EALREADY ||
+	    neg_errno == -EINPROGRESS)
+		return;
+	if (getsockopt(vsock->fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0)
+		domain = -1;
+	close(vsock->fd);
+	/* If this fails, the transport opens one at the next connect. */
+	vsock->fd = domain < 0 ? -1 : socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0);
+}
+
 UDO_API int udo_vsock_tcp_client_connect(struct udo_vsock_tcp *vsock)
 {
 	int r;
 
-	if (!vsock) {
-		errno = EINVAL;
-		return -1;
-	}
 	if (!ctx_usable(vsock, UDO_ROLE_CLIENT, __func__))
 		return -1;
 	r = vsock->transport->client_connect(vsock);
 	if (r < 0 && vsock->auto_picked && vsock_unavailable(r))
 		r = connect_fallback(vsock);
 	if (r < 0) {
-		udo_log_report(vsock, __func__);
-		errno = -r;
-		return -1;
+		renew_socket(vsock, r);
+		return op_failed(vsock, r, __func__);
 	}
 	udo_ctx_clear_error(vsock);
 	return 0;

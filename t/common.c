@@ -111,3 +111,54 @@ int t_run(const char *name, const struct CMUnitTest *tests, size_t count)
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return _cmocka_run_group_tests(name, tests, count, NULL, NULL);
 }
+
+uint64_t t_hash(uint64_t h, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+
+	while (len--) {
+		h ^= *p++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+void t_fill(void *buf, size_t len, uint64_t off)
+{
+	unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (unsigned char) (((off + i) * 2654435761u) >> 13);
+}
+
+int t_unused_port(void)
+{
+	struct udo_vsock_tcp *s = t_server();
+	int port = udo_vsock_tcp_get_port(s);
+
+	udo_vsock_tcp_destroy(s);
+	return port;
+}
+
+bool t_have_vsock_loopback(void)
+{
+	struct sockaddr_vm sa = {
+		.svm_family = AF_VSOCK, .svm_cid = VMADDR_CID_LOCAL, .svm_port = VMADDR_PORT_ANY,
+	};
+	int fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = bind(fd, (struct sockaddr *) &sa, sizeof(sa)) == 0;
+	close(fd);
+	return ok;
+}
+
+void t_assert_error(const void *ctx, uint32_t code, const char *want)
+{
+	if (udo_log_get_error_code(ctx) != code || !strstr(udo_log_get_error(ctx), want))
+		fail_msg("expected error %u containing \"%s\", got %u \"%s\"", code, want,
+		         udo_log_get_error_code(ctx), udo_log_get_error(ctx));
+}

@@ -4,6 +4,7 @@
 #define T_COMMON_H
 
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -41,5 +42,24 @@ int t_refused_errno(const char *transport);
 /* Run a group with TAP output (the suite's log driver reads TAP). */
 int t_run(const char *name, const struct CMUnitTest *tests, size_t count);
 #define T_RUN(tests) t_run(__FILE__, tests, sizeof(tests) / sizeof((tests)[0]))
+
+
+
+/* FNV-1a 64-bit, to compare large transfers end to end. */
+uint64_t t_hash(uint64_t h, const void *buf, size_t len);
+#define T_HASH_INIT 0xcbf29ce484222325ULL
+
+/* Deterministic test bytes for offset off (changes every byte). */
+void t_fill(void *buf, size_t len, uint64_t off);
+
+/* A port on T_CID where nobody listens (a server's port, freed again). */
+int t_unused_port(void);
+
+
+/* True when this machine serves vsock loopback (a bind to CID 1 works). */
+bool t_have_vsock_loopback(void);
+
+/* Expect a create to have failed with code; its message must contain want. */
+void t_assert_error(const void *ctx, uint32_t code, const char *want);
 
 #endif

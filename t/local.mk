@@ -2,6 +2,8 @@
 # Each t/NAME.c is one program proving one area of the contract.
 # Tests run from the build tree: the plugin path points at plugins/.
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+LOG_COMPILER = $(SHELL) $(top_srcdir)/t/tap-cmocka.sh
+EXTRA_DIST += t/tap-cmocka.sh
 AM_TESTS_ENVIRONMENT = \
 	UDO_VSOCK_TCP_PLUGIN_PATH='$(abs_top_builddir)/plugins'; \
 	export UDO_VSOCK_TCP_PLUGIN_PATH;
@@ -19,7 +21,32 @@ t_libtcommon_la_SOURCES = t/common.c t/common.h
 
 T_TESTS = \
 	t/null-args \
-	t/getters
+	t/getters \
+	t/echo \
+	t/caller-memory \
+	t/cloexec \
+	t/sigpipe \
+	t/bulk-transfer \
+	t/concurrent-clients \
+	t/threads \
+	t/refused \
+	t/fd-leak \
+	t/transport-env \
+	t/tcp-map \
+	t/plugin-load \
+	t/vsock-here \
+	t/log
+
+# Fake transports for t/plugin-load: real modules, built only for the tests.
+FAKE_PLUGIN_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+check_LTLIBRARIES += t/fake/wrong-abi/tcp.la t/fake/no-entry/tcp.la
+t_fake_wrong_abi_tcp_la_SOURCES = t/fake/wrong-abi/tcp.c
+t_fake_wrong_abi_tcp_la_LDFLAGS = $(FAKE_PLUGIN_LDFLAGS)
+t_fake_no_entry_tcp_la_SOURCES = t/fake/no-entry/tcp.c
+t_fake_no_entry_tcp_la_LDFLAGS = $(FAKE_PLUGIN_LDFLAGS)
+
+# t/log is written as libudo's tests are: #include "log.h" from include/udo.
+t_log_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/include/udo
 
 check_PROGRAMS += $(T_TESTS)
 TESTS += $(T_TESTS)

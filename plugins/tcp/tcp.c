@@ -189,7 +189,7 @@ static int tcp_client_create(struct udo_vsock_tcp *vsock,
 static int tcp_client_connect(struct udo_vsock_tcp *vsock)
 {
 	char where[64];
-	int err, fd;
+	int fd;
 
 	if (vsock->fd < 0) {
 		fd = udo_ctx_socket(vsock, vsock->peer.sa.sa_family, "tcp");
@@ -199,12 +199,8 @@ static int tcp_client_connect(struct udo_vsock_tcp *vsock)
 	}
 	if (connect(vsock->fd, &vsock->peer.sa, vsock->peer_len) == 0)
 		return 0;
-	err = udo_ctx_error(vsock, errno, true, "connect to tcp %u:%d (%s)", vsock->vcid,
-	                    vsock->port, addr_text(&vsock->peer, where, sizeof(where)));
-	/* Leave a fresh socket for a retry; keep the connect error if that fails. */
-	close(vsock->fd);
-	vsock->fd = socket(vsock->peer.sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	return err;
+	return udo_ctx_error(vsock, errno, true, "connect to tcp %u:%d (%s)", vsock->vcid,
+	                     vsock->port, addr_text(&vsock->peer, where, sizeof(where)));
 }
 
 /* The CID a peer address stands for: loopback is CID 1, else the map's. */

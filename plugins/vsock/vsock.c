@@ -117,7 +117,7 @@ static int vsock_client_create(struct udo_vsock_tcp *vsock,
 
 static int vsock_client_connect(struct udo_vsock_tcp *vsock)
 {
-	int err, fd;
+	int fd;
 
 	if (vsock->fd < 0) {
 		fd = udo_ctx_socket(vsock, AF_VSOCK, "vsock");
@@ -138,12 +138,8 @@ static int vsock_client_connect(struct udo_vsock_tcp *vsock)
 	}
 	if (connect(vsock->fd, (struct sockaddr *) &vsock->addr, sizeof(vsock->addr)) == 0)
 		return 0;
-	err = udo_ctx_error(vsock, errno, true, "connect to vsock %u:%d",
-	                    vsock->vcid, vsock->port);
-	/* Leave a fresh socket for a retry; keep the connect error if that fails. */
-	close(vsock->fd);
-	vsock->fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	return err;
+	return udo_ctx_error(vsock, errno, true, "connect to vsock %u:%d",
+	                     vsock->vcid, vsock->port);
 }
 
 static int vsock_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *addr)

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/* Hundreds of cycles, successful or failed, leave the fd count unchanged. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "common.h"
+
+#define CYCLES 300
+
+static void connect_accept_destroy_cycles_leak_no_fd(void **state)
+{
+	struct udo_vsock_tcp *s = t_server(), *c;
+	int before = t_count_fds(), i, conn;
+
+	for (i = 0; i < CYCLES; i++) {
+		c = t_client(s);
+		conn = t_accept(s);
+		close(conn);
+		udo_vsock_tcp_destroy(c);
+	}
+	assert_int_equal(t_count_fds(), before);
+	udo_vsock_tcp_destroy(s);
+}
+
+static void server_create_destroy_cycles_leak_no_fd(void **state)
+{
+	int before = t_count_fds(), i;
+
+	for (i = 0; i < CYCLES; i++)
+		udo_vsock_tcp_destroy(t_server());
+	assert_int_equal(t_count_fds(), before);
+}
+
+static void failed_connects_on_fresh_contexts_leak_no_fd(void **state)
+{
+	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID, .port = t_unused_port() };
+	int before = t_count_fds(), i;
+
+	for (i = 0; i < CYCLES; i++) {
+		struct udo_vsock_tcp *c = udo_vsock_tcp_client_create(NULL, &ci);
+
+		assert_non_null(c);
+		assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
+		udo_vsock_tcp_destroy(c);
+	}
+	assert_int_equal(t_count_fds(), before);
+}
+
+static void failed_connect_retries_on_one_context_leak_no_fd(void **state)
+{
+	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID, .port = t_unused_port() };
+	struct udo_vsock_tcp *c = udo_vsock_tcp_client_create(NULL, &ci);
+	int before = t_count_fds(), i;
+
+	assert_non_null(c);
+	for (i = 0; i < CYCLES; i++)
+		assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
+	/* The context holds one socket, ready for the next try: no more. */
+	assert_int_equal(t_count_fds(), before);
+	udo_vsock_tcp_destroy(c);
+}
+
+static void failed_creates_leak_no_fd(void **state)
+{
+	struct udo_vsock_tcp_client_create_info bad_client = { .vcid = T_CID, .port = -3 };
+	struct udo_vsock_tcp_server_create_info bad_server = { .vcid = T_CID, .port = -3 };
+	int before = t_count_fds(), i;
+
+	for (i = 0; i < CYCLES; i++) {
+		assert_null(udo_vsock_tcp_client_create(NULL, &bad_client));
+		assert_null(udo_vsock_tcp_server_create(NULL, &bad_server));
+	}
+	assert_int_equal(t_count_fds(), before);
+}
+
+static void bind_failures_leak_no_fd(void **state)
+{
+	struct udo_vsock_tcp *s = t_server();
+	struct udo_vsock_tcp_server_create_info taken = { .vcid = T_CID,
+	                                                   .port = udo_vsock_tcp_get_port(s) };
+	int before = t_count_fds(), i;
+
+	for (i = 0; i < CYCLES; i++)
+		assert_null(udo_vsock_tcp_server_create(NULL, &taken));
+	assert_int_equal(t_count_fds(), before);
+	udo_vsock_tcp_destroy(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(connect_accept_destroy_cycles_leak_no_fd),
+		cmocka_unit_test(server_create_destroy_cycles_leak_no_fd),
+		cmocka_unit_test(failed_connects_on_fresh_contexts_leak_no_fd),
+		cmocka_unit_test(failed_connect_retries_on_one_context_leak_no_fd),
+		cmocka_unit_test(failed_creates_leak_no_fd),
+		cmocka_unit_test(bind_failures_leak_no_fd),
+	};
+
+	return T_RUN(tests);
+}
