@@ -33,7 +33,8 @@ static void accept_fills_the_peer_as_sockaddr_vm(void **state)
 	struct sockaddr_vm peer;
 	union { struct sockaddr sa; struct sockaddr_storage ss; struct sockaddr_vm vm; } local;
 	socklen_t len = sizeof(local);
-	int conn, local_port;
+	unsigned int local_port;
+	int conn;
 
 	memset(&peer, 0xa5, sizeof(peer));
 	conn = udo_vsock_tcp_server_accept(s, &peer);
@@ -42,7 +43,7 @@ static void accept_fills_the_peer_as_sockaddr_vm(void **state)
 	/* A server sees every local peer as CID 1. */
 	assert_int_equal(peer.svm_cid, VMADDR_CID_LOCAL);
 	assert_int_equal(getsockname(udo_vsock_tcp_get_fd(c), &local.sa, &len), 0);
-	local_port = local.sa.sa_family == AF_VSOCK ? (int) local.vm.svm_port
+	local_port = local.sa.sa_family == AF_VSOCK ? local.vm.svm_port
 	             : local.sa.sa_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *) &local)->sin6_port)
 	                                              : ntohs(((struct sockaddr_in *) &local)->sin_port);
 	assert_int_equal(peer.svm_port, local_port);

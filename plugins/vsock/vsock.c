@@ -48,12 +48,18 @@ static int vsock_client_reachable(uint32_t cid)
 	return 0;
 }
 
+/*
+ * vsock ports are 32-bit: the API's int carries all 32 bits, so a port above
+ * INT_MAX (the kernel picks ephemeral ports anywhere above 1023) reads back
+ * from get_port() as a negative int and is passed on unchanged. -1 is
+ * VMADDR_PORT_ANY.
+ */
 static void fill_addr(struct sockaddr_vm *sa, uint32_t cid, int port)
 {
 	memset(sa, 0, sizeof(*sa));
 	sa->svm_family = AF_VSOCK;
 	sa->svm_cid = cid;
-	sa->svm_port = port == -1 ? VMADDR_PORT_ANY : (unsigned int) port;
+	sa->svm_port = (uint32_t) port;
 }
 
 static int vsock_server_create(struct udo_vsock_tcp *vsock,
@@ -63,22 +69,18 @@ static int vsock_server_create(struct udo_vsock_tcp *vsock,
 	socklen_t len = sizeof(sa);
 	int fd, err;
 
-	if (info->port < -1)
-		return udo_ctx_error(vsock, EINVAL, false,
-		                     "bind to vsock %u:%d: port out of range (-1 for any, 0-%d)",
-		                     info->vcid, info->port, 0x7fffffff);
 	fd = udo_ctx_socket(vsock, AF_VSOCK, "vsock");
 	if (fd < 0)
 		return fd;
 	fill_addr(&sa, info->vcid, info->port);
 	if (bind(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0) {
-		err = udo_ctx_error(vsock, errno, true, "bind to vsock %u:%d",
-		                    info->vcid, info->port);
+		err = udo_ctx_error(vsock, errno, true, "bind to vsock %u:%u",
+		                    info->vcid, (uint32_t) info->port);
 		goto fail;
 	}
 	if (listen(fd, info->connections > 0 ? info->connections : SOMAXCONN) < 0) {
-		err = udo_ctx_error(vsock, errno, true, "listen on vsock %u:%d",
-		                    info->vcid, info->port);
+		err = udo_ctx_error(vsock, errno, true, "listen on vsock %u:%u",
+		                    info->vcid, (uint32_t) info->port);
 		goto fail;
 	}
 	if (info->port == -1 && getsockname(fd, (struct sockaddr *) &sa, &len) < 0) {
@@ -101,10 +103,10 @@ static int vsock_client_create(struct udo_vsock_tcp *vsock,
 {
 	int fd;
 
-	if (info->port < 0)
+	if (info->port == -1)
 		return udo_ctx_error(vsock, EINVAL, false,
-		                     "connect to vsock %u:%d: port out of range (0-%d)",
-		                     info->vcid, info->port, 0x7fffffff);
+		                     "connect to vsock %u:-1: a client needs a port, "
+		                     "not VMADDR_PORT_ANY", info->vcid);
 	fd = udo_ctx_socket(vsock, AF_VSOCK, "vsock");
 	if (fd < 0)
 		return fd;
@@ -133,13 +135,13 @@ static int vsock_client_connect(struct udo_vsock_tcp *vsock)
 		if (setsockopt(vsock->fd, AF_VSOCK, SO_VM_SOCKETS_CONNECT_TIMEOUT,
 		               &tv, sizeof(tv)) < 0)
 			return udo_ctx_error(vsock, errno, true,
-			                     "set the connect timeout for vsock %u:%d",
-			                     vsock->vcid, vsock->port);
+			                     "set the connect timeout for vsock %u:%u",
+			                     vsock->vcid, (uint32_t) vsock->port);
 	}
 	if (connect(vsock->fd, (struct sockaddr *) &vsock->addr, sizeof(vsock->addr)) == 0)
 		return 0;
-	return udo_ctx_error(vsock, errno, true, "connect to vsock %u:%d",
-	                     vsock->vcid, vsock->port);
+	return udo_ctx_error(vsock, errno, true, "connect to vsock %u:%u",
+	                     vsock->vcid, (uint32_t) vsock->port);
 }
 
 static int vsock_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *addr)
@@ -149,8 +151,8 @@ static int vsock_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *
 
 	fd = accept4(vsock->fd, (struct sockaddr *) addr, addr ? &len : NULL, SOCK_CLOEXEC);
 	if (fd < 0)
-		return udo_ctx_error(vsock, errno, true, "accept on vsock %u:%d",
-		                     vsock->vcid, vsock->port);
+		return udo_ctx_error(vsock, errno, true, "accept on vsock %u:%u",
+		                     vsock->vcid, (uint32_t) vsock->port);
 	return fd;
 }
 
