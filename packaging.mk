@@ -8,8 +8,8 @@
 # debian/ is in the release tarball: this is a native package, so the tarball
 # holds everything dpkg-buildpackage needs, and `make check` (and so
 # distcheck) checks that the symbols file matches the version script.
-EXTRA_DIST += debian scripts/deb scripts/deb-test t/deb-symbols.sh
-TESTS += t/deb-symbols.sh
+EXTRA_DIST += debian scripts/deb scripts/deb-test t/debian.sh
+TESTS += t/debian.sh
 
 DEB_OUT = $(abs_top_srcdir)/_deb
 deb:

@@ -27,7 +27,7 @@ static void refused_connect_reports_errno_and_message(void **state)
 	assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
 	assert_int_equal(errno, code);
 	assert_int_equal(udo_log_get_error_code(c), code);
-	snprintf(want, sizeof(want), "connect to %s %u:%d", transport, T_CID, ci.port);
+	snprintf(want, sizeof(want), "connect to %s %u:%u", transport, T_CID, (unsigned int) ci.port);
 	assert_non_null(strstr(udo_log_get_error(c), want));
 	assert_non_null(strstr(udo_log_get_error(c), strerror(code)));
 	udo_vsock_tcp_destroy(c);

@@ -86,7 +86,7 @@ static void threads_with_own_contexts_run_concurrently(void **state)
 
 static void errors_stay_in_their_own_context(void **state)
 {
-	struct udo_vsock_tcp_client_create_info bad = { .vcid = T_CID, .port = -5 };
+	struct udo_vsock_tcp_client_create_info bad = { .vcid = T_CID, .port = -1 };
 	void *mem = malloc((size_t) udo_vsock_tcp_get_sizeof());
 	struct udo_vsock_tcp *s = t_server();
 

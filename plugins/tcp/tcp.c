@@ -188,8 +188,9 @@ static int tcp_client_create(struct udo_vsock_tcp *vsock,
 
 static int tcp_client_connect(struct udo_vsock_tcp *vsock)
 {
+	struct udo_deadline deadline;
 	char where[64];
-	int fd;
+	int err, fd;
 
 	if (vsock->fd < 0) {
 		fd = udo_ctx_socket(vsock, vsock->peer.sa.sa_family, "tcp");
@@ -197,10 +198,17 @@ static int tcp_client_connect(struct udo_vsock_tcp *vsock)
 			return fd;
 		vsock->fd = fd;
 	}
-	if (connect(vsock->fd, &vsock->peer.sa, vsock->peer_len) == 0)
+	udo_deadline_start(&deadline, vsock->connect_timeout_ms);
+	err = udo_deadline_connect(vsock->fd, &vsock->peer.sa, vsock->peer_len, &deadline);
+	if (err == 0)
 		return 0;
-	return udo_ctx_error(vsock, errno, true, "connect to tcp %u:%d (%s)", vsock->vcid,
-	                     vsock->port, addr_text(&vsock->peer, where, sizeof(where)));
+	addr_text(&vsock->peer, where, sizeof(where));
+	if (err == -ETIMEDOUT && deadline.set)
+		return udo_ctx_error(vsock, ETIMEDOUT, true,
+		                     "connect to tcp %u:%d (%s): no answer within %u ms",
+		                     vsock->vcid, vsock->port, where, vsock->connect_timeout_ms);
+	return udo_ctx_error(vsock, -err, true, "connect to tcp %u:%d (%s)",
+	                     vsock->vcid, vsock->port, where);
 }
 
 /* The CID a peer address stands for: loopback is CID 1, else the map's. */

@@ -1,17 +1,21 @@
 #!/bin/sh
-# The Debian symbols file lists exactly what lib/libudo-vsock-tcp.sym exports,
-# node by node (TAP). The package build fails on the same drift
-# (dpkg-gensymbols -c4 in debian/rules); this catches it in `make check`.
+# debian/ agrees with the build (TAP): the symbols file lists exactly what
+# lib/libudo-vsock-tcp.sym exports, node by node, and debian/changelog's
+# version is the package version of configure.ac. The package build fails
+# on symbols drift too (debian/rules); this catches it in `make check`.
 top=$(cd "$(dirname "$0")/.." && pwd)
 sym=$top/lib/libudo-vsock-tcp.sym
 deb=$top/debian/libudo-vsock-tcp0.symbols
-echo 1..1
+echo 1..2
 if [ ! -f "$deb" ]; then
 	echo "ok 1 - debian/libudo-vsock-tcp0.symbols matches the version script # SKIP no debian/"
+	echo "ok 2 - debian/changelog has the version of configure.ac # SKIP no debian/"
 	exit 0
 fi
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
+status=0
+
 # From the version script: NAME@NODE for each global of each node, and the
 # node itself (NODE@NODE), as dpkg-gensymbols writes them.
 sed 's|/\*.*\*/||g' "$sym" | awk '
@@ -28,4 +32,17 @@ else
 	sed 's/^/# /' "$tmp/diff"
 	echo "# update debian/libudo-vsock-tcp0.symbols (see debian/README.source)"
 	echo "not ok 1 - debian/libudo-vsock-tcp0.symbols matches the version script"
+	status=1
 fi
+
+want=$(sed -n 's/^AC_INIT(\[[^]]*\], *\[\([^]]*\)\].*/\1/p' "$top/configure.ac")
+have=$(sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' "$top/debian/changelog")
+if [ -n "$want" ] && [ "$want" = "$have" ]; then
+	echo "ok 2 - debian/changelog has the version of configure.ac ($want)"
+else
+	echo "# configure.ac: AC_INIT version '$want'; debian/changelog: '$have'"
+	echo "# add a debian/changelog entry (dch -v $want) when the version changes"
+	echo "not ok 2 - debian/changelog has the version of configure.ac"
+	status=1
+fi
+exit $status
