@@ -8,8 +8,8 @@ sym=$top/lib/libudo-vsock-tcp.sym
 deb=$top/debian/libudo-vsock-tcp0.symbols
 echo 1..2
 if [ ! -f "$deb" ]; then
-	echo "ok 1 - debian/libudo-vsock-tcp0.symbols matches the version script # SKIP no debian/"
-	echo "ok 2 - debian/changelog has the version of configure.ac # SKIP no debian/"
+	echo "ok 1 - debian/libudo-vsock-tcp0.symbols matches the version script # SKIP no $deb"
+	echo "ok 2 - debian/changelog has the version of configure.ac # SKIP no $deb"
 	exit 0
 fi
 tmp=$(mktemp -d) || exit 1
