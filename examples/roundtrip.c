@@ -55,10 +55,10 @@ int main(void)
 	if (n != (ssize_t) sizeof(msg) || memcmp(reply, msg, sizeof(msg)))
 		return fail("reply", client);
 
-	printf("round trip over %s: CID %u port %d, peer CID %u, %zd bytes echoed intact"
+	printf("round trip over %s: CID %u port %u, peer CID %u, %zd bytes echoed intact"
 	       " (context %d bytes, local CID %d)\n",
 	       udo_vsock_tcp_get_transport(client), udo_vsock_tcp_get_vcid(client),
-	       udo_vsock_tcp_get_port(client), peer.svm_cid, n, udo_vsock_tcp_get_sizeof(),
+	       (unsigned int) udo_vsock_tcp_get_port(client), peer.svm_cid, n, udo_vsock_tcp_get_sizeof(),
 	       (int) udo_vsock_tcp_get_local_vcid());
 	close(conn);
 	udo_vsock_tcp_destroy(client);

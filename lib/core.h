@@ -5,12 +5,17 @@
 
 #include "transport.h"
 
-/* Transports the core knows by name, in the order "auto" prefers them. */
+/* Transports the core knows by name (create_auto() says how "auto" picks). */
 enum udo_transport_id {
 	UDO_TRANSPORT_VSOCK,
 	UDO_TRANSPORT_TCP,
+	UDO_TRANSPORT_HYBRID,
 	UDO_TRANSPORT_COUNT
 };
+
+/* The hybrid transport's configuration (parsed by plugins/hybrid/uds-map.c):
+ * "auto" looks at the hybrid plugin only when it is set. */
+#define UDO_HYBRID_UDS_ENV "UDO_VSOCK_TCP_UDS"
 
 /* What UDO_VSOCK_TCP_TRANSPORT asks for: a transport id, or "auto". */
 #define UDO_TRANSPORT_AUTO (-1)

@@ -27,6 +27,7 @@
 static const char *const transport_names[UDO_TRANSPORT_COUNT] = {
 	[UDO_TRANSPORT_VSOCK] = "vsock",
 	[UDO_TRANSPORT_TCP] = "tcp",
+	[UDO_TRANSPORT_HYBRID] = "hybrid",
 };
 
 static pthread_mutex_t loader_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -44,7 +45,7 @@ int udo_transport_mode(struct udo_vsock_tcp *vsock)
 		if (!strcmp(want, transport_names[id]))
 			return id;
 	return udo_ctx_error(vsock, EINVAL, false,
-	                     "%s=\"%.64s\" is not a transport: use vsock, tcp or auto",
+	                     "%s=\"%.64s\" is not a transport: use vsock, tcp, hybrid or auto",
 	                     UDO_TRANSPORT_ENV, want);
 }
 
@@ -78,6 +79,10 @@ static const struct udo_transport *open_plugin(enum udo_transport_id id,
 			udo_ctx_error(vsock, ELIBACC, false,
 			              "load %s transport: libltdl failed to start: %s",
 			              name, lt_dlerror());
+			/* lt_dlinit counts a failed start as a start: a second call
+			 * would return 0 with no loaders and crash in lt_dlopen.
+			 * Undo it so the next create starts libltdl afresh. */
+			lt_dlexit();
 			return NULL;
 		}
 		ltdl_ready = true;

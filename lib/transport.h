@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -97,5 +98,31 @@ int udo_ctx_socket(struct udo_vsock_tcp *vsock, int family, const char *what);
 
 /* IOCTL_VM_SOCKETS_GET_LOCAL_CID on /dev/vsock; UINT32_MAX where there is none. */
 uint32_t udo_local_cid(void);
+
+/* A connect's deadline: connect_timeout_ms from its start, or none (0). */
+struct udo_deadline {
+	bool set;
+	struct timespec at; /* CLOCK_MONOTONIC */
+};
+
+void udo_deadline_start(struct udo_deadline *d, unsigned int ms);
+
+/* Milliseconds left (rounded up), 0 once passed, -1 without a deadline. */
+int udo_deadline_left_ms(const struct udo_deadline *d);
+
+/*
+ * Wait until fd has one of events (POLLIN, POLLOUT) or the deadline passes:
+ * 0 when ready (or on an error condition the next call will report),
+ * -ETIMEDOUT, or -errno. Retries on EINTR with the time that is left.
+ */
+int udo_deadline_wait(int fd, short events, const struct udo_deadline *d);
+
+/*
+ * connect(2) bounded by the deadline: without one, a plain blocking connect;
+ * with one, a non-blocking connect waited for with poll, and the fd made
+ * blocking again. 0 or -errno (-ETIMEDOUT when the deadline passed).
+ */
+int udo_deadline_connect(int fd, const struct sockaddr *sa, socklen_t len,
+                         const struct udo_deadline *d);
 
 #endif /* UDO_TRANSPORT_H */

@@ -8,12 +8,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "core.h"
+
+#define UDO_CONNECT_TIMEOUT_ENV "UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS"
 
 /* errno values that mean "vsock cannot carry this here", as opposed to an
  * answer from a peer: "auto" falls back to tcp on these and only these. */
@@ -91,9 +94,24 @@ static int try_create(struct udo_vsock_tcp *vsock, enum udo_transport_id id,
  */
 static int create_auto(struct udo_vsock_tcp *vsock, const void *info, uint32_t cid)
 {
-	const struct udo_transport *t = udo_transport_load(UDO_TRANSPORT_VSOCK, vsock);
+	const char *uds = getenv(UDO_HYBRID_UDS_ENV);
+	const struct udo_transport *t;
 	int r;
 
+	/* A hybrid-vsock host (Firecracker, cloud-hypervisor): the VMM's Unix
+	 * socket is configured for this CID. Without the variable the hybrid
+	 * plugin is not even loaded; a malformed value (-EINVAL) is reported
+	 * by the hybrid create, never ignored. */
+	if (uds && *uds) {
+		t = udo_transport_load(UDO_TRANSPORT_HYBRID, vsock);
+		if (!t)
+			return -(int) vsock->err.code;
+		r = t->client_reachable(cid);
+		if (r == 0 || r == -EINVAL)
+			return try_create(vsock, UDO_TRANSPORT_HYBRID, info);
+	}
+
+	t = udo_transport_load(UDO_TRANSPORT_VSOCK, vsock);
 	if (!t || (vsock->role == UDO_ROLE_CLIENT && t->client_reachable(cid) != 0))
 		return try_create(vsock, UDO_TRANSPORT_TCP, info);
 	r = try_create(vsock, UDO_TRANSPORT_VSOCK, info);
@@ -101,6 +119,31 @@ static int create_auto(struct udo_vsock_tcp *vsock, const void *info, uint32_t c
 		return try_create(vsock, UDO_TRANSPORT_TCP, info);
 	vsock->auto_picked = (r == 0);
 	return r;
+}
+
+/* UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS: milliseconds, 0 (or unset) for the
+ * transport's default. 0 or -EINVAL with the value quoted. */
+static int connect_timeout_env(struct udo_vsock_tcp *vsock)
+{
+	const char *v = getenv(UDO_CONNECT_TIMEOUT_ENV), *p;
+	unsigned long ms = 0;
+
+	if (!v || !*v)
+		return 0;
+	for (p = v; *p; p++) {
+		if (*p < '0' || *p > '9')
+			break;
+		ms = ms * 10 + (unsigned long) (*p - '0');
+		if (ms > INT_MAX)
+			break;
+	}
+	if (*p)
+		return udo_ctx_error(vsock, EINVAL, false,
+		                     "%s=\"%.64s\" is not a connect timeout: use milliseconds, "
+		                     "0 to %d (0: the transport's default)",
+		                     UDO_CONNECT_TIMEOUT_ENV, v, INT_MAX);
+	vsock->connect_timeout_ms = (unsigned int) ms;
+	return 0;
 }
 
 static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role role,
@@ -115,6 +158,8 @@ static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role r
 		udo_ctx_error(vsock, EINVAL, false, "%s: vsock_info is NULL", func);
 		return create_failed(vsock, func);
 	}
+	if (connect_timeout_env(vsock) < 0)
+		return create_failed(vsock, func);
 	mode = udo_transport_mode(vsock);
 	if (mode == UDO_TRANSPORT_AUTO)
 		r = create_auto(vsock, info, cid);
@@ -231,6 +276,19 @@ UDO_API int udo_vsock_tcp_client_connect(struct udo_vsock_tcp *vsock)
 		return op_failed(vsock, r, __func__);
 	}
 	udo_ctx_clear_error(vsock);
+	return 0;
+}
+
+UDO_API int
+udo_vsock_tcp_set_connect_timeout(struct udo_vsock_tcp *vsock, unsigned int ms)
+{
+	if (!ctx_usable(vsock, UDO_ROLE_CLIENT, __func__))
+		return -1;
+	if (ms > INT_MAX)
+		return op_failed(vsock, udo_ctx_error(vsock, EINVAL, false,
+		                                      "%s: %u ms is out of range (0 to %d)",
+		                                      __func__, ms, INT_MAX), __func__);
+	vsock->connect_timeout_ms = ms;
 	return 0;
 }
 

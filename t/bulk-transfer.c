@@ -51,22 +51,19 @@ static void receive_to_end(struct side *r)
 
 static void transfer(bool client_sends)
 {
-	struct udo_vsock_tcp *s = t_server(), *c = t_client(s);
-	int conn = t_accept(s);
+	struct t_pair p = t_pair_open();
 	struct side tx = { .hash = T_HASH_INIT }, rx = { .hash = T_HASH_INIT };
 	pthread_t th;
 
-	tx.fd = client_sends ? udo_vsock_tcp_get_fd(c) : conn;
-	rx.fd = client_sends ? conn : udo_vsock_tcp_get_fd(c);
+	tx.fd = client_sends ? udo_vsock_tcp_get_fd(p.c) : p.conn;
+	rx.fd = client_sends ? p.conn : udo_vsock_tcp_get_fd(p.c);
 	assert_int_equal(pthread_create(&th, NULL, sender, &tx), 0);
 	receive_to_end(&rx);
 	pthread_join(th, NULL);
 	assert_int_equal(rx.bytes, TOTAL);
 	assert_int_equal(tx.bytes, TOTAL);
 	assert_true(rx.hash == tx.hash);
-	close(conn);
-	udo_vsock_tcp_destroy(c);
-	udo_vsock_tcp_destroy(s);
+	t_pair_close(&p);
 }
 
 static void client_to_server_16mib_intact(void **state)

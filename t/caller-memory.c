@@ -49,7 +49,7 @@ static void server_and_client_live_in_caller_memory(void **state)
 
 static void failed_create_leaves_the_error_in_caller_memory(void **state)
 {
-	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID, .port = -7 };
+	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID, .port = -1 };
 	void *mem = caller_block();
 
 	assert_null(udo_vsock_tcp_client_create(mem, &ci));
@@ -61,7 +61,7 @@ static void failed_create_leaves_the_error_in_caller_memory(void **state)
 
 static void successful_create_clears_stale_errors(void **state)
 {
-	struct udo_vsock_tcp_client_create_info bad = { .vcid = T_CID, .port = -7 };
+	struct udo_vsock_tcp_client_create_info bad = { .vcid = T_CID, .port = -1 };
 	struct udo_vsock_tcp_client_create_info good = { .vcid = T_CID, .port = 9 };
 	void *mem = caller_block();
 

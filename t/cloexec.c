@@ -40,13 +40,10 @@ static void client_fd_is_cloexec_before_and_after_connect(void **state)
 
 static void accepted_fd_is_cloexec(void **state)
 {
-	struct udo_vsock_tcp *s = t_server(), *c = t_client(s);
-	int conn = t_accept(s);
+	struct t_pair p = t_pair_open();
 
-	assert_cloexec(conn);
-	close(conn);
-	udo_vsock_tcp_destroy(c);
-	udo_vsock_tcp_destroy(s);
+	assert_cloexec(p.conn);
+	t_pair_close(&p);
 }
 
 static void socket_reopened_after_failed_connect_is_cloexec(void **state)

@@ -162,3 +162,21 @@ void t_assert_error(const void *ctx, uint32_t code, const char *want)
 		fail_msg("expected error %u containing \"%s\", got %u \"%s\"", code, want,
 		         udo_log_get_error_code(ctx), udo_log_get_error(ctx));
 }
+
+struct t_pair t_pair_open(void)
+{
+	struct t_pair p;
+
+	p.s = t_server();
+	p.c = t_client(p.s);
+	p.conn = t_accept(p.s);
+	return p;
+}
+
+void t_pair_close(struct t_pair *p)
+{
+	if (p->conn >= 0)
+		close(p->conn);
+	udo_vsock_tcp_destroy(p->c);
+	udo_vsock_tcp_destroy(p->s);
+}

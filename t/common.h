@@ -62,4 +62,13 @@ bool t_have_vsock_loopback(void);
 /* Expect a create to have failed with code; its message must contain want. */
 void t_assert_error(const void *ctx, uint32_t code, const char *want);
 
+/* A server, a client connected to it, and the server's side of that
+ * connection: the setup most tests start from. */
+struct t_pair {
+	struct udo_vsock_tcp *s, *c;
+	int conn;
+};
+struct t_pair t_pair_open(void);
+void t_pair_close(struct t_pair *p);
+
 #endif

@@ -23,7 +23,7 @@ static void *client_main(void *arg)
 	struct job *j = arg;
 	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID, .port = j->port };
 	struct udo_vsock_tcp *c = udo_vsock_tcp_client_create(NULL, &ci);
-	char msg[32], reply[32] = { 0 };
+	char msg[32] = { 0 }, reply[32] = { 0 };
 	ssize_t n, got = 0;
 
 	if (!c || udo_vsock_tcp_client_connect(c) != 0) {

@@ -11,20 +11,17 @@
 
 static void message_round_trip_is_intact(void **state)
 {
-	struct udo_vsock_tcp *s = t_server(), *c = t_client(s);
-	int conn = t_accept(s);
+	struct t_pair p = t_pair_open();
 	char msg[] = "ping from the guest agent", buf[sizeof(msg)];
 
-	assert_int_equal(udo_vsock_tcp_client_send_data(c, msg, sizeof(msg), NULL), sizeof(msg));
-	t_recv_all(conn, buf, sizeof(buf));
+	assert_int_equal(udo_vsock_tcp_client_send_data(p.c, msg, sizeof(msg), NULL), sizeof(msg));
+	t_recv_all(p.conn, buf, sizeof(buf));
 	assert_memory_equal(buf, msg, sizeof(msg));
-	t_send_all(conn, buf, sizeof(buf));
+	t_send_all(p.conn, buf, sizeof(buf));
 	memset(buf, 0, sizeof(buf));
-	t_recv_all(udo_vsock_tcp_get_fd(c), buf, sizeof(buf));
+	t_recv_all(udo_vsock_tcp_get_fd(p.c), buf, sizeof(buf));
 	assert_memory_equal(buf, msg, sizeof(msg));
-	close(conn);
-	udo_vsock_tcp_destroy(c);
-	udo_vsock_tcp_destroy(s);
+	t_pair_close(&p);
 }
 
 static void accept_fills_the_peer_as_sockaddr_vm(void **state)
@@ -54,60 +51,52 @@ static void accept_fills_the_peer_as_sockaddr_vm(void **state)
 
 static void recv_flags_are_passed_msg_peek(void **state)
 {
-	struct udo_vsock_tcp *s = t_server(), *c = t_client(s);
-	int conn = t_accept(s), peek = MSG_PEEK | MSG_WAITALL;
+	struct t_pair p = t_pair_open();
+	int peek = MSG_PEEK | MSG_WAITALL;
 	char buf[5] = { 0 };
 
-	t_send_all(udo_vsock_tcp_get_fd(c), "hello", 5);
-	assert_int_equal(udo_vsock_tcp_recv_data(conn, buf, 5, &peek), 5);
+	t_send_all(udo_vsock_tcp_get_fd(p.c), "hello", 5);
+	assert_int_equal(udo_vsock_tcp_recv_data(p.conn, buf, 5, &peek), 5);
 	assert_memory_equal(buf, "hello", 5);
 	memset(buf, 0, sizeof(buf));
 	/* Peeked bytes are still there for the next read. */
-	t_recv_all(conn, buf, 5);
+	t_recv_all(p.conn, buf, 5);
 	assert_memory_equal(buf, "hello", 5);
-	close(conn);
-	udo_vsock_tcp_destroy(c);
-	udo_vsock_tcp_destroy(s);
+	t_pair_close(&p);
 }
 
 static void recv_dontwait_on_empty_socket_gives_eagain(void **state)
 {
-	struct udo_vsock_tcp *s = t_server(), *c = t_client(s);
-	int conn = t_accept(s), flags = MSG_DONTWAIT;
+	struct t_pair p = t_pair_open();
+	int flags = MSG_DONTWAIT;
 	char buf[8];
 
-	assert_int_equal(udo_vsock_tcp_recv_data(conn, buf, sizeof(buf), &flags), -EAGAIN);
-	close(conn);
-	udo_vsock_tcp_destroy(c);
-	udo_vsock_tcp_destroy(s);
+	assert_int_equal(udo_vsock_tcp_recv_data(p.conn, buf, sizeof(buf), &flags), -EAGAIN);
+	t_pair_close(&p);
 }
 
 static void recv_returns_zero_when_peer_closes(void **state)
 {
-	struct udo_vsock_tcp *s = t_server(), *c = t_client(s);
-	int conn = t_accept(s);
+	struct t_pair p = t_pair_open();
 	char buf[8];
 
-	udo_vsock_tcp_destroy(c);
-	assert_int_equal(udo_vsock_tcp_recv_data(conn, buf, sizeof(buf), NULL), 0);
-	close(conn);
-	udo_vsock_tcp_destroy(s);
+	udo_vsock_tcp_destroy(p.c);
+	assert_int_equal(udo_vsock_tcp_recv_data(p.conn, buf, sizeof(buf), NULL), 0);
+	close(p.conn);
+	udo_vsock_tcp_destroy(p.s);
 }
 
 static void libudo_style_zero_flags_argument_works(void **state)
 {
-	struct udo_vsock_tcp *s = t_server(), *c = t_client(s);
-	int conn = t_accept(s);
+	struct t_pair p = t_pair_open();
 	char buf[512], out[512];
 
 	/* libudo's own tests pass 0 as the last argument. */
 	memset(buf, 'T', sizeof(buf));
-	assert_int_equal(udo_vsock_tcp_client_send_data(c, buf, sizeof(buf), 0), sizeof(buf));
-	t_recv_all(conn, out, sizeof(out));
+	assert_int_equal(udo_vsock_tcp_client_send_data(p.c, buf, sizeof(buf), 0), sizeof(buf));
+	t_recv_all(p.conn, out, sizeof(out));
 	assert_memory_equal(buf, out, sizeof(buf));
-	close(conn);
-	udo_vsock_tcp_destroy(c);
-	udo_vsock_tcp_destroy(s);
+	t_pair_close(&p);
 }
 
 int main(void)

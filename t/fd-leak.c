@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -64,14 +65,26 @@ static void failed_connect_retries_on_one_context_leak_no_fd(void **state)
 
 static void failed_creates_leak_no_fd(void **state)
 {
-	struct udo_vsock_tcp_client_create_info bad_client = { .vcid = T_CID, .port = -3 };
-	struct udo_vsock_tcp_server_create_info bad_server = { .vcid = T_CID, .port = -3 };
+	/* Inputs no transport accepts: a client for "any port", no info, and
+	 * an unknown transport. */
+	struct udo_vsock_tcp_client_create_info bad_client = { .vcid = T_CID, .port = -1 };
+	struct udo_vsock_tcp_server_create_info server = { .vcid = T_CID, .port = -1 };
+	const char *env = getenv("UDO_VSOCK_TCP_TRANSPORT");
+	char *saved = env ? strdup(env) : NULL;
 	int before = t_count_fds(), i;
 
 	for (i = 0; i < CYCLES; i++) {
 		assert_null(udo_vsock_tcp_client_create(NULL, &bad_client));
-		assert_null(udo_vsock_tcp_server_create(NULL, &bad_server));
+		assert_null(udo_vsock_tcp_server_create(NULL, NULL));
 	}
+	setenv("UDO_VSOCK_TCP_TRANSPORT", "no-such-transport", 1);
+	for (i = 0; i < CYCLES; i++)
+		assert_null(udo_vsock_tcp_server_create(NULL, &server));
+	if (saved)
+		setenv("UDO_VSOCK_TCP_TRANSPORT", saved, 1);
+	else
+		unsetenv("UDO_VSOCK_TCP_TRANSPORT");
+	free(saved);
 	assert_int_equal(t_count_fds(), before);
 }
 

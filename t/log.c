@@ -39,7 +39,7 @@ static int refused_port(void)
 static char *errors_written(int fd_for_log, bool redirect_stderr)
 {
 	struct udo_vsock_tcp_client_create_info ci = { .vcid = 1, .port = refused_port() };
-	struct udo_vsock_tcp_client_create_info bad = { .vcid = 1, .port = -9 };
+	struct udo_vsock_tcp_client_create_info bad = { .vcid = 1, .port = -1 };
 	FILE *f = tmpfile();
 	int saved = dup(STDERR_FILENO), fd = fileno(f);
 	struct udo_vsock_tcp *c;
@@ -76,7 +76,7 @@ static void raised_level_writes_errors_to_the_chosen_fd(void **state)
 	out = errors_written(0, false);
 	udo_log_set_level(UDO_LOG_NONE);
 	assert_non_null(strstr(out, "connect to"));
-	assert_non_null(strstr(out, "port out of range"));
+	assert_non_null(strstr(out, "1:-1"));
 	assert_true(strstr(out, strerror(ECONNREFUSED)) || strstr(out, strerror(ECONNRESET)));
 }
 
@@ -122,8 +122,13 @@ static void libudo_style_fork_send_recv(void **state)
 
 	assert_non_null(server);
 	pid = fork();
-	if (pid == 0)
-		client_sends(udo_vsock_tcp_get_port(server));
+	if (pid == 0) {
+		int port = udo_vsock_tcp_get_port(server);
+
+		/* The child's copy of the server is not the child's to keep. */
+		udo_vsock_tcp_destroy(server);
+		client_sends(port);
+	}
 	client_sock = udo_vsock_tcp_server_accept(server, NULL);
 	assert_int_not_equal(client_sock, -1);
 	memset(buffer, 'T', sizeof(buffer));
@@ -138,7 +143,7 @@ static void libudo_style_fork_send_recv(void **state)
 
 static void context_starts_with_the_udo_error_struct(void **state)
 {
-	struct udo_vsock_tcp_client_create_info bad = { .vcid = 1, .port = -9 };
+	struct udo_vsock_tcp_client_create_info bad = { .vcid = 1, .port = -1 };
 	struct udo_log_error_struct *err = malloc((size_t) udo_vsock_tcp_get_sizeof());
 
 	/* libudo code reads errors through the struct at the context's start. */

@@ -27,7 +27,7 @@ static void refused_connect_reports_errno_and_message(void **state)
 	assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
 	assert_int_equal(errno, code);
 	assert_int_equal(udo_log_get_error_code(c), code);
-	snprintf(want, sizeof(want), "connect to %s %u:%d", transport, T_CID, ci.port);
+	snprintf(want, sizeof(want), "connect to %s %u:%u", transport, T_CID, (unsigned int) ci.port);
 	assert_non_null(strstr(udo_log_get_error(c), want));
 	assert_non_null(strstr(udo_log_get_error(c), strerror(code)));
 	udo_vsock_tcp_destroy(c);
@@ -60,21 +60,19 @@ static void failed_connect_retries_on_same_context(void **state)
 
 static void second_connect_keeps_the_live_connection(void **state)
 {
-	struct udo_vsock_tcp *s = t_server(), *c = t_client(s);
-	int conn = t_accept(s), fd = udo_vsock_tcp_get_fd(c);
+	struct t_pair p = t_pair_open();
+	int fd = udo_vsock_tcp_get_fd(p.c);
 	char buf[4];
 
 	errno = 0;
-	assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
+	assert_int_equal(udo_vsock_tcp_client_connect(p.c), -1);
 	assert_int_equal(errno, EISCONN);
 	/* The connection made first is still the context's, and still works. */
-	assert_int_equal(udo_vsock_tcp_get_fd(c), fd);
+	assert_int_equal(udo_vsock_tcp_get_fd(p.c), fd);
 	t_send_all(fd, "live", 4);
-	t_recv_all(conn, buf, 4);
+	t_recv_all(p.conn, buf, 4);
 	assert_memory_equal(buf, "live", 4);
-	close(conn);
-	udo_vsock_tcp_destroy(c);
-	udo_vsock_tcp_destroy(s);
+	t_pair_close(&p);
 }
 
 static void restarted_server_rebinds_its_port_at_once(void **state)

@@ -11,33 +11,30 @@
 
 static void send_after_own_shutdown_gives_epipe(void **state)
 {
-	struct udo_vsock_tcp *s = t_server(), *c = t_client(s);
-	int conn = t_accept(s);
+	struct t_pair p = t_pair_open();
 
-	assert_int_equal(shutdown(udo_vsock_tcp_get_fd(c), SHUT_WR), 0);
-	assert_int_equal(udo_vsock_tcp_client_send_data(c, "x", 1, NULL), -EPIPE);
-	assert_int_equal(udo_vsock_tcp_send_data(udo_vsock_tcp_get_fd(c), "x", 1, NULL), -EPIPE);
-	close(conn);
-	udo_vsock_tcp_destroy(c);
-	udo_vsock_tcp_destroy(s);
+	assert_int_equal(shutdown(udo_vsock_tcp_get_fd(p.c), SHUT_WR), 0);
+	assert_int_equal(udo_vsock_tcp_client_send_data(p.c, "x", 1, NULL), -EPIPE);
+	assert_int_equal(udo_vsock_tcp_send_data(udo_vsock_tcp_get_fd(p.c), "x", 1, NULL), -EPIPE);
+	t_pair_close(&p);
 }
 
 static void send_to_a_peer_that_closed_gives_epipe(void **state)
 {
-	struct udo_vsock_tcp *s = t_server(), *c = t_client(s);
-	int conn = t_accept(s), i;
+	struct t_pair p = t_pair_open();
+	int i;
 	ssize_t n = 0;
 	char buf[4096] = { 0 };
 
-	close(conn);
+	close(p.conn);
 	/* The first sends may be queued before the peer's reset arrives. */
 	for (i = 0; i < 10000 && n >= 0; i++)
-		n = udo_vsock_tcp_client_send_data(c, buf, sizeof(buf), NULL);
+		n = udo_vsock_tcp_client_send_data(p.c, buf, sizeof(buf), NULL);
 	assert_true(n == -EPIPE || n == -ECONNRESET);
 	/* Once the reset is known, every further send is -EPIPE. */
-	assert_int_equal(udo_vsock_tcp_client_send_data(c, buf, sizeof(buf), NULL), -EPIPE);
-	udo_vsock_tcp_destroy(c);
-	udo_vsock_tcp_destroy(s);
+	assert_int_equal(udo_vsock_tcp_client_send_data(p.c, buf, sizeof(buf), NULL), -EPIPE);
+	udo_vsock_tcp_destroy(p.c);
+	udo_vsock_tcp_destroy(p.s);
 }
 
 int main(void)

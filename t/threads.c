@@ -25,7 +25,7 @@ static bool one_round(struct worker *w, int round)
 	struct udo_vsock_tcp_server_create_info si = { .vcid = T_CID, .port = -1 };
 	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID };
 	struct udo_vsock_tcp *s = udo_vsock_tcp_server_create(NULL, &si), *c = NULL;
-	char msg[16], buf[16];
+	char msg[16] = { 0 }, buf[16];
 	int conn = -1;
 	bool ok = false;
 
@@ -86,7 +86,7 @@ static void threads_with_own_contexts_run_concurrently(void **state)
 
 static void errors_stay_in_their_own_context(void **state)
 {
-	struct udo_vsock_tcp_client_create_info bad = { .vcid = T_CID, .port = -5 };
+	struct udo_vsock_tcp_client_create_info bad = { .vcid = T_CID, .port = -1 };
 	void *mem = malloc((size_t) udo_vsock_tcp_get_sizeof());
 	struct udo_vsock_tcp *s = t_server();
 

@@ -4,7 +4,7 @@
  * over AF_VSOCK, with a TCP fallback for machines without vsock.
  *
  * The transport is chosen at create time by UDO_VSOCK_TCP_TRANSPORT
- * ("vsock", "tcp" or "auto", the default). Errors are recorded in the
+ * ("vsock", "tcp", "hybrid" or "auto", the default). Errors are recorded in the
  * context and read with udo_log_get_error() / udo_log_get_error_code().
  */
 #ifndef UDO_VSOCK_TCP_H
@@ -98,8 +98,19 @@ UDO_API ssize_t
 udo_vsock_tcp_send_data(const int sock_fd, const void *data, const size_t size,
                         const void *vsock_info);
 
-/* Name of the transport a context uses ("vsock" or "tcp"); NULL for NULL. */
+/* Name of the transport a context uses ("vsock", "tcp" or "hybrid"); NULL for NULL. */
 UDO_API const char *
 udo_vsock_tcp_get_transport(struct udo_vsock_tcp *vsock);
+
+/*
+ * Bound the next connects of a client context: after ms milliseconds
+ * udo_vsock_tcp_client_connect() fails with ETIMEDOUT (and may be retried).
+ * 0 restores the transport's default (the kernel's on vsock and tcp).
+ * UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS sets the same at create.
+ * Returns 0, or -1 with errno EINVAL (NULL or not a client context, ms above
+ * INT_MAX). Since 0.2 (symbol version UDO_VSOCK_TCP_0.2).
+ */
+UDO_API int
+udo_vsock_tcp_set_connect_timeout(struct udo_vsock_tcp *vsock, unsigned int ms);
 
 #endif /* UDO_VSOCK_TCP_H */

@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,13 +37,24 @@ static const char *addr_text(const union udo_sockaddr *a, char *buf, size_t len)
 	return buf;
 }
 
+/* This machine's CID, read once: three syscalls (open, ioctl, close) a
+ * create would otherwise pay each time. */
+static pthread_once_t local_cid_once = PTHREAD_ONCE_INIT;
+static uint32_t local_cid;
+
+static void read_local_cid(void)
+{
+	local_cid = udo_local_cid();
+}
+
 static bool is_default_loopback_cid(uint32_t cid, bool server)
 {
 	if (cid == VMADDR_CID_LOCAL || cid == VMADDR_CID_HOST)
 		return true;
 	if (server && cid == VMADDR_CID_ANY)
 		return true;
-	return cid == udo_local_cid();
+	pthread_once(&local_cid_once, read_local_cid);
+	return cid == local_cid;
 }
 
 static int set_port(union udo_sockaddr *a, int port)
@@ -188,8 +200,9 @@ static int tcp_client_create(struct udo_vsock_tcp *vsock,
 
 static int tcp_client_connect(struct udo_vsock_tcp *vsock)
 {
+	struct udo_deadline deadline;
 	char where[64];
-	int fd;
+	int err, fd;
 
 	if (vsock->fd < 0) {
 		fd = udo_ctx_socket(vsock, vsock->peer.sa.sa_family, "tcp");
@@ -197,10 +210,17 @@ static int tcp_client_connect(struct udo_vsock_tcp *vsock)
 			return fd;
 		vsock->fd = fd;
 	}
-	if (connect(vsock->fd, &vsock->peer.sa, vsock->peer_len) == 0)
+	udo_deadline_start(&deadline, vsock->connect_timeout_ms);
+	err = udo_deadline_connect(vsock->fd, &vsock->peer.sa, vsock->peer_len, &deadline);
+	if (err == 0)
 		return 0;
-	return udo_ctx_error(vsock, errno, true, "connect to tcp %u:%d (%s)", vsock->vcid,
-	                     vsock->port, addr_text(&vsock->peer, where, sizeof(where)));
+	addr_text(&vsock->peer, where, sizeof(where));
+	if (err == -ETIMEDOUT && deadline.set)
+		return udo_ctx_error(vsock, ETIMEDOUT, true,
+		                     "connect to tcp %u:%d (%s): no answer within %u ms",
+		                     vsock->vcid, vsock->port, where, vsock->connect_timeout_ms);
+	return udo_ctx_error(vsock, -err, true, "connect to tcp %u:%d (%s)",
+	                     vsock->vcid, vsock->port, where);
 }
 
 /* The CID a peer address stands for: loopback is CID 1, else the map's. */

@@ -1,0 +1,38 @@
+# The benchmark: the library against raw socket syscalls, in one process
+# (bench/bench.c says how it measures). Not part of `make check`: it
+# measures, it does not test. `make bench BENCH_ARGS="-r 15 -t tcp"`.
+EXTRA_PROGRAMS += bench/bench
+bench_bench_SOURCES = bench/bench.c
+bench_bench_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
+bench_bench_LDFLAGS = -no-install
+CLEANFILES += bench/bench
+
+BENCH_ARGS =
+.PHONY: bench
+bench: bench/bench$(EXEEXT) $(pkglib_LTLIBRARIES)
+	UDO_VSOCK_TCP_PLUGIN_PATH='$(abs_top_builddir)/plugins' \
+	  ./bench/bench$(EXEEXT) $(BENCH_ARGS)
+
+# The same on real vsock, in the qemu guest of `make check-vm` (vm/run),
+# where CID 1 is served: the TAP log, with the figures, ends up in
+# vm-bench/. The guest is emulated (TCG), so its times are slow; the ratios
+# compare both paths under the same emulation.
+BENCH_VM_ARGS = -q -r 5 -t vsock -T
+.PHONY: bench-vm
+bench-vm: bench/bench$(EXEEXT) all-am
+	$(AM_V_at)UDO_VM_ENV_BEFORE=`env`; export UDO_VM_ENV_BEFORE; \
+	UDO_VSOCK_TCP_PLUGIN_PATH='$(abs_top_builddir)/plugins'; \
+	export UDO_VSOCK_TCP_PLUGIN_PATH; \
+	BENCH_ARGS='$(BENCH_VM_ARGS)'; export BENCH_ARGS; \
+	UDO_VM_TRANSPORTS=vsock AM_TAP_AWK='$(AWK)' \
+	  $(SHELL) '$(abs_top_srcdir)/vm/run' \
+	    --builddir '$(abs_top_builddir)' \
+	    --driver '$(abs_top_srcdir)/build-aux/tap-driver.sh' \
+	    --log-compiler '$(LOG_COMPILER)' \
+	    --results '$(abs_top_builddir)/vm-bench' \
+	    -- bench/bench$(EXEEXT); \
+	status=$$?; cat vm-bench/bench/bench*.log 2>/dev/null || find vm-bench -name '*.log' -exec cat {} +; \
+	exit $$status
+clean-local: clean-bench-vm
+clean-bench-vm:
+	-rm -rf vm-bench

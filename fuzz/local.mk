@@ -1,0 +1,59 @@
+# Fuzzing the parsers of untrusted text with libFuzzer (clang).
+#   make fuzz                 each harness for $(FUZZ_TIME) seconds
+#   make fuzz FUZZ_TIME=600   longer
+#   make fuzz-merge           fold what the fuzzer found into the corpus in
+#                             the source tree (minimised), to commit
+# Harness fuzz/NAME.c, corpus fuzz/corpus/NAME/. New inputs go to
+# fuzz/NAME.found/ in the build tree, crashes to fuzz/NAME-crash-*.
+# `make check` replays every corpus through its harness (fuzz/replay.c),
+# without libFuzzer, so the corpus is a regression test.
+FUZZ_TIME = 60
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_RUN_FLAGS = -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+
+# Every harness, by name. uds-map (UDO_VSOCK_TCP_UDS) is built and replayed
+# by plugins/hybrid/local.mk.
+FUZZ_NAMES = cidmap uds-map
+fuzz_cidmap_SRC = fuzz/cidmap.c plugins/tcp/cidmap.c
+fuzz_cidmap_INC = -I$(top_srcdir)/plugins/tcp
+
+EXTRA_DIST += fuzz/cidmap.c fuzz/corpus/cidmap
+CLEANFILES += $(FUZZ_NAMES:%=fuzz/%-fuzzer)
+clean-local: clean-fuzz
+clean-fuzz:
+	-rm -rf $(FUZZ_NAMES:%=fuzz/%.found) $(FUZZ_NAMES:%=fuzz/%.log) \
+	  $(FUZZ_NAMES:%=fuzz/%-merge.log)
+
+fuzz/cidmap-fuzzer: $(fuzz_cidmap_SRC:%=$(srcdir)/%) $(srcdir)/plugins/tcp/cidmap.h config.h
+	@test -n '$(FUZZ_CC)' || { echo "fuzz: clang not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
+	@$(MKDIR_P) fuzz
+	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) $(fuzz_cidmap_INC) \
+	  -o $@ $(fuzz_cidmap_SRC:%=$(srcdir)/%)
+
+.PHONY: fuzz fuzz-merge clean-fuzz
+fuzz: $(FUZZ_NAMES:%=fuzz/%-fuzzer)
+	@for n in $(FUZZ_NAMES); do \
+	  $(MKDIR_P) fuzz/$$n.found || exit 1; \
+	  echo "fuzz: $$n for $(FUZZ_TIME) s"; \
+	  ./fuzz/$$n-fuzzer $(FUZZ_RUN_FLAGS) -max_total_time=$(FUZZ_TIME) \
+	    -artifact_prefix=fuzz/$$n-crash- fuzz/$$n.found $(srcdir)/fuzz/corpus/$$n \
+	    > fuzz/$$n.log 2>&1 || { tail -40 fuzz/$$n.log >&2; echo "fuzz: $$n FAILED (fuzz/$$n.log)" >&2; exit 1; }; \
+	  grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' fuzz/$$n.log | sed "s/^/fuzz: $$n: /"; \
+	done
+
+fuzz-merge: $(FUZZ_NAMES:%=fuzz/%-fuzzer)
+	@for n in $(FUZZ_NAMES); do \
+	  ./fuzz/$$n-fuzzer -merge=1 $(FUZZ_RUN_FLAGS) $(srcdir)/fuzz/corpus/$$n fuzz/$$n.found \
+	    > fuzz/$$n-merge.log 2>&1 || { tail -20 fuzz/$$n-merge.log >&2; exit 1; }; \
+	  grep MERGE-OUTER fuzz/$$n-merge.log | tail -1 | sed "s/^/fuzz-merge: $$n: /"; \
+	done
+
+# The corpus replays, part of make check.
+check_PROGRAMS += fuzz/cidmap-replay
+TESTS += fuzz/cidmap-replay
+fuzz_cidmap_replay_SOURCES = fuzz/replay.c fuzz/cidmap.c plugins/tcp/cidmap.c \
+	plugins/tcp/cidmap.h
+fuzz_cidmap_replay_CPPFLAGS = $(AM_CPPFLAGS) $(fuzz_cidmap_INC) \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/cidmap"'
+fuzz_cidmap_replay_LDADD =

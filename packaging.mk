@@ -1,0 +1,39 @@
+# Debian packaging: debian/, scripts/deb, scripts/deb-test (debian/README.source).
+#
+#   make deb [DEB_OUT=DIR]   build the packages from a clean export of the
+#                            repository, lintian (E: or W: fails), install them
+#                            with apt-get, test them as installed, purge them.
+#                            Results in DIR (default _deb/ in the source tree).
+#
+# debian/ is in the release tarball: this is a native package, so the tarball
+# holds everything dpkg-buildpackage needs, and `make check` (and so
+# distcheck) checks that the symbols file matches the version script.
+EXTRA_DIST += debian scripts/deb scripts/deb-test t/debian.sh
+
+# The test runs as t/debian from the build tree: t/debian.sh with the source
+# tree's path written in, since a test must be a file of the build tree (for
+# make check-vm too, which copies the build tree into its guest; there the
+# source tree is absent and the test skips). Built by `make`, like the
+# programs check-vm runs.
+TESTS += t/debian
+noinst_SCRIPTS = t/debian
+CLEANFILES += t/debian
+t/debian: $(srcdir)/t/debian.sh Makefile
+	$(AM_V_GEN)$(MKDIR_P) t && \
+	sed "s|^top=.*|top='$(abs_top_srcdir)'|" $(srcdir)/t/debian.sh > $@.tmp && \
+	chmod +x $@.tmp && mv -f $@.tmp $@
+
+DEB_OUT = $(abs_top_srcdir)/_deb
+deb:
+	$(top_srcdir)/scripts/deb '$(DEB_OUT)'
+.PHONY: deb
+
+# EXTRA_DIST copies debian/ whole: drop what an in-place package build
+# leaves there, should one have been run.
+dist-hook: dist-hook-debian
+dist-hook-debian:
+	cd '$(distdir)/debian' && rm -rf .debhelper tmp files debhelper-build-stamp \
+	  *.substvars *.debhelper.log autoreconf.before autoreconf.after \
+	  libudo-vsock-tcp0 libudo-vsock-tcp0-dbgsym libudo-vsock-tcp-dev \
+	  udo-vsock udo-vsock-dbgsym exported.symbols listed.names exported.names
+.PHONY: dist-hook-debian

@@ -1,0 +1,474 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hybrid transport: vsock as Firecracker and cloud-hypervisor give it to
+ * the host, through Unix sockets that the VMM owns (README, "Hybrid vsock").
+ *
+ *   host to guest: connect to the guest's socket (UDO_VSOCK_TCP_UDS), send
+ *     "CONNECT <port>\n", read "OK <host_port>\n"; then a plain byte stream.
+ *   guest to host: the VMM forwards a guest's connection to host port P to
+ *     "<socket>_P", where a server for that guest's CID and port listens.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "transport.h"
+#include "uds-map.h"
+
+/* The longest acknowledgement read: "OK 4294967295\n" is 14 bytes, and the
+ * VMMs' own parser of the CONNECT line gives up after 32. */
+#define ACK_MAX 32
+/* Port -1 on a server: a free port from the range the kernel uses for
+ * ephemeral ports, starting at a random place in it. */
+#define PICK_FIRST 49152u
+#define PICK_COUNT 16384u
+
+/* Text for a message: printable ASCII as it is, the rest escaped C-style. */
+static const char *quote(const char *s, size_t n, char *buf, size_t cap)
+{
+	size_t o = 0, i;
+
+	for (i = 0; i < n && o + 5 < cap; i++) {
+		unsigned char c = (unsigned char) s[i];
+
+		if (c == '\n')
+			o += (size_t) snprintf(buf + o, cap - o, "\\n");
+		else if (c == '"' || c == '\\')
+			o += (size_t) snprintf(buf + o, cap - o, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			o += (size_t) snprintf(buf + o, cap - o, "\\x%02x", c);
+		else
+			buf[o++] = (char) c;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/*
+ * The VMM socket for cid from UDO_VSOCK_TCP_UDS. A server on VMADDR_CID_ANY
+ * takes the only guest when exactly one is configured. 0 with *out set, or
+ * -errno with the error recorded.
+ */
+static int find_socket(struct udo_vsock_tcp *vsock, bool server, uint32_t cid, uint32_t port,
+                       struct udo_udsmap_entry *out)
+{
+	const char *op = server ? "bind to" : "connect to";
+	const char *text = getenv(UDO_UDSMAP_ENV);
+	const struct udo_udsmap_entry *e;
+	struct udo_udsmap map;
+	char why[200];
+
+	if (udo_udsmap_parse(text ? text : "", &map, why, sizeof(why)) < 0)
+		return udo_ctx_error(vsock, EINVAL, false, "%s hybrid %u:%u: %s", op, cid, port,
+		                     why);
+	e = udo_udsmap_lookup(&map, cid);
+	if (!e && server && cid == VMADDR_CID_ANY) {
+		if (map.count != 1)
+			return udo_ctx_error(vsock, EADDRNOTAVAIL, false,
+			                     "bind to hybrid %u:%u: a server on any CID needs "
+			                     "exactly one guest in %s (it has %zu): give the "
+			                     "guest's CID", cid, port, UDO_UDSMAP_ENV, map.count);
+		e = &map.entry[0];
+	}
+	if (!e)
+		return udo_ctx_error(vsock, server ? EADDRNOTAVAIL : EHOSTUNREACH, false,
+		                     "%s hybrid %u:%u: CID %u has no VMM socket: set "
+		                     "%s=\"%u=/path/to/vsock.sock\"",
+		                     op, cid, port, cid, UDO_UDSMAP_ENV, cid);
+	*out = *e;
+	return 0;
+}
+
+static socklen_t un_addr(struct sockaddr_un *sun, const char *path)
+{
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	strcpy(sun->sun_path, path); /* callers checked the length */
+	return (socklen_t) (offsetof(struct sockaddr_un, sun_path) + strlen(path) + 1);
+}
+
+/* --- host to guest ------------------------------------------------------ */
+
+static int hybrid_client_create(struct udo_vsock_tcp *vsock,
+                                const struct udo_vsock_tcp_client_create_info *info)
+{
+	struct udo_udsmap_entry e;
+	int fd, err;
+
+	if (info->port == -1)
+		return udo_ctx_error(vsock, EINVAL, false,
+		                     "connect to hybrid %u:-1: a client needs a port, "
+		                     "not VMADDR_PORT_ANY", info->vcid);
+	err = find_socket(vsock, false, info->vcid, (uint32_t) info->port, &e);
+	if (err < 0)
+		return err;
+	fd = udo_ctx_socket(vsock, AF_UNIX, "hybrid");
+	if (fd < 0)
+		return fd;
+	vsock->peer_len = un_addr(&vsock->peer.un, e.path);
+	vsock->fd = fd;
+	vsock->vcid = info->vcid;
+	vsock->port = info->port;
+	vsock->addr.svm_family = AF_VSOCK;
+	vsock->addr.svm_cid = info->vcid;
+	vsock->addr.svm_port = (uint32_t) info->port;
+	return 0;
+}
+
+static int set_send_timeout(int fd, int ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+
+	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ? -errno : 0;
+}
+
+/*
+ * Connect to the VMM's socket and send the CONNECT line, bounded by the
+ * deadline. AF_UNIX has no connect in progress (a full backlog gives a
+ * non-blocking connect EAGAIN, with nothing to poll for), but a blocking one
+ * waits at most SO_SNDTIMEO, which also bounds the send; it is cleared before
+ * the stream is handed over.
+ */
+static int send_request(struct udo_vsock_tcp *vsock, const struct udo_deadline *d,
+                        const char *req, size_t len)
+{
+	const char *path = vsock->peer.un.sun_path;
+	uint32_t port = (uint32_t) vsock->port;
+	int fd = vsock->fd, left, r = 0;
+	ssize_t n;
+
+	while ((left = udo_deadline_left_ms(d)) != 0) {
+		if (left > 0 && (r = set_send_timeout(fd, left)) < 0)
+			goto error;
+		if (connect(fd, &vsock->peer.sa, vsock->peer_len) == 0)
+			break;
+		if (errno == EINTR)
+			continue;
+		r = (errno == EAGAIN && d->set) ? -ETIMEDOUT : -errno;
+		goto error;
+	}
+	if (left == 0) {
+		r = -ETIMEDOUT;
+		goto error;
+	}
+	while (len) {
+		n = send(fd, req, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			if (r == -EAGAIN && d->set)
+				r = -ETIMEDOUT;
+			if (r == -EPIPE || r == -ECONNRESET)
+				return udo_ctx_error(vsock, ECONNREFUSED, true,
+				                     "connect to hybrid %u:%u via %s: the VMM closed "
+				                     "the connection before reading \"CONNECT %u\"",
+				                     vsock->vcid, port, path, port);
+			goto error;
+		}
+		req += n;
+		len -= (size_t) n;
+	}
+	if ((r = set_send_timeout(fd, 0)) < 0)
+		goto error;
+	return 0;
+error:
+	if (r == -ETIMEDOUT)
+		return udo_ctx_error(vsock, ETIMEDOUT, true,
+		                     "connect to hybrid %u:%u via %s: the VMM did not take the "
+		                     "connection within %u ms", vsock->vcid, port, path,
+		                     vsock->connect_timeout_ms);
+	return udo_ctx_error(vsock, -r, true, "connect to hybrid %u:%u via %s", vsock->vcid,
+	                     port, path);
+}
+
+/* "OK <decimal port>\n" and nothing else. */
+static bool ack_ok(const char *line, size_t len)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (len < 5 || len > 14 || memcmp(line, "OK ", 3) || line[len - 1] != '\n')
+		return false;
+	for (i = 3; i < len - 1; i++) {
+		if (line[i] < '0' || line[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t) (line[i] - '0');
+	}
+	return v <= UINT32_MAX;
+}
+
+/*
+ * Read the acknowledgement one byte at a time: whatever follows its '\n'
+ * belongs to the stream and stays in the socket for the caller.
+ */
+static int read_ack(struct udo_vsock_tcp *vsock, const struct udo_deadline *d)
+{
+	const char *path = vsock->peer.un.sun_path;
+	uint32_t port = (uint32_t) vsock->port;
+	char line[ACK_MAX], q[ACK_MAX * 4 + 1];
+	size_t len = 0;
+	ssize_t n;
+	int r;
+
+	for (;;) {
+		r = udo_deadline_wait(vsock->fd, POLLIN, d);
+		if (r == -ETIMEDOUT)
+			return udo_ctx_error(vsock, ETIMEDOUT, true,
+			                     "connect to hybrid %u:%u via %s: no acknowledgement "
+			                     "within %u ms (received \"%s\")", vsock->vcid,
+			                     port, path, vsock->connect_timeout_ms,
+			                     quote(line, len, q, sizeof(q)));
+		if (r < 0)
+			return udo_ctx_error(vsock, -r, true, "connect to hybrid %u:%u via %s: "
+			                     "wait for the acknowledgement", vsock->vcid,
+			                     port, path);
+		n = recv(vsock->fd, line + len, 1, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno != ECONNRESET)
+			return udo_ctx_error(vsock, errno, true, "connect to hybrid %u:%u via %s: "
+			                     "read the acknowledgement", vsock->vcid, port,
+			                     path);
+		if (n <= 0 && len == 0)
+			return udo_ctx_error(vsock, ECONNREFUSED, true,
+			                     "connect to hybrid %u:%u via %s: the VMM closed the "
+			                     "connection without acknowledging \"CONNECT %u\" "
+			                     "(received \"\"; is the guest listening on port %u?)",
+			                     vsock->vcid, port, path, port, port);
+		if (n <= 0)
+			return udo_ctx_error(vsock, EPROTO, true,
+			                     "connect to hybrid %u:%u via %s: the VMM closed the "
+			                     "connection in the middle of its reply (received "
+			                     "\"%s\", expected \"OK <port>\\n\")", vsock->vcid,
+			                     port, path, quote(line, len, q, sizeof(q)));
+		if (line[len++] == '\n' || len == sizeof(line))
+			break;
+	}
+
+	if (!ack_ok(line, len))
+		return udo_ctx_error(vsock, EPROTO, true,
+		                     "connect to hybrid %u:%u via %s: malformed acknowledgement "
+		                     "\"%s\"%s (expected \"OK <port>\\n\")", vsock->vcid,
+		                     port, path, quote(line, len, q, sizeof(q)),
+		                     line[len - 1] == '\n' ? "" : "...");
+	return 0;
+}
+
+static int hybrid_client_connect(struct udo_vsock_tcp *vsock)
+{
+	struct udo_deadline deadline;
+	char req[32];
+	int fd, err, len;
+
+	if (vsock->fd < 0) {
+		fd = udo_ctx_socket(vsock, AF_UNIX, "hybrid");
+		if (fd < 0)
+			return fd;
+		vsock->fd = fd;
+	}
+	udo_deadline_start(&deadline, vsock->connect_timeout_ms);
+	len = snprintf(req, sizeof(req), "CONNECT %u\n", (uint32_t) vsock->port);
+	err = send_request(vsock, &deadline, req, (size_t) len);
+	if (err == 0)
+		err = read_ack(vsock, &deadline);
+	return err; /* after a failure the core gives the context a fresh socket */
+}
+
+/* 0: this transport has a VMM socket for cid; -EINVAL: the variable is
+ * malformed (the create reports it); -EHOSTUNREACH otherwise. */
+static int hybrid_client_reachable(uint32_t cid)
+{
+	const char *text = getenv(UDO_UDSMAP_ENV);
+	struct udo_udsmap map;
+
+	if (!text)
+		return -EHOSTUNREACH;
+	if (udo_udsmap_parse(text, &map, NULL, 0) < 0)
+		return -EINVAL;
+	return udo_udsmap_lookup(&map, cid) ? 0 : -EHOSTUNREACH;
+}
+
+/* --- guest to host ------------------------------------------------------ */
+
+enum existing { GONE, STALE, LIVE, NOT_A_SOCKET };
+
+/*
+ * What holds path: a socket nobody listens on any more refuses a connect
+ * (STALE). The probe connects and closes at once, so a live server may see
+ * one empty connection.
+ */
+static int probe_existing(const char *path)
+{
+	struct sockaddr_un sun;
+	socklen_t len = un_addr(&sun, path);
+	struct stat st;
+	int fd, r;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? GONE : -errno;
+	if (!S_ISSOCK(st.st_mode))
+		return NOT_A_SOCKET;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	r = connect(fd, (struct sockaddr *) &sun, len) == 0 ? 0 : errno;
+	close(fd);
+	if (r == ECONNREFUSED)
+		return STALE;
+	if (r == ENOENT)
+		return GONE;
+	return LIVE; /* accepted, or EAGAIN (a full backlog), or another kind of socket */
+}
+
+/* Bind fd to path; a stale socket there is replaced (replace) or skipped. */
+static int bind_path(struct udo_vsock_tcp *vsock, int fd, const char *path, bool replace,
+                     uint32_t cid, uint32_t port)
+{
+	struct sockaddr_un sun;
+	socklen_t len = un_addr(&sun, path);
+	int state;
+
+	if (bind(fd, (struct sockaddr *) &sun, len) == 0)
+		return 0;
+	if (errno == EADDRINUSE && !replace)
+		return -EADDRINUSE; /* the caller tries another port */
+	if (errno != EADDRINUSE)
+		return udo_ctx_error(vsock, errno, true, "bind to hybrid %u:%u (%s)", cid, port,
+		                     path);
+	state = probe_existing(path);
+	if (state < 0)
+		return udo_ctx_error(vsock, -state, true, "bind to hybrid %u:%u (%s): "
+		                     "check the socket already there", cid, port, path);
+	if (state == LIVE)
+		return udo_ctx_error(vsock, EADDRINUSE, true, "bind to hybrid %u:%u (%s): "
+		                     "another server is listening there", cid, port, path);
+	if (state == NOT_A_SOCKET)
+		return udo_ctx_error(vsock, EADDRINUSE, true, "bind to hybrid %u:%u (%s): "
+		                     "the path exists and is not a socket (left in place)",
+		                     cid, port, path);
+	if (state == STALE && unlink(path) < 0 && errno != ENOENT)
+		return udo_ctx_error(vsock, errno, true, "bind to hybrid %u:%u: remove the "
+		                     "stale socket %s", cid, port, path);
+	if (bind(fd, (struct sockaddr *) &sun, len) == 0)
+		return 0;
+	return udo_ctx_error(vsock, errno, true, "bind to hybrid %u:%u (%s)", cid, port, path);
+}
+
+static int port_path(struct udo_vsock_tcp *vsock, const char *base, uint32_t cid,
+                     unsigned int port, char *out)
+{
+	size_t n = (size_t) snprintf(out, sizeof(vsock->peer.un.sun_path), "%s_%u", base, port);
+
+	if (n >= sizeof(vsock->peer.un.sun_path))
+		return udo_ctx_error(vsock, ENAMETOOLONG, true, "bind to hybrid %u:%u (%s_%u)",
+		                     cid, port, base, port);
+	return 0;
+}
+
+/* Port -1: the first free port from a random place in the ephemeral range.
+ * Returns the port, or -errno. */
+static int bind_any_port(struct udo_vsock_tcp *vsock, int fd, const char *base, uint32_t cid)
+{
+	char path[sizeof(vsock->peer.un.sun_path)];
+	unsigned int start = 0, i, port;
+	int r;
+
+	if (getrandom(&start, sizeof(start), GRND_NONBLOCK) != sizeof(start))
+		start = (unsigned int) getpid() * 2654435761u;
+	for (i = 0; i < PICK_COUNT; i++) {
+		port = PICK_FIRST + (start + i) % PICK_COUNT;
+		r = port_path(vsock, base, cid, port, path);
+		if (r < 0)
+			return r;
+		r = bind_path(vsock, fd, path, false, cid, port);
+		if (r == 0)
+			return (int) port;
+		if (r != -EADDRINUSE)
+			return r;
+	}
+	return udo_ctx_error(vsock, EADDRINUSE, true, "bind to hybrid %u:-1 (%s_%u-%u): "
+	                     "no free port", cid, base, PICK_FIRST, PICK_FIRST + PICK_COUNT - 1);
+}
+
+static int hybrid_server_create(struct udo_vsock_tcp *vsock,
+                                const struct udo_vsock_tcp_server_create_info *info)
+{
+	char path[sizeof(vsock->peer.un.sun_path)];
+	struct udo_udsmap_entry e;
+	bool any = info->port == -1;
+	uint32_t port = (uint32_t) info->port;
+	int fd, err;
+
+	err = find_socket(vsock, true, info->vcid, port, &e);
+	if (err < 0)
+		return err;
+	if (!any && (err = port_path(vsock, e.path, info->vcid, port, path)) < 0)
+		return err;
+	fd = udo_ctx_socket(vsock, AF_UNIX, "hybrid");
+	if (fd < 0)
+		return fd;
+	if (!any)
+		err = bind_path(vsock, fd, path, true, info->vcid, port);
+	else if ((err = bind_any_port(vsock, fd, e.path, info->vcid)) >= 0)
+		port = (uint32_t) err;
+	if (err < 0)
+		goto fail;
+	if (listen(fd, info->connections > 0 ? info->connections : SOMAXCONN) < 0) {
+		err = udo_ctx_error(vsock, errno, true, "listen on hybrid %u:%u (%s_%u)",
+		                    info->vcid, port, e.path, port);
+		goto fail;
+	}
+	vsock->fd = fd;
+	vsock->vcid = info->vcid;
+	vsock->port = (int) port; /* 32 bits, as on vsock: above INT_MAX it reads negative */
+	/* The guest this server hears from: accept reports it as the peer. */
+	vsock->addr.svm_family = AF_VSOCK;
+	vsock->addr.svm_cid = e.cid;
+	vsock->addr.svm_port = port;
+	return 0;
+fail:
+	close(fd);
+	return err;
+}
+
+static int hybrid_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *addr)
+{
+	int fd = accept4(vsock->fd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return udo_ctx_error(vsock, errno, true, "accept on hybrid %u:%u", vsock->vcid,
+		                     (uint32_t) vsock->port);
+	if (addr) {
+		/* The VMM tells the guest's CID (by the socket) but not its port. */
+		memset(addr, 0, sizeof(*addr));
+		addr->svm_family = AF_VSOCK;
+		addr->svm_cid = vsock->addr.svm_cid;
+		addr->svm_port = VMADDR_PORT_ANY;
+	}
+	return fd;
+}
+
+static const struct udo_transport hybrid_transport = {
+	.abi_version = UDO_TRANSPORT_ABI_VERSION,
+	.name = "hybrid",
+	.server_create = hybrid_server_create,
+	.client_create = hybrid_client_create,
+	.client_connect = hybrid_client_connect,
+	.server_accept = hybrid_server_accept,
+	.client_reachable = hybrid_client_reachable,
+};
+
+const struct udo_transport *udo_vsock_tcp_transport_entry(void)
+{
+	return &hybrid_transport;
+}

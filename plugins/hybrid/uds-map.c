@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "uds-map.h"
+
+struct span {
+	const char *p;
+	size_t n;
+};
+
+static struct span trim(const char *p, size_t n)
+{
+	while (n && isspace((unsigned char) *p))
+		p++, n--;
+	while (n && isspace((unsigned char) p[n - 1]))
+		n--;
+	return (struct span){ p, n };
+}
+
+static bool parse_cid(struct span s, uint32_t *cid)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (s.n == 0 || s.n > 10)
+		return false;
+	for (i = 0; i < s.n; i++) {
+		if (!isdigit((unsigned char) s.p[i]))
+			return false;
+		v = v * 10 + (uint64_t) (s.p[i] - '0');
+	}
+	if (v > UINT32_MAX)
+		return false;
+	*cid = (uint32_t) v;
+	return true;
+}
+
+/* Printable ASCII and any byte >= 0x80 (UTF-8 names); no control characters. */
+static bool path_ok(struct span s)
+{
+	size_t i;
+
+	if (s.n == 0 || s.n > UDO_UDSMAP_PATH_MAX)
+		return false;
+	for (i = 0; i < s.n; i++) {
+		unsigned char c = (unsigned char) s.p[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+static int bad_entry(char *err, size_t errlen, struct span whole, const char *why)
+{
+	if (err && errlen)
+		snprintf(err, errlen, "%s: bad entry \"%.*s\": %s", UDO_UDSMAP_ENV,
+		         (int) (whole.n > 80 ? 80 : whole.n), whole.p, why);
+	return -EINVAL;
+}
+
+int udo_udsmap_parse(const char *text, struct udo_udsmap *map, char *err, size_t errlen)
+{
+	const char *p = text;
+	size_t i;
+
+	map->count = 0;
+	if (trim(text, strlen(text)).n == 0)
+		return 0; /* an empty map configures nothing */
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t) (comma - p) : strlen(p);
+		struct span whole = trim(p, len), key, value;
+		const char *eq = memchr(whole.p, '=', whole.n);
+		struct udo_udsmap_entry *e;
+
+		if (!eq)
+			return bad_entry(err, errlen, whole, "expected CID=PATH");
+		if (map->count == UDO_UDSMAP_MAX_ENTRIES)
+			return bad_entry(err, errlen, whole, "too many entries (64 at most)");
+		e = &map->entry[map->count];
+		key = trim(whole.p, (size_t) (eq - whole.p));
+		value = trim(eq + 1, whole.n - (size_t) (eq + 1 - whole.p));
+		if (!parse_cid(key, &e->cid))
+			return bad_entry(err, errlen, whole, "CID must be a number (0-4294967295)");
+		if (!path_ok(value))
+			return bad_entry(err, errlen, whole,
+			                 "PATH must be 1-107 printable characters");
+		for (i = 0; i < map->count; i++)
+			if (map->entry[i].cid == e->cid)
+				return bad_entry(err, errlen, whole, "this CID is configured twice");
+		memcpy(e->path, value.p, value.n);
+		e->path[value.n] = '\0';
+		map->count++;
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+const struct udo_udsmap_entry *udo_udsmap_lookup(const struct udo_udsmap *map, uint32_t cid)
+{
+	size_t i;
+
+	for (i = 0; i < map->count; i++)
+		if (map->entry[i].cid == cid)
+			return &map->entry[i];
+	return NULL;
+}
