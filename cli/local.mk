@@ -34,23 +34,39 @@ bench-relay: udo-vsock$(EXEEXT) cli/bench-relay$(EXEEXT) $(pkglib_LTLIBRARIES)
 
 # Tests: TAP shell scripts driving the udo-vsock built here, with a small
 # library program (t/cli-echo) on the other end and socat as a stranger.
-# Compiled tests have no extension and use LOG_DRIVER (t/local.mk); .sh
-# tests get the same TAP driver, run by $(SHELL).
-TEST_EXTENSIONS = .sh
-SH_LOG_DRIVER = $(LOG_DRIVER)
-SH_LOG_COMPILER = $(SHELL)
-AM_TESTS_ENVIRONMENT += \
-	UDO_VSOCK='$(abs_top_builddir)/udo-vsock$(EXEEXT)'; export UDO_VSOCK; \
-	CLI_ECHO='$(abs_top_builddir)/t/cli-echo$(EXEEXT)'; export CLI_ECHO;
-
+# Each test t/cli-NAME is written by make from t/cli-lib.sh (the helpers)
+# and t/cli-NAME.sh (the tests), with the build tree's paths in: a test is
+# a file of the build tree, complete in itself, as `make check-vm` needs
+# (it copies the build tree into its guest, where the source tree is absent).
+# Built by `make`, like the programs check-vm runs.
 check_PROGRAMS += t/cli-echo
 t_cli_echo_SOURCES = t/cli-echo.c
 t_cli_echo_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 t_cli_echo_LDFLAGS = -no-install
 
-CLI_TESTS = t/cli-usage.sh t/cli-stream.sh t/cli-relay.sh t/cli-socat.sh
+CLI_TESTS = t/cli-usage t/cli-stream t/cli-relay t/cli-socat
 TESTS += $(CLI_TESTS)
-EXTRA_DIST += $(CLI_TESTS) t/cli-lib.sh
+noinst_SCRIPTS += $(CLI_TESTS)
+CLEANFILES += $(CLI_TESTS)
+EXTRA_DIST += t/cli-lib.sh t/cli-usage.sh t/cli-stream.sh t/cli-relay.sh t/cli-socat.sh
+
+cli_test_gen = $(AM_V_GEN)$(MKDIR_P) t && { \
+	  echo '\#!/bin/sh'; \
+	  echo '\# Written by make from t/cli-lib.sh and $@.sh: edit those.'; \
+	  echo ": \"\$${UDO_VSOCK:=$(abs_top_builddir)/udo-vsock$(EXEEXT)}\""; \
+	  echo ": \"\$${CLI_ECHO:=$(abs_top_builddir)/t/cli-echo$(EXEEXT)}\""; \
+	  sed '/^\#!/d' $(srcdir)/t/cli-lib.sh; \
+	  sed -e '/^\#!/d' -e '/^\. .*cli-lib\.sh"$$/d' $(srcdir)/$@.sh; \
+	} > $@.tmp && chmod +x $@.tmp && mv -f $@.tmp $@
+CLI_TEST_DEPS = $(srcdir)/t/cli-lib.sh Makefile
+t/cli-usage: $(srcdir)/t/cli-usage.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+t/cli-stream: $(srcdir)/t/cli-stream.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+t/cli-relay: $(srcdir)/t/cli-relay.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+t/cli-socat: $(srcdir)/t/cli-socat.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
 
 # After an install: the installed udo-vsock runs, finds the installed
 # plugins, and its man page is in place.

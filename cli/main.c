@@ -110,8 +110,8 @@ static void help(void)
 	"vsock addresses go through the library's transport; tcp: ones are plain TCP.\n"
 	"\n"
 	"Options:\n"
-	"  -t, --transport=NAME  vsock, tcp or auto (default: $" UDO_CLI_TRANSPORT_ENV
-	", or auto)\n"
+	"  -t, --transport=NAME  vsock, tcp, hybrid or auto (default:\n"
+	"                        $" UDO_CLI_TRANSPORT_ENV ", or auto)\n"
 	"  -k, --keep-open       listen: serve connections one after another\n"
 	"  -p, --print-port      listen, relay: print the port bound on standard error\n"
 	"  -v, --verbose         report connections on standard error\n"

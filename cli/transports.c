@@ -17,13 +17,34 @@
 
 struct transport_info {
 	const char *name;
-	const char *notes; /* printed when the transport is usable */
+	const char *notes;          /* printed when the transport is usable */
+	uint32_t (*probe_cid)(void); /* a CID a client of it may be created for */
 };
 
+static uint32_t cid_local(void)
+{
+	return VMADDR_CID_LOCAL;
+}
+
+/* The first CID UDO_VSOCK_TCP_UDS names (a guest's VMM socket), else 3. */
+static uint32_t cid_first_uds(void)
+{
+	const char *map = getenv("UDO_VSOCK_TCP_UDS");
+	unsigned long cid;
+	char *end;
+
+	if (!map)
+		return 3;
+	cid = strtoul(map, &end, 10);
+	return (end != map && *end == '=' && cid <= UINT32_MAX) ? (uint32_t) cid : 3;
+}
+
 static const struct transport_info transports[] = {
-	{ "vsock", "AF_VSOCK stream sockets" },
+	{ "vsock", "AF_VSOCK stream sockets", cid_local },
 	{ "tcp", "plain TCP; CID 1, 2 and this machine's CID are 127.0.0.1, "
-	         "UDO_VSOCK_TCP_MAP maps others" },
+	         "UDO_VSOCK_TCP_MAP maps others", cid_local },
+	{ "hybrid", "the Unix-socket vsock of Firecracker and cloud-hypervisor; "
+	            "UDO_VSOCK_TCP_UDS names each guest's socket", cid_first_uds },
 };
 
 #define N_TRANSPORTS (sizeof(transports) / sizeof(transports[0]))
@@ -88,7 +109,7 @@ static void show_transport(FILE *out, const struct transport_info *t, uint32_t l
 {
 	char name[32], why[600];
 
-	if (probe(t->name, false, VMADDR_CID_LOCAL, name, sizeof(name), why, sizeof(why))) {
+	if (probe(t->name, false, t->probe_cid(), name, sizeof(name), why, sizeof(why))) {
 		fprintf(out, "%-10s %-7s %s\n", t->name, "no", why);
 		return;
 	}

@@ -1,15 +1,29 @@
 # SPDX-License-Identifier: MIT
-# Sourced by the udo-vsock tests (t/cli-*.sh): TAP output, a scratch
-# directory, background processes that are always cleaned up, and servers
-# whose port is read from their output (the kernel picks it: two runs of
-# the suite never collide). Everything talks to loopback only.
+# The helpers of the udo-vsock tests: TAP output, a scratch directory,
+# background processes that are always cleaned up, and servers whose port
+# is read from their output (the kernel picks it: two runs of the suite
+# never collide). Everything talks to loopback only.
 #
-# From the test harness (cli/local.mk): UDO_VSOCK (the udo-vsock in the
-# build tree), CLI_ECHO (t/cli-echo), UDO_VSOCK_TCP_PLUGIN_PATH.
+# make writes each test t/cli-NAME (run by `make check`, and by `make
+# check-vm` in its guest) from this file and t/cli-NAME.sh, with the build
+# tree's paths as defaults: UDO_VSOCK (udo-vsock; set it to test another,
+# such as an installed one), CLI_ECHO (t/cli-echo). By hand, from the
+# source tree: UDO_VSOCK=... CLI_ECHO=... sh t/cli-NAME.sh
 
 set -u
 : "${UDO_VSOCK:?set UDO_VSOCK to the udo-vsock program}"
 : "${CLI_ECHO:?set CLI_ECHO to the t/cli-echo program}"
+
+# In the build tree udo-vsock is libtool's wrapper script, which runs
+# .libs/udo-vsock with the build tree's library. Where only the program
+# came along (make check-vm's guest copies programs, not scripts), do the
+# same.
+case $UDO_VSOCK in */*) t_libs=${UDO_VSOCK%/*}/.libs ;; *) t_libs=.libs ;; esac
+if [ ! -e "$UDO_VSOCK" ] && [ -x "$t_libs/${UDO_VSOCK##*/}" ]; then
+	UDO_VSOCK=$t_libs/${UDO_VSOCK##*/}
+	LD_LIBRARY_PATH=$t_libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+	export LD_LIBRARY_PATH
+fi
 
 # Every command gets at most this long: a hang is a failure, not a stuck suite.
 T_TIMEOUT=${T_TIMEOUT:-20}
@@ -58,6 +72,14 @@ diag_file() {
 
 # udo ARGS...: udo-vsock, bounded in time.
 udo() { timeout "$T_TIMEOUT" "$UDO_VSOCK" "$@"; }
+
+# udo_env NAME=VALUE ARGS...: udo with a variable set for it alone (an
+# assignment before a shell function is not reliably local in every sh).
+udo_env() {
+	t_assign=$1
+	shift
+	timeout "$T_TIMEOUT" env "$t_assign" "$UDO_VSOCK" "$@"
+}
 
 # Background commands are bounded too, more loosely: they serve a whole test.
 T_BG_TIMEOUT=$((T_TIMEOUT * 3))

@@ -64,10 +64,10 @@ fails 2 'address "tcp:::1:80": .*brackets'    "an IPv6 address without brackets"
 	relay vsock:1:any tcp:::1:80
 fails 2 'port "70000" is out of range for tcp' "a tcp port above 65535" \
 	relay vsock:1:any tcp:127.0.0.1:70000
-fails 2 'unknown transport "carrier-pigeon" \(--transport\): use vsock, tcp or auto' \
+fails 2 'unknown transport "carrier-pigeon" \(--transport\): use vsock, tcp, hybrid or auto' \
 	"an unknown transport from --transport" --transport carrier-pigeon connect 1 5000
 
-UDO_VSOCK_TCP_TRANSPORT=carrier-pigeon udo connect 1 5000 >/dev/null 2>"$T_DIR/err"
+udo_env UDO_VSOCK_TCP_TRANSPORT=carrier-pigeon connect 1 5000 >/dev/null 2>"$T_DIR/err"
 st=$?
 [ $st -eq 2 ] && [ "$(wc -l <"$T_DIR/err")" -eq 1 ] &&
 	grep -q 'unknown transport "carrier-pigeon" (UDO_VSOCK_TCP_TRANSPORT)' "$T_DIR/err"
@@ -104,16 +104,17 @@ else
 	ok 1 "a refused tcp: connection names the address and reason"
 fi
 
-# transports, local-cid
-udo transports >"$T_DIR/tr" 2>"$T_DIR/err"
+# transports, local-cid (the suite may run with a transport forced: unset it)
+udo_env UDO_VSOCK_TCP_TRANSPORT= transports >"$T_DIR/tr" 2>"$T_DIR/err"
 st=$?
 grep -Eq '^vsock +(yes|no) ' "$T_DIR/tr" && grep -Eq '^tcp +yes ' "$T_DIR/tr" &&
+	grep -Eq '^hybrid +(yes|no) ' "$T_DIR/tr" &&
 	grep -Eq '^auto .*connect to CID 1: (vsock|tcp)' "$T_DIR/tr" &&
 	grep -q '^selected: auto (default)' "$T_DIR/tr"
-ok $(( $? + st )) "transports lists vsock and tcp, whether usable, and what auto picks"
+ok $(( $? + st )) "transports lists vsock, tcp and hybrid, whether usable, and what auto picks"
 [ $st -eq 0 ] || diag_file "$T_DIR/err"
 
-UDO_VSOCK_TCP_TRANSPORT=tcp udo transports >"$T_DIR/tr" 2>&1
+udo_env UDO_VSOCK_TCP_TRANSPORT=tcp transports >"$T_DIR/tr" 2>&1
 grep -q '^selected: tcp (UDO_VSOCK_TCP_TRANSPORT)' "$T_DIR/tr"
 ok $? "transports says which transport is selected and by what"
 
