@@ -75,7 +75,8 @@ static int serve(void)
 
 	if (!server)
 		return fail("server on CID 1", NULL);
-	printf("%d\n", udo_vsock_tcp_get_port(server));
+	/* vsock ports are 32-bit: the unsigned number a client passes back. */
+	printf("%u\n", (uint32_t) udo_vsock_tcp_get_port(server));
 	fflush(stdout);
 	for (;;) {
 		fd = udo_vsock_tcp_server_accept(server, NULL);
@@ -149,7 +150,7 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "server"))
 		return serve();
 	if (argc == 3 && !strcmp(argv[1], "reply"))
-		return reply(atoi(argv[2]));
+		return reply((int) (uint32_t) strtoul(argv[2], NULL, 10));
 	fprintf(stderr, "usage: cli-echo server | reply PORT | freeport\n");
 	return 2;
 }
