@@ -14,11 +14,14 @@ FUZZ_RUN_FLAGS = -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats
 
 # Every harness, by name. uds-map (UDO_VSOCK_TCP_UDS) is built and replayed
 # by plugins/hybrid/local.mk.
-FUZZ_NAMES = cidmap uds-map
+FUZZ_NAMES = cidmap uds-map addr
 fuzz_cidmap_SRC = fuzz/cidmap.c plugins/tcp/cidmap.c
 fuzz_cidmap_INC = -I$(top_srcdir)/plugins/tcp
+# udo-vsock's address parser: the command line is untrusted text too.
+fuzz_addr_SRC = fuzz/addr.c cli/addr.c
+fuzz_addr_INC = -I$(top_srcdir)/cli
 
-EXTRA_DIST += fuzz/cidmap.c fuzz/corpus/cidmap
+EXTRA_DIST += fuzz/cidmap.c fuzz/corpus/cidmap fuzz/addr.c fuzz/corpus/addr
 CLEANFILES += $(FUZZ_NAMES:%=fuzz/%-fuzzer)
 clean-local: clean-fuzz
 clean-fuzz:
@@ -30,6 +33,12 @@ fuzz/cidmap-fuzzer: $(fuzz_cidmap_SRC:%=$(srcdir)/%) $(srcdir)/plugins/tcp/cidma
 	@$(MKDIR_P) fuzz
 	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) $(fuzz_cidmap_INC) \
 	  -o $@ $(fuzz_cidmap_SRC:%=$(srcdir)/%)
+
+fuzz/addr-fuzzer: $(fuzz_addr_SRC:%=$(srcdir)/%) $(srcdir)/cli/addr.h config.h
+	@test -n '$(FUZZ_CC)' || { echo "fuzz: clang not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
+	@$(MKDIR_P) fuzz
+	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) $(fuzz_addr_INC) \
+	  -o $@ $(fuzz_addr_SRC:%=$(srcdir)/%)
 
 .PHONY: fuzz fuzz-merge clean-fuzz
 fuzz: $(FUZZ_NAMES:%=fuzz/%-fuzzer)
@@ -57,3 +66,10 @@ fuzz_cidmap_replay_SOURCES = fuzz/replay.c fuzz/cidmap.c plugins/tcp/cidmap.c \
 fuzz_cidmap_replay_CPPFLAGS = $(AM_CPPFLAGS) $(fuzz_cidmap_INC) \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/cidmap"'
 fuzz_cidmap_replay_LDADD =
+
+check_PROGRAMS += fuzz/addr-replay
+TESTS += fuzz/addr-replay
+fuzz_addr_replay_SOURCES = fuzz/replay.c fuzz/addr.c cli/addr.c cli/addr.h
+fuzz_addr_replay_CPPFLAGS = $(AM_CPPFLAGS) $(fuzz_addr_INC) \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/addr"'
+fuzz_addr_replay_LDADD =
