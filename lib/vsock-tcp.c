@@ -54,18 +54,24 @@ static struct udo_vsock_tcp *ctx_init(struct udo_vsock_tcp *vsock, enum udo_role
 	return vsock;
 }
 
-/* A failed create: report, release what the library allocated, set errno. */
-static struct udo_vsock_tcp *create_failed(struct udo_vsock_tcp *vsock, const char *func)
+/* Close what is open; free the context if the library allocated it. */
+static void ctx_release(struct udo_vsock_tcp *vsock)
 {
-	int code = (int) vsock->err.code;
-
-	udo_log_report(vsock, func);
 	if (vsock->fd >= 0)
 		close(vsock->fd);
 	vsock->fd = -1;
 	vsock->transport = NULL;
 	if (vsock->free)
 		free(vsock);
+}
+
+/* A failed create: report, release what the library allocated, set errno. */
+static struct udo_vsock_tcp *create_failed(struct udo_vsock_tcp *vsock, const char *func)
+{
+	int code = (int) vsock->err.code;
+
+	udo_log_report(vsock, func);
+	ctx_release(vsock);
 	errno = code;
 	return NULL;
 }
@@ -352,14 +358,8 @@ UDO_API const char *udo_vsock_tcp_get_transport(struct udo_vsock_tcp *vsock)
 
 UDO_API void udo_vsock_tcp_destroy(struct udo_vsock_tcp *vsock)
 {
-	if (!vsock)
-		return;
-	if (vsock->fd >= 0)
-		close(vsock->fd);
-	vsock->fd = -1;
-	vsock->transport = NULL;
-	if (vsock->free)
-		free(vsock);
+	if (vsock)
+		ctx_release(vsock);
 }
 
 UDO_API int udo_vsock_tcp_get_sizeof(void)
