@@ -56,7 +56,9 @@ void t_fill(void *buf, size_t len, uint64_t off);
 int t_unused_port(void);
 
 
-/* True when this machine serves vsock loopback (a bind to CID 1 works). */
+/* True when this machine serves vsock loopback (a bind to CID 1 works;
+ * EADDRNOTAVAIL otherwise). Never found out by a connect, which would hang
+ * for the kernel's connect timeout where there is no loopback. */
 bool t_have_vsock_loopback(void);
 
 /* Expect a create to have failed with code; its message must contain want. */

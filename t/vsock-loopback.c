@@ -30,30 +30,10 @@ static bool in_vm_guest(void)
 	return v && *v;
 }
 
-/* The kernel serves CID 1 when a bind there works (EADDRNOTAVAIL otherwise).
- * Found out without the library, and never by a connect (which would hang
- * for the kernel's connect timeout where there is no loopback). */
-static bool vsock_loopback_present(void)
-{
-	struct sockaddr_vm sa = {
-		.svm_family = AF_VSOCK,
-		.svm_cid = VMADDR_CID_LOCAL,
-		.svm_port = VMADDR_PORT_ANY,
-	};
-	int fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	bool ok;
-
-	if (fd < 0)
-		return false;
-	ok = bind(fd, (struct sockaddr *) &sa, sizeof(sa)) == 0;
-	close(fd);
-	return ok;
-}
-
 /* Skip without vsock loopback, except in the check-vm guest, which must have it. */
 static void need_vsock_loopback(void)
 {
-	if (vsock_loopback_present())
+	if (t_have_vsock_loopback())
 		return;
 	if (in_vm_guest())
 		fail_msg("UDO_VM_GUEST is set but CID 1 is not served: vsock_loopback not loaded?");
@@ -258,7 +238,7 @@ static void refused_connect_is_econnreset_naming_vsock_cid_and_port(void **state
 static void auto_picks_vsock_where_cid1_is_served_and_tcp_elsewhere(void **state)
 {
 	struct udo_vsock_tcp_client_create_info info = { .vcid = T_CID, .port = 1 };
-	bool loopback = vsock_loopback_present();
+	bool loopback = t_have_vsock_loopback();
 	const char *want = loopback ? "vsock" : "tcp";
 	struct udo_vsock_tcp *c;
 

@@ -23,23 +23,6 @@
 
 extern char **environ;
 
-static bool vsock_loopback_present(void)
-{
-	struct sockaddr_vm sa = {
-		.svm_family = AF_VSOCK,
-		.svm_cid = VMADDR_CID_LOCAL,
-		.svm_port = VMADDR_PORT_ANY,
-	};
-	int fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	bool ok;
-
-	if (fd < 0)
-		return false;
-	ok = bind(fd, (struct sockaddr *) &sa, sizeof(sa)) == 0;
-	close(fd);
-	return ok;
-}
-
 /* Start socat with its stdin and stdout on pipes; false when socat is absent. */
 static bool spawn_socat(int port, pid_t *pid, int *to, int *from)
 {
@@ -82,7 +65,7 @@ static void socat_vsock_connect_talks_to_a_library_server(void **state)
 	ssize_t n;
 	pid_t pid;
 
-	if (!vsock_loopback_present()) {
+	if (!t_have_vsock_loopback()) {
 		if (getenv("UDO_VM_GUEST"))
 			fail_msg("UDO_VM_GUEST is set but CID 1 is not served: vsock_loopback not loaded?");
 		skip();
