@@ -21,7 +21,7 @@ fuzz_cidmap_INC = -I$(top_srcdir)/plugins/tcp
 fuzz_addr_SRC = fuzz/addr.c cli/addr.c
 fuzz_addr_INC = -I$(top_srcdir)/cli
 
-EXTRA_DIST += fuzz/cidmap.c fuzz/corpus/cidmap fuzz/addr.c fuzz/corpus/addr
+EXTRA_DIST += fuzz/check.h fuzz/cidmap.c fuzz/corpus/cidmap fuzz/addr.c fuzz/corpus/addr
 CLEANFILES += $(FUZZ_NAMES:%=fuzz/%-fuzzer)
 clean-local: clean-fuzz
 clean-fuzz:
