@@ -2,7 +2,7 @@
 # cloud-hypervisor (README, "Hybrid vsock"), with its tests and the fuzz
 # target of its UDO_VSOCK_TCP_UDS parser.
 pkglib_LTLIBRARIES += plugins/hybrid.la
-plugins_hybrid_la_SOURCES = plugins/hybrid/hybrid.c \
+plugins_hybrid_la_SOURCES = plugins/hybrid/hybrid.c plugins/map-text.h \
 	plugins/hybrid/uds-map.c plugins/hybrid/uds-map.h \
 	lib/context.c lib/transport.h
 plugins_hybrid_la_LDFLAGS = $(PLUGIN_LDFLAGS)

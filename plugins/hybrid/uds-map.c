@@ -8,38 +8,7 @@
 #include <string.h>
 
 #include "uds-map.h"
-
-struct span {
-	const char *p;
-	size_t n;
-};
-
-static struct span trim(const char *p, size_t n)
-{
-	while (n && isspace((unsigned char) *p))
-		p++, n--;
-	while (n && isspace((unsigned char) p[n - 1]))
-		n--;
-	return (struct span){ p, n };
-}
-
-static bool parse_cid(struct span s, uint32_t *cid)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	if (s.n == 0 || s.n > 10)
-		return false;
-	for (i = 0; i < s.n; i++) {
-		if (!isdigit((unsigned char) s.p[i]))
-			return false;
-		v = v * 10 + (uint64_t) (s.p[i] - '0');
-	}
-	if (v > UINT32_MAX)
-		return false;
-	*cid = (uint32_t) v;
-	return true;
-}
+#include "../map-text.h"
 
 /* Printable ASCII and any byte >= 0x80 (UTF-8 names); no control characters. */
 static bool path_ok(struct span s)
@@ -87,7 +56,7 @@ int udo_udsmap_parse(const char *text, struct udo_udsmap *map, char *err, size_t
 		e = &map->entry[map->count];
 		key = trim(whole.p, (size_t) (eq - whole.p));
 		value = trim(eq + 1, whole.n - (size_t) (eq + 1 - whole.p));
-		if (!parse_cid(key, &e->cid))
+		if (!parse_cid_number(key, &e->cid))
 			return bad_entry(err, errlen, whole, "CID must be a number (0-4294967295)");
 		if (!path_ok(value))
 			return bad_entry(err, errlen, whole,

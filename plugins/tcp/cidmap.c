@@ -11,20 +11,7 @@
 #include <linux/vm_sockets.h>
 
 #include "cidmap.h"
-
-struct span {
-	const char *p;
-	size_t n;
-};
-
-static struct span trim(const char *p, size_t n)
-{
-	while (n && isspace((unsigned char) *p))
-		p++, n--;
-	while (n && isspace((unsigned char) p[n - 1]))
-		n--;
-	return (struct span){ p, n };
-}
+#include "../map-text.h"
 
 static bool span_is(struct span s, const char *word)
 {
@@ -33,9 +20,6 @@ static bool span_is(struct span s, const char *word)
 
 static bool parse_cid(struct span s, uint32_t *cid)
 {
-	uint64_t v = 0;
-	size_t i;
-
 	if (span_is(s, "any") || span_is(s, "-1")) {
 		*cid = VMADDR_CID_ANY;
 		return true;
@@ -48,17 +32,7 @@ static bool parse_cid(struct span s, uint32_t *cid)
 		*cid = VMADDR_CID_HOST;
 		return true;
 	}
-	if (s.n == 0 || s.n > 10)
-		return false;
-	for (i = 0; i < s.n; i++) {
-		if (!isdigit((unsigned char) s.p[i]))
-			return false;
-		v = v * 10 + (uint64_t) (s.p[i] - '0');
-	}
-	if (v > UINT32_MAX)
-		return false;
-	*cid = (uint32_t) v;
-	return true;
+	return parse_cid_number(s, cid);
 }
 
 /* A host name: letters, digits, '-', '.', '_'; labels not empty. */
