@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "errbuf.h"
 
 #define CID_ANY UINT32_MAX /* VMADDR_CID_ANY */
 #define CID_LOCAL 1u       /* VMADDR_CID_LOCAL */
@@ -18,21 +19,6 @@
 
 /* Longest piece of user input quoted in a message. */
 #define QUOTE_MAX 64
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* s[0..n) made printable and short enough to quote in a message. */
 static const char *quote(const char *s, size_t n, char *buf, size_t len)

@@ -19,19 +19,7 @@
 #include <udo/vsock-tcp.h>
 
 #include "endpoint.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#include "errbuf.h"
 
 static struct udo_vsock_tcp *ctx_alloc(char *err, size_t errlen)
 {

@@ -2,7 +2,7 @@
 # and its relay benchmark (make bench-relay).
 
 bin_PROGRAMS = udo-vsock
-udo_vsock_SOURCES = \
+udo_vsock_SOURCES = cli/errbuf.h \
 	cli/main.c cli/cli.h \
 	cli/addr.c cli/addr.h \
 	cli/endpoint.c cli/endpoint.h \

@@ -20,22 +20,10 @@
 #include <udo/vsock-tcp.h>
 
 #include "stream.h"
+#include "errbuf.h"
 
 /* Large enough that a bulk transfer costs few system calls. */
 #define STREAM_BUF (256 * 1024)
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* All of buf to fd, waiting if fd happens to be non-blocking. 0 or -errno. */
 static int write_all(int fd, const char *buf, size_t len)

@@ -69,7 +69,7 @@ fuzz_cidmap_replay_LDADD =
 
 check_PROGRAMS += fuzz/addr-replay
 TESTS += fuzz/addr-replay
-fuzz_addr_replay_SOURCES = fuzz/replay.c fuzz/addr.c cli/addr.c cli/addr.h
+fuzz_addr_replay_SOURCES = fuzz/replay.c fuzz/addr.c cli/addr.c cli/addr.h cli/errbuf.h
 fuzz_addr_replay_CPPFLAGS = $(AM_CPPFLAGS) $(fuzz_addr_INC) \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/addr"'
 fuzz_addr_replay_LDADD =
