@@ -7,11 +7,9 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "core.h"
@@ -232,19 +230,14 @@ static int connect_fallback(struct udo_vsock_tcp *vsock)
 	struct udo_vsock_tcp_client_create_info info = {
 		.vcid = vsock->vcid, .port = vsock->port,
 	};
-	const struct udo_transport *tcp;
 	int r;
 
-	tcp = udo_transport_load(UDO_TRANSPORT_TCP, vsock);
-	if (!tcp)
-		return -(int) vsock->err.code;
 	if (vsock->fd >= 0)
 		close(vsock->fd);
 	vsock->fd = -1;
 	vsock->auto_picked = false;
-	vsock->transport = tcp;
-	r = tcp->client_create(vsock, &info);
-	return r < 0 ? r : tcp->client_connect(vsock);
+	r = try_create(vsock, UDO_TRANSPORT_TCP, &info);
+	return r < 0 ? r : vsock->transport->client_connect(vsock);
 }
 
 /*
