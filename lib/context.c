@@ -56,6 +56,19 @@ int udo_ctx_socket(struct udo_vsock_tcp *vsock, int family, const char *what)
 	return fd;
 }
 
+int udo_ctx_ensure_socket(struct udo_vsock_tcp *vsock, int family, const char *what)
+{
+	int fd;
+
+	if (vsock->fd >= 0)
+		return 0;
+	fd = udo_ctx_socket(vsock, family, what);
+	if (fd < 0)
+		return fd;
+	vsock->fd = fd;
+	return 0;
+}
+
 uint32_t udo_local_cid(void)
 {
 	unsigned int cid = UINT32_MAX;

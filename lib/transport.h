@@ -96,6 +96,10 @@ void udo_ctx_clear_error(struct udo_vsock_tcp *vsock);
 /* socket(2) with SOCK_CLOEXEC; -errno on failure with the error recorded. */
 int udo_ctx_socket(struct udo_vsock_tcp *vsock, int family, const char *what);
 
+/* Give a client context a socket if it has none (the core drops it when a
+ * retry socket could not be opened). 0, or -errno with the error recorded. */
+int udo_ctx_ensure_socket(struct udo_vsock_tcp *vsock, int family, const char *what);
+
 /* IOCTL_VM_SOCKETS_GET_LOCAL_CID on /dev/vsock; UINT32_MAX where there is none. */
 uint32_t udo_local_cid(void);
 

@@ -268,14 +268,11 @@ static int hybrid_client_connect(struct udo_vsock_tcp *vsock)
 {
 	struct udo_deadline deadline;
 	char req[32];
-	int fd, err, len;
+	int err, len;
 
-	if (vsock->fd < 0) {
-		fd = udo_ctx_socket(vsock, AF_UNIX, "hybrid");
-		if (fd < 0)
-			return fd;
-		vsock->fd = fd;
-	}
+	err = udo_ctx_ensure_socket(vsock, AF_UNIX, "hybrid");
+	if (err < 0)
+		return err;
 	udo_deadline_start(&deadline, vsock->connect_timeout_ms);
 	len = snprintf(req, sizeof(req), "CONNECT %u\n", (uint32_t) vsock->port);
 	err = send_request(vsock, &deadline, req, (size_t) len);

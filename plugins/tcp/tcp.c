@@ -202,14 +202,11 @@ static int tcp_client_connect(struct udo_vsock_tcp *vsock)
 {
 	struct udo_deadline deadline;
 	char where[64];
-	int err, fd;
+	int err;
 
-	if (vsock->fd < 0) {
-		fd = udo_ctx_socket(vsock, vsock->peer.sa.sa_family, "tcp");
-		if (fd < 0)
-			return fd;
-		vsock->fd = fd;
-	}
+	err = udo_ctx_ensure_socket(vsock, vsock->peer.sa.sa_family, "tcp");
+	if (err < 0)
+		return err;
 	udo_deadline_start(&deadline, vsock->connect_timeout_ms);
 	err = udo_deadline_connect(vsock->fd, &vsock->peer.sa, vsock->peer_len, &deadline);
 	if (err == 0)

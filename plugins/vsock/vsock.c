@@ -119,14 +119,11 @@ static int vsock_client_create(struct udo_vsock_tcp *vsock,
 
 static int vsock_client_connect(struct udo_vsock_tcp *vsock)
 {
-	int fd;
+	int err;
 
-	if (vsock->fd < 0) {
-		fd = udo_ctx_socket(vsock, AF_VSOCK, "vsock");
-		if (fd < 0)
-			return fd;
-		vsock->fd = fd;
-	}
+	err = udo_ctx_ensure_socket(vsock, AF_VSOCK, "vsock");
+	if (err < 0)
+		return err;
 	if (vsock->connect_timeout_ms) {
 		struct timeval tv = {
 			.tv_sec = vsock->connect_timeout_ms / 1000,
