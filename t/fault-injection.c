@@ -74,23 +74,32 @@ static const struct udo_vsock_tcp_server_create_info server_info = {
 	.vcid = T_CID, .port = -1, .connections = 8,
 };
 
-static void server_create_fails(int err, const char *step)
+typedef struct udo_vsock_tcp *(*create_fn)(struct udo_vsock_tcp *, const void *);
+
+/* Both ways of creating (library memory, caller memory) fail with err, the
+ * caller's memory holds the report, and no fd is left behind. */
+static void create_fails(create_fn create, const void *info, int err, const char *step)
 {
 	void *mem = context_memory();
 	int before = t_count_fds(), saved;
-	struct udo_vsock_tcp *s;
+	struct udo_vsock_tcp *ctx;
 
 	arm();
-	s = udo_vsock_tcp_server_create(NULL, &server_info);
+	ctx = create(NULL, info);
 	saved = errno;
-	assert_null(udo_vsock_tcp_server_create(mem, &server_info));
+	assert_null(create(mem, info));
 	disarm();
-	assert_null(s);
+	assert_null(ctx);
 	assert_int_equal(saved, err);
 	assert_reported(mem, err, step);
 	assert_int_equal(t_count_fds(), before);
 	assert_true(udo_fault_hits(NULL) >= 2);
 	free(mem);
+}
+
+static void server_create_fails(int err, const char *step)
+{
+	create_fails(udo_vsock_tcp_server_create, &server_info, err, step);
 }
 
 static void server_socket_fails(void **state)
@@ -121,20 +130,8 @@ static void server_getsockname_fails(void **state)
 static void client_socket_fails(void **state)
 {
 	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID, .port = 7 };
-	void *mem = context_memory();
-	int before = t_count_fds(), saved;
-	struct udo_vsock_tcp *c;
 
-	arm();
-	c = udo_vsock_tcp_client_create(NULL, &ci);
-	saved = errno;
-	assert_null(udo_vsock_tcp_client_create(mem, &ci));
-	disarm();
-	assert_null(c);
-	assert_int_equal(saved, EMFILE);
-	assert_reported(mem, EMFILE, "socket for tcp");
-	assert_int_equal(t_count_fds(), before);
-	free(mem);
+	create_fails(udo_vsock_tcp_client_create, &ci, EMFILE, "socket for tcp");
 }
 
 /* Also: the failed connect may be retried on the same context. */
