@@ -16,16 +16,22 @@ data b 3000017
 # Wait for a background command: its exit status.
 finish() { wait "$1"; }
 
+# listen (fed SRV_IN) and connect (fed CLI_IN) on CID 1: srv.out and cli.out
+# hold what each received, cst and sst their exit statuses.
+listen_and_connect() {
+	bg_in srv "$1" "$UDO_VSOCK" --print-port listen local any
+	srv=$bg_pid
+	port=$(first_line "$T_DIR/srv.err")
+	udo connect local "$port" <"$2" >"$T_DIR/cli.out" 2>"$T_DIR/cli.err"
+	cst=$?
+	finish $srv
+	sst=$?
+}
+
 diag "CID 1 goes over $(cid1_transport) here"
 
 # 1-2: 4 MiB from connect to listen, byte for byte.
-bg_in srv "$T_DIR/empty" "$UDO_VSOCK" --print-port listen local any
-srv=$bg_pid
-port=$(first_line "$T_DIR/srv.err")
-udo connect local "$port" <"$T_DIR/a" >"$T_DIR/cli.out" 2>"$T_DIR/cli.err"
-cst=$?
-finish $srv
-sst=$?
+listen_and_connect "$T_DIR/empty" "$T_DIR/a"
 [ $cst -eq 0 ] && [ $sst -eq 0 ]
 ok $? "listen and connect both exit 0 after a 4 MiB transfer"
 same "$T_DIR/a" "$T_DIR/srv.out" && [ ! -s "$T_DIR/cli.out" ]
@@ -34,24 +40,12 @@ ok $? "4 MiB piped into connect come out of listen byte for byte"
 
 # 3: the other way: connect's input ends at once (a half-close), listen
 # sees the end of stream first and still sends all of its input.
-bg_in srv "$T_DIR/b" "$UDO_VSOCK" --print-port listen local any
-srv=$bg_pid
-port=$(first_line "$T_DIR/srv.err")
-udo connect local "$port" <"$T_DIR/empty" >"$T_DIR/cli.out" 2>"$T_DIR/cli.err"
-cst=$?
-finish $srv
-sst=$?
+listen_and_connect "$T_DIR/b" "$T_DIR/empty"
 [ $cst -eq 0 ] && [ $sst -eq 0 ] && same "$T_DIR/b" "$T_DIR/cli.out"
 ok $? "half-close by connect: listen still sends everything after the peer's end of stream"
 
 # 4: both directions at once, 4 MiB and 3 MB: no deadlock, nothing lost.
-bg_in srv "$T_DIR/b" "$UDO_VSOCK" --print-port listen local any
-srv=$bg_pid
-port=$(first_line "$T_DIR/srv.err")
-udo connect local "$port" <"$T_DIR/a" >"$T_DIR/cli.out" 2>"$T_DIR/cli.err"
-cst=$?
-finish $srv
-sst=$?
+listen_and_connect "$T_DIR/b" "$T_DIR/a"
 [ $cst -eq 0 ] && [ $sst -eq 0 ] && same "$T_DIR/a" "$T_DIR/srv.out" &&
 	same "$T_DIR/b" "$T_DIR/cli.out"
 ok $? "both directions at once arrive intact"
