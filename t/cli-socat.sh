@@ -22,16 +22,23 @@ data b 777777
 # own end of input (its default 0.5 s could cut an answer short).
 sc() { timeout "$T_TIMEOUT" socat -t "$T_TIMEOUT" "$@"; }
 
+# socat_to_listen NAME TRANSPORT SOCAT-ADDRESS-BEFORE-PORT: socat fed a,
+# udo-vsock listen (on that transport) fed b; true when each side got the
+# other's bytes and both exited 0.
+socat_to_listen() {
+	bg_in "$1" "$T_DIR/b" "$UDO_VSOCK" --transport "$2" --print-port listen local any
+	lpid=$bg_pid
+	lport=$(first_line "$T_DIR/$1.err")
+	sc - "$3$lport" <"$T_DIR/a" >"$T_DIR/socat.out" 2>"$T_DIR/socat.err"
+	sst=$?
+	wait $lpid
+	lst=$?
+	[ $sst -eq 0 ] && [ $lst -eq 0 ] && same "$T_DIR/a" "$T_DIR/$1.out" &&
+		same "$T_DIR/b" "$T_DIR/socat.out"
+}
+
 # 1: socat -> udo-vsock listen (tcp transport), both directions.
-bg_in srv "$T_DIR/b" "$UDO_VSOCK" --transport tcp --print-port listen local any
-srv=$bg_pid
-port=$(first_line "$T_DIR/srv.err")
-sc - "TCP:127.0.0.1:$port" <"$T_DIR/a" >"$T_DIR/socat.out" 2>"$T_DIR/socat.err"
-sst=$?
-wait $srv
-lst=$?
-[ $sst -eq 0 ] && [ $lst -eq 0 ] && same "$T_DIR/a" "$T_DIR/srv.out" &&
-	same "$T_DIR/b" "$T_DIR/socat.out"
+socat_to_listen srv tcp "TCP:127.0.0.1:"
 ok $? "socat TCP client and udo-vsock listen over tcp exchange 1 MiB each way"
 diag_file "$T_DIR/socat.err"
 
@@ -69,15 +76,7 @@ ok $? "socat through udo-vsock relay to a library server: every byte back"
 
 # 5: real vsock: socat VSOCK-CONNECT to udo-vsock listen (needs loopback).
 if "$UDO_VSOCK" transports 2>/dev/null | grep -q 'loopback (CID 1) works'; then
-	bg_in vsrv "$T_DIR/b" "$UDO_VSOCK" --transport vsock --print-port listen local any
-	vsrv=$bg_pid
-	vport=$(first_line "$T_DIR/vsrv.err")
-	sc - "VSOCK-CONNECT:1:$vport" <"$T_DIR/a" >"$T_DIR/socat.out" 2>"$T_DIR/socat.err"
-	sst=$?
-	wait $vsrv
-	lst=$?
-	[ $sst -eq 0 ] && [ $lst -eq 0 ] && same "$T_DIR/a" "$T_DIR/vsrv.out" &&
-		same "$T_DIR/b" "$T_DIR/socat.out"
+	socat_to_listen vsrv vsock "VSOCK-CONNECT:1:"
 	ok $? "socat VSOCK-CONNECT and udo-vsock's vsock server exchange 1 MiB each way"
 	diag_file "$T_DIR/socat.err"
 else
