@@ -9,6 +9,13 @@ t_fault_udo_fault_la_SOURCES = t/fault/shim.c
 t_fault_udo_fault_la_CFLAGS = $(WARN_CFLAGS) -fvisibility=hidden $(PTHREAD_CFLAGS)
 t_fault_udo_fault_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
 t_fault_udo_fault_la_LIBADD = -ldl $(PTHREAD_LIBS)
+# Nor by the user's CFLAGS/LDFLAGS (configure.ac: FAULT_SHIM_*FLAGS), set
+# for its object and module alone. The targets are named through variables
+# so that automake keeps its own rules for them.
+FAULT_SHIM_OBJECT = t/fault/udo_fault_la-shim.lo
+FAULT_SHIM_MODULE = t/fault/udo-fault.la
+$(FAULT_SHIM_OBJECT): CFLAGS = $(FAULT_SHIM_CFLAGS)
+$(FAULT_SHIM_MODULE): LDFLAGS = $(FAULT_SHIM_LDFLAGS)
 
 check_PROGRAMS += t/fault-injection
 TESTS += t/fault-injection
