@@ -55,8 +55,8 @@ resolve() {
 }
 # The names a page's NAME section lists, one a line.
 names() {
-	sed -n '/^\.SH NAME/,/^\.SH /p' "$top/$1" | sed '1d;$d;s/ \\- .*//' |
-		tr ',' '\n' | tr -d ' ' | sed '/^$/d'
+	sed -n '/^\.SH NAME/,/^\.SH /p' "$top/$1" | sed '1d;$d' | tr '\n' ' ' |
+		sed 's/ \\- .*//' | tr ',' '\n' | tr -d ' ' | sed '/^$/d'
 }
 documented() { # documented NAME: man/NAME.3 is installed and names NAME
 	df=man/$1.3
