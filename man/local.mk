@@ -59,3 +59,13 @@ t/man-pages: $(srcdir)/t/man-pages.sh Makefile
 	  -e "s|^cflags=.*|cflags='$(CFLAGS) $(SANITIZER_CFLAGS) $(LDFLAGS)'|" \
 	  -e "s|^pages=.*|pages='$(MAN3) $(dist_man7_MANS)'|" \
 	  $(srcdir)/t/man-pages.sh > $@.tmp && chmod +x $@.tmp && mv -f $@.tmp $@
+
+# After an install (make installcheck, and so make distcheck): every page
+# is where man(1) looks.
+installcheck-local: installcheck-man
+installcheck-man:
+	@for f in $(MAN3); do \
+	  test -f "$(DESTDIR)$(man3dir)/`basename $$f`" || { echo "not installed: $$f" >&2; exit 1; }; \
+	done
+	test -f '$(DESTDIR)$(man7dir)/udo-vsock-tcp.7'
+.PHONY: installcheck-man
