@@ -37,7 +37,9 @@ check() { # check DESCRIPTION COMMAND...: ok when COMMAND succeeds
 	if "$@"; then ok "$d"; else not_ok "$d"; fi
 }
 mandoc=$(command -v mandoc || true)
+# man-db's man(1): --warnings and -Z are its options (lintian runs it so).
 man=$(command -v man || true)
+[ -n "$man" ] && ! "$man" --help 2>&1 | grep -q -e --warnings && man=
 timeout=$(command -v timeout || true)
 nomandoc="mandoc is not installed (scripts/deps installs it)"
 
@@ -107,7 +109,7 @@ for f in $full; do
 	if [ -n "$man" ]; then
 		check "$f: man --warnings (groff -ww, as lintian runs it) warns of nothing" lint_groff "$f"
 	else
-		skip "$f: man --warnings warns of nothing" "man(1) is not installed"
+		skip "$f: man --warnings warns of nothing" "man-db's man(1) is not installed"
 	fi
 done
 
