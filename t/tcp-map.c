@@ -107,6 +107,24 @@ static void ports_above_65535_are_refused_not_truncated(void **state)
 	test_free(mem);
 }
 
+/* vsock ports are 32-bit: the API's int carries all of them, so a message
+ * prints the port unsigned, as the caller meant it. */
+static void ports_above_int_max_read_unsigned_in_messages(void **state)
+{
+	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID, .port = (int) 4294967294u };
+	struct udo_vsock_tcp_server_create_info si = { .vcid = T_CID, .port = (int) 2147483648u };
+	void *mem = ctx_mem();
+
+	assert_null(udo_vsock_tcp_client_create(mem, &ci));
+	t_assert_error(mem, EINVAL, "connect to tcp 1:4294967294: port out of range");
+	assert_null(udo_vsock_tcp_server_create(mem, &si));
+	t_assert_error(mem, EINVAL, "bind to tcp 1:2147483648: port out of range");
+	ci.port = (int) 2147483648u;
+	assert_null(udo_vsock_tcp_client_create(mem, &ci));
+	t_assert_error(mem, EINVAL, "connect to tcp 1:2147483648: port out of range");
+	test_free(mem);
+}
+
 static void negative_ports_are_refused(void **state)
 {
 	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID, .port = -1 };
@@ -271,6 +289,7 @@ int main(void)
 		cmocka_unit_test_teardown(unmapped_cid_fails_with_ehostunreach, clear_map),
 		cmocka_unit_test_teardown(server_on_unmapped_cid_fails_with_eaddrnotavail, clear_map),
 		cmocka_unit_test_teardown(ports_above_65535_are_refused_not_truncated, clear_map),
+		cmocka_unit_test_teardown(ports_above_int_max_read_unsigned_in_messages, clear_map),
 		cmocka_unit_test_teardown(negative_ports_are_refused, clear_map),
 		cmocka_unit_test_teardown(mapped_cid_reaches_its_ipv4_address, clear_map),
 		cmocka_unit_test_teardown(mapped_cid_reaches_its_ipv6_address, clear_map),

@@ -58,32 +58,33 @@ static const char *quote(const char *s, size_t n, char *buf, size_t cap)
  * takes the only guest when exactly one is configured. 0 with *out set, or
  * -errno with the error recorded.
  */
-static int find_socket(struct udo_vsock_tcp *vsock, bool server, uint32_t cid, uint32_t port,
+static int find_socket(struct udo_vsock_tcp *vsock, bool server, uint32_t cid, int port,
                        struct udo_udsmap_entry *out)
 {
 	const char *op = server ? "bind to" : "connect to";
 	const char *text = getenv(UDO_UDSMAP_ENV);
 	const struct udo_udsmap_entry *e;
 	struct udo_udsmap map;
-	char why[200];
+	char why[400], pt[UDO_PORT_TEXT_MAX];
 
+	udo_port_text(port, pt, sizeof(pt));
 	if (udo_udsmap_parse(text ? text : "", &map, why, sizeof(why)) < 0)
-		return udo_ctx_error(vsock, EINVAL, false, "%s hybrid %u:%u: %s", op, cid, port,
+		return udo_ctx_error(vsock, EINVAL, false, "%s hybrid %u:%s: %s", op, cid, pt,
 		                     why);
 	e = udo_udsmap_lookup(&map, cid);
 	if (!e && server && cid == VMADDR_CID_ANY) {
 		if (map.count != 1)
 			return udo_ctx_error(vsock, EADDRNOTAVAIL, false,
-			                     "bind to hybrid %u:%u: a server on any CID needs "
+			                     "bind to hybrid %u:%s: a server on any CID needs "
 			                     "exactly one guest in %s (it has %zu): give the "
-			                     "guest's CID", cid, port, UDO_UDSMAP_ENV, map.count);
+			                     "guest's CID", cid, pt, UDO_UDSMAP_ENV, map.count);
 		e = &map.entry[0];
 	}
 	if (!e)
 		return udo_ctx_error(vsock, server ? EADDRNOTAVAIL : EHOSTUNREACH, false,
-		                     "%s hybrid %u:%u: CID %u has no VMM socket: set "
+		                     "%s hybrid %u:%s: CID %u has no VMM socket: set "
 		                     "%s=\"%u=/path/to/vsock.sock\"",
-		                     op, cid, port, cid, UDO_UDSMAP_ENV, cid);
+		                     op, cid, pt, cid, UDO_UDSMAP_ENV, cid);
 	*out = *e;
 	return 0;
 }
@@ -108,7 +109,7 @@ static int hybrid_client_create(struct udo_vsock_tcp *vsock,
 		return udo_ctx_error(vsock, EINVAL, false,
 		                     "connect to hybrid %u:-1: a client needs a port, "
 		                     "not VMADDR_PORT_ANY", info->vcid);
-	err = find_socket(vsock, false, info->vcid, (uint32_t) info->port, &e);
+	err = find_socket(vsock, false, info->vcid, info->port, &e);
 	if (err < 0)
 		return err;
 	fd = udo_ctx_socket(vsock, AF_UNIX, "hybrid");
@@ -406,7 +407,7 @@ static int hybrid_server_create(struct udo_vsock_tcp *vsock,
 	uint32_t port = (uint32_t) info->port;
 	int fd, err;
 
-	err = find_socket(vsock, true, info->vcid, port, &e);
+	err = find_socket(vsock, true, info->vcid, info->port, &e);
 	if (err < 0)
 		return err;
 	if (!any && (err = port_path(vsock, e.path, info->vcid, port, path)) < 0)

@@ -71,12 +71,13 @@ static int resolve_name(struct udo_vsock_tcp *vsock, const struct udo_cidmap_ent
                         bool server, union udo_sockaddr *out, const char *op, int port)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
+	char pt[UDO_PORT_TEXT_MAX];
 	int rc = getaddrinfo(e->host, NULL, &hints, &res);
 
 	if (rc != 0)
 		return udo_ctx_error(vsock, server ? EADDRNOTAVAIL : EHOSTUNREACH, false,
-		                     "%s tcp %u:%d: cannot resolve \"%s\" from %s: %s", op,
-		                     e->cid, port, e->host, UDO_CIDMAP_ENV, gai_strerror(rc));
+		                     "%s tcp %u:%s: cannot resolve \"%s\" from %s: %s", op,
+		                     e->cid, udo_port_text(port, pt, sizeof(pt)), e->host, UDO_CIDMAP_ENV, gai_strerror(rc));
 	memcpy(out, res->ai_addr, res->ai_addrlen);
 	freeaddrinfo(res);
 	return 0;
@@ -93,18 +94,19 @@ static int resolve(struct udo_vsock_tcp *vsock, uint32_t cid, int port, bool ser
 	const char *op = server ? "bind to" : "connect to";
 	const char *map = getenv(UDO_CIDMAP_ENV);
 	struct udo_cidmap_entry e;
-	char why[200];
+	char why[200], pt[UDO_PORT_TEXT_MAX];
 	int found = 0, r;
 
+	udo_port_text(port, pt, sizeof(pt));
 	if (port < (server ? -1 : 0) || port > TCP_PORT_MAX)
 		return udo_ctx_error(vsock, EINVAL, false,
-		                     "%s tcp %u:%d: port out of range for the tcp transport (%s0-%d)",
-		                     op, cid, port, server ? "-1 for any, " : "", TCP_PORT_MAX);
+		                     "%s tcp %u:%s: port out of range for the tcp transport (%s0-%d)",
+		                     op, cid, pt, server ? "-1 for any, " : "", TCP_PORT_MAX);
 	if (map) {
 		found = udo_cidmap_find(map, cid, &e, why, sizeof(why));
 		if (found < 0)
-			return udo_ctx_error(vsock, EINVAL, false, "%s tcp %u:%d: %s", op, cid,
-			                     port, why);
+			return udo_ctx_error(vsock, EINVAL, false, "%s tcp %u:%s: %s", op, cid,
+			                     pt, why);
 	}
 	memset(out, 0, sizeof(*out));
 	if (!found && is_default_loopback_cid(cid, server)) {
@@ -112,9 +114,9 @@ static int resolve(struct udo_vsock_tcp *vsock, uint32_t cid, int port, bool ser
 		out->in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	} else if (!found) {
 		return udo_ctx_error(vsock, server ? EADDRNOTAVAIL : EHOSTUNREACH, false,
-		                     "%s tcp %u:%d: CID %u has no address on the tcp transport: "
+		                     "%s tcp %u:%s: CID %u has no address on the tcp transport: "
 		                     "map it in %s=\"%u=HOST\"",
-		                     op, cid, port, cid, UDO_CIDMAP_ENV, cid);
+		                     op, cid, pt, cid, UDO_CIDMAP_ENV, cid);
 	} else if (e.family == AF_INET) {
 		out->in.sin_family = AF_INET;
 		out->in.sin_addr = e.addr.v4;
@@ -135,30 +137,31 @@ static int tcp_server_create(struct udo_vsock_tcp *vsock,
 {
 	union udo_sockaddr sa;
 	socklen_t len;
-	char where[64];
+	char where[64], pt[UDO_PORT_TEXT_MAX];
 	int fd, err, one = 1;
 
 	err = resolve(vsock, info->vcid, info->port, true, &sa, &len);
 	if (err < 0)
 		return err;
 	addr_text(&sa, where, sizeof(where));
+	udo_port_text(info->port, pt, sizeof(pt));
 	fd = udo_ctx_socket(vsock, sa.sa.sa_family, "tcp");
 	if (fd < 0)
 		return fd;
 	/* A restarted server rebinds at once instead of waiting out TIME_WAIT. */
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0) {
-		err = udo_ctx_error(vsock, errno, true, "set SO_REUSEADDR for tcp %u:%d (%s)",
-		                    info->vcid, info->port, where);
+		err = udo_ctx_error(vsock, errno, true, "set SO_REUSEADDR for tcp %u:%s (%s)",
+		                    info->vcid, pt, where);
 		goto fail;
 	}
 	if (bind(fd, &sa.sa, len) < 0) {
-		err = udo_ctx_error(vsock, errno, true, "bind to tcp %u:%d (%s)",
-		                    info->vcid, info->port, where);
+		err = udo_ctx_error(vsock, errno, true, "bind to tcp %u:%s (%s)",
+		                    info->vcid, pt, where);
 		goto fail;
 	}
 	if (listen(fd, info->connections > 0 ? info->connections : SOMAXCONN) < 0) {
-		err = udo_ctx_error(vsock, errno, true, "listen on tcp %u:%d (%s)",
-		                    info->vcid, info->port, where);
+		err = udo_ctx_error(vsock, errno, true, "listen on tcp %u:%s (%s)",
+		                    info->vcid, pt, where);
 		goto fail;
 	}
 	if (info->port <= 0 && getsockname(fd, &sa.sa, &len) < 0) {
@@ -201,7 +204,7 @@ static int tcp_client_create(struct udo_vsock_tcp *vsock,
 static int tcp_client_connect(struct udo_vsock_tcp *vsock)
 {
 	struct udo_deadline deadline;
-	char where[64];
+	char where[64], pt[UDO_PORT_TEXT_MAX];
 	int err;
 
 	err = udo_ctx_ensure_socket(vsock, vsock->peer.sa.sa_family, "tcp");
@@ -212,12 +215,13 @@ static int tcp_client_connect(struct udo_vsock_tcp *vsock)
 	if (err == 0)
 		return 0;
 	addr_text(&vsock->peer, where, sizeof(where));
+	udo_port_text(vsock->port, pt, sizeof(pt));
 	if (err == -ETIMEDOUT && deadline.set)
 		return udo_ctx_error(vsock, ETIMEDOUT, true,
-		                     "connect to tcp %u:%d (%s): no answer within %u ms",
-		                     vsock->vcid, vsock->port, where, vsock->connect_timeout_ms);
-	return udo_ctx_error(vsock, -err, true, "connect to tcp %u:%d (%s)",
-	                     vsock->vcid, vsock->port, where);
+		                     "connect to tcp %u:%s (%s): no answer within %u ms",
+		                     vsock->vcid, pt, where, vsock->connect_timeout_ms);
+	return udo_ctx_error(vsock, -err, true, "connect to tcp %u:%s (%s)",
+	                     vsock->vcid, pt, where);
 }
 
 /* The CID a peer address stands for: loopback is CID 1, else the map's. */
@@ -245,8 +249,8 @@ static int tcp_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *ad
 
 	fd = accept4(vsock->fd, addr ? &peer.sa : NULL, addr ? &len : NULL, SOCK_CLOEXEC);
 	if (fd < 0)
-		return udo_ctx_error(vsock, errno, true, "accept on tcp %u:%d", vsock->vcid,
-		                     vsock->port);
+		return udo_ctx_error(vsock, errno, true, "accept on tcp %u:%u", vsock->vcid,
+		                     (uint32_t) vsock->port);
 	if (addr) {
 		memset(addr, 0, sizeof(*addr));
 		addr->svm_family = AF_VSOCK;
