@@ -33,6 +33,7 @@ T_TESTS = \
 	t/fd-leak \
 	t/transport-env \
 	t/tcp-map \
+	t/env-escapes \
 	t/plugin-load \
 	t/vsock-here \
 	t/log

@@ -23,6 +23,7 @@
 
 #include "transport.h"
 #include "uds-map.h"
+#include "quote.h"
 
 /* The longest acknowledgement read: "OK 4294967295\n" is 14 bytes, and the
  * VMMs' own parser of the CONNECT line gives up after 32. */
@@ -31,27 +32,6 @@
  * ephemeral ports, starting at a random place in it. */
 #define PICK_FIRST 49152u
 #define PICK_COUNT 16384u
-
-/* Text for a message: printable ASCII as it is, the rest escaped C-style. */
-static const char *quote(const char *s, size_t n, char *buf, size_t cap)
-{
-	size_t o = 0, i;
-
-	for (i = 0; i < n && o + 5 < cap; i++) {
-		unsigned char c = (unsigned char) s[i];
-
-		if (c == '\n')
-			o += (size_t) snprintf(buf + o, cap - o, "\\n");
-		else if (c == '"' || c == '\\')
-			o += (size_t) snprintf(buf + o, cap - o, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			o += (size_t) snprintf(buf + o, cap - o, "\\x%02x", c);
-		else
-			buf[o++] = (char) c;
-	}
-	buf[o] = '\0';
-	return buf;
-}
 
 /*
  * The VMM socket for cid from UDO_VSOCK_TCP_UDS. A server on VMADDR_CID_ANY
@@ -216,7 +196,7 @@ static int read_ack(struct udo_vsock_tcp *vsock, const struct udo_deadline *d)
 {
 	const char *path = vsock->peer.un.sun_path;
 	uint32_t port = (uint32_t) vsock->port;
-	char line[ACK_MAX], q[ACK_MAX * 4 + 1];
+	char line[ACK_MAX], q[ACK_MAX * 4 + 4];
 	size_t len = 0;
 	ssize_t n;
 	int r;
@@ -228,7 +208,7 @@ static int read_ack(struct udo_vsock_tcp *vsock, const struct udo_deadline *d)
 			                     "connect to hybrid %u:%u via %s: no acknowledgement "
 			                     "within %u ms (received \"%s\")", vsock->vcid,
 			                     port, path, vsock->connect_timeout_ms,
-			                     quote(line, len, q, sizeof(q)));
+			                     udo_quote_n(q, sizeof(q), line, len, ACK_MAX));
 		if (r < 0)
 			return udo_ctx_error(vsock, -r, true, "connect to hybrid %u:%u via %s: "
 			                     "wait for the acknowledgement", vsock->vcid,
@@ -251,7 +231,7 @@ static int read_ack(struct udo_vsock_tcp *vsock, const struct udo_deadline *d)
 			                     "connect to hybrid %u:%u via %s: the VMM closed the "
 			                     "connection in the middle of its reply (received "
 			                     "\"%s\", expected \"OK <port>\\n\")", vsock->vcid,
-			                     port, path, quote(line, len, q, sizeof(q)));
+			                     port, path, udo_quote_n(q, sizeof(q), line, len, ACK_MAX));
 		if (line[len++] == '\n' || len == sizeof(line))
 			break;
 	}
@@ -260,7 +240,7 @@ static int read_ack(struct udo_vsock_tcp *vsock, const struct udo_deadline *d)
 		return udo_ctx_error(vsock, EPROTO, true,
 		                     "connect to hybrid %u:%u via %s: malformed acknowledgement "
 		                     "\"%s\"%s (expected \"OK <port>\\n\")", vsock->vcid,
-		                     port, path, quote(line, len, q, sizeof(q)),
+		                     port, path, udo_quote_n(q, sizeof(q), line, len, ACK_MAX),
 		                     line[len - 1] == '\n' ? "" : "...");
 	return 0;
 }

@@ -94,7 +94,7 @@ static int resolve(struct udo_vsock_tcp *vsock, uint32_t cid, int port, bool ser
 	const char *op = server ? "bind to" : "connect to";
 	const char *map = getenv(UDO_CIDMAP_ENV);
 	struct udo_cidmap_entry e;
-	char why[200], pt[UDO_PORT_TEXT_MAX];
+	char why[400], pt[UDO_PORT_TEXT_MAX];
 	int found = 0, r;
 
 	udo_port_text(port, pt, sizeof(pt));
