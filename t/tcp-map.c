@@ -5,7 +5,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,19 +191,6 @@ static void mapped_cid_reaches_its_ipv6_address(void **state)
 	round_trip(42, 42, AF_INET6);
 }
 
-static void mapped_cid_reaches_a_host_name(void **state)
-{
-	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *res;
-
-	/* Only where "localhost" resolves without the network (a guest may have
-	 * no /etc/hosts). */
-	if (getaddrinfo("localhost", NULL, &hints, &res) != 0)
-		skip();
-	freeaddrinfo(res);
-	setenv(MAP, "42=localhost,any=127.0.0.1", 1);
-	round_trip(VMADDR_CID_ANY, 42, AF_INET);
-}
-
 static void default_cids_1_2_and_local_map_to_loopback(void **state)
 {
 	uint32_t local = udo_vsock_tcp_get_local_vcid();
@@ -293,7 +279,6 @@ int main(void)
 		cmocka_unit_test_teardown(negative_ports_are_refused, clear_map),
 		cmocka_unit_test_teardown(mapped_cid_reaches_its_ipv4_address, clear_map),
 		cmocka_unit_test_teardown(mapped_cid_reaches_its_ipv6_address, clear_map),
-		cmocka_unit_test_teardown(mapped_cid_reaches_a_host_name, clear_map),
 		cmocka_unit_test_teardown(default_cids_1_2_and_local_map_to_loopback, clear_map),
 		cmocka_unit_test_teardown(any_binds_loopback_unless_the_map_says_otherwise, clear_map),
 		cmocka_unit_test_teardown(plain_tcp_client_talks_to_a_library_server, clear_map),
