@@ -17,10 +17,9 @@
 
 #define T_MAP "UDO_VSOCK_TCP_MAP"
 
-/* In a body (arguments why, len): fail or skip with a message. */
+/* In a body (arguments why, len): say why it fails, or fail unless cond. */
 #define WHY(...) snprintf(why, len, __VA_ARGS__)
 #define CHECK(cond, ...) T_BODY_CHECK(cond, why, len, __VA_ARGS__)
-#define SKIP_UNLESS(cond, ...) T_BODY_SKIP_UNLESS(cond, why, len, __VA_ARGS__)
 
 /* A root for a case: its /etc, and what the case needs of it. */
 struct t_names_root {

@@ -32,19 +32,12 @@ struct t_etc_file {
 /* What a body returns. */
 enum { T_BODY_OK = 0, T_BODY_FAIL = 1, T_BODY_SKIP = 77 };
 
-/* In a body: fail (or skip) with a message, formatted like printf. */
+/* In a body: fail with a message, formatted like printf. */
 #define T_BODY_CHECK(cond, why, len, ...)                                        \
 	do {                                                                     \
 		if (!(cond)) {                                                   \
 			snprintf(why, len, __VA_ARGS__);                         \
 			return T_BODY_FAIL;                                      \
-		}                                                                \
-	} while (0)
-#define T_BODY_SKIP_UNLESS(cond, why, len, ...)                                  \
-	do {                                                                     \
-		if (!(cond)) {                                                   \
-			snprintf(why, len, __VA_ARGS__);                         \
-			return T_BODY_SKIP;                                      \
 		}                                                                \
 	} while (0)
 
