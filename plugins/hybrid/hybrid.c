@@ -47,24 +47,24 @@ static int find_socket(struct udo_vsock_tcp *vsock, bool server, uint32_t cid, i
 	struct udo_udsmap map;
 	char why[400], pt[UDO_PORT_TEXT_MAX];
 
-	udo_port_text(port, pt, sizeof(pt));
 	if (udo_udsmap_parse(text ? text : "", &map, why, sizeof(why)) < 0)
-		return udo_ctx_error(vsock, EINVAL, false, "%s hybrid %u:%s: %s", op, cid, pt,
-		                     why);
+		return udo_ctx_error(vsock, EINVAL, false, "%s hybrid %u:%s: %s", op, cid,
+		                     udo_port_text(port, pt, sizeof(pt)), why);
 	e = udo_udsmap_lookup(&map, cid);
 	if (!e && server && cid == VMADDR_CID_ANY) {
 		if (map.count != 1)
 			return udo_ctx_error(vsock, EADDRNOTAVAIL, false,
 			                     "bind to hybrid %u:%s: a server on any CID needs "
 			                     "exactly one guest in %s (it has %zu): give the "
-			                     "guest's CID", cid, pt, UDO_UDSMAP_ENV, map.count);
+			                     "guest's CID", cid, udo_port_text(port, pt, sizeof(pt)), UDO_UDSMAP_ENV,
+			                     map.count);
 		e = &map.entry[0];
 	}
 	if (!e)
 		return udo_ctx_error(vsock, server ? EADDRNOTAVAIL : EHOSTUNREACH, false,
 		                     "%s hybrid %u:%s: CID %u has no VMM socket: set "
 		                     "%s=\"%u=/path/to/vsock.sock\"",
-		                     op, cid, pt, cid, UDO_UDSMAP_ENV, cid);
+		                     op, cid, udo_port_text(port, pt, sizeof(pt)), cid, UDO_UDSMAP_ENV, cid);
 	*out = *e;
 	return 0;
 }

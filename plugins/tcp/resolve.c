@@ -77,11 +77,11 @@ const char *udo_inaddr_text(const struct sockaddr *a, char *buf, size_t len)
 }
 
 /* Every address of a name, in the resolver's order (RFC 6724, gai.conf). */
-static int resolve_name(struct udo_vsock_tcp *vsock, const char *op, uint32_t cid,
-                        const char *port, bool server, uint16_t p, struct udo_tcp_target *t)
+static int resolve_name(struct udo_vsock_tcp *vsock, const char *op, uint32_t cid, int port,
+                        bool server, uint16_t p, struct udo_tcp_target *t)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *a;
-	char q[UDO_QUOTE_BUF];
+	char q[UDO_QUOTE_BUF], pt[UDO_PORT_TEXT_MAX];
 	int rc = getaddrinfo(t->name, NULL, &hints, &res);
 
 	if (rc == 0) {
@@ -99,7 +99,8 @@ static int resolve_name(struct udo_vsock_tcp *vsock, const char *op, uint32_t ci
 		freeaddrinfo(res);
 	}
 	return udo_ctx_error(vsock, server ? EADDRNOTAVAIL : EHOSTUNREACH, false,
-	                     "%s tcp %u:%s: cannot resolve \"%s\" from %s: %s", op, cid, port,
+	                     "%s tcp %u:%s: cannot resolve \"%s\" from %s: %s", op, cid,
+	                     udo_port_text(port, pt, sizeof(pt)),
 	                     udo_quote(q, sizeof(q), t->name), UDO_CIDMAP_ENV,
 	                     rc ? gai_strerror(rc) : "no IPv4 or IPv6 address");
 }
@@ -115,17 +116,20 @@ int udo_tcp_target_resolve(struct udo_vsock_tcp *vsock, uint32_t cid, int port, 
 	uint16_t p = port < 0 ? 0 : (uint16_t) port;
 	int found = 0;
 
-	memset(t, 0, sizeof(*t));
-	udo_port_text(port, pt, sizeof(pt));
+	memset(&t->first, 0, sizeof(t->first));
+	t->first_len = 0;
+	t->list = NULL;
+	t->name[0] = '\0';
 	if (port < (server ? -1 : 0) || port > TCP_PORT_MAX)
 		return udo_ctx_error(vsock, EINVAL, false,
 		                     "%s tcp %u:%s: port out of range for the tcp transport (%s0-%d)",
-		                     op, cid, pt, server ? "-1 for any, " : "", TCP_PORT_MAX);
+		                     op, cid, udo_port_text(port, pt, sizeof(pt)), server ? "-1 for any, " : "",
+		                     TCP_PORT_MAX);
 	if (map) {
 		found = udo_cidmap_find(map, cid, &e, why, sizeof(why));
 		if (found < 0)
-			return udo_ctx_error(vsock, EINVAL, false, "%s tcp %u:%s: %s", op, cid, pt,
-			                     why);
+			return udo_ctx_error(vsock, EINVAL, false, "%s tcp %u:%s: %s", op, cid,
+			                     udo_port_text(port, pt, sizeof(pt)), why);
 	}
 	if (!found && is_default_loopback_cid(cid, server)) {
 		t->first.in.sin_family = AF_INET;
@@ -134,7 +138,7 @@ int udo_tcp_target_resolve(struct udo_vsock_tcp *vsock, uint32_t cid, int port, 
 		return udo_ctx_error(vsock, server ? EADDRNOTAVAIL : EHOSTUNREACH, false,
 		                     "%s tcp %u:%s: CID %u has no address on the tcp transport: "
 		                     "map it in %s=\"%u=HOST\"",
-		                     op, cid, pt, cid, UDO_CIDMAP_ENV, cid);
+		                     op, cid, udo_port_text(port, pt, sizeof(pt)), cid, UDO_CIDMAP_ENV, cid);
 	} else if (e.family == AF_INET) {
 		t->first.in.sin_family = AF_INET;
 		t->first.in.sin_addr = e.addr.v4;
@@ -143,7 +147,7 @@ int udo_tcp_target_resolve(struct udo_vsock_tcp *vsock, uint32_t cid, int port, 
 		t->first.in6.sin6_addr = e.addr.v6;
 	} else {
 		memcpy(t->name, e.host, sizeof(t->name));
-		return (how & UDO_TCP_NAME_ONLY) ? 0 : resolve_name(vsock, op, cid, pt, server, p, t);
+		return (how & UDO_TCP_NAME_ONLY) ? 0 : resolve_name(vsock, op, cid, port, server, p, t);
 	}
 	set_port(&t->first.sa, p);
 	t->first_len = udo_inaddr_len(&t->first.sa);

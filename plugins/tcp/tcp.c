@@ -100,16 +100,15 @@ static int tcp_server_create(struct udo_vsock_tcp *vsock,
 	udo_tcp_target_free(&t);
 	if (fd < 0)
 		return fd;
-	udo_inaddr_text(&sa.sa, where, sizeof(where));
-	udo_port_text(info->port, pt, sizeof(pt));
 	if (listen(fd, info->connections > 0 ? info->connections : SOMAXCONN) < 0) {
-		err = udo_ctx_error(vsock, errno, true, "listen on tcp %u:%s (%s)",
-		                    info->vcid, pt, where);
+		err = udo_ctx_error(vsock, errno, true, "listen on tcp %u:%s (%s)", info->vcid,
+		                    udo_port_text(info->port, pt, sizeof(pt)),
+		                    udo_inaddr_text(&sa.sa, where, sizeof(where)));
 		goto fail;
 	}
 	if (info->port <= 0 && getsockname(fd, &sa.sa, &len) < 0) {
 		err = udo_ctx_error(vsock, errno, true, "read the port bound on tcp %u (%s)",
-		                    info->vcid, where);
+		                    info->vcid, udo_inaddr_text(&sa.sa, where, sizeof(where)));
 		goto fail;
 	}
 	vsock->fd = fd;

@@ -70,17 +70,18 @@ static int vsock_server_create(struct udo_vsock_tcp *vsock,
 	char pt[UDO_PORT_TEXT_MAX];
 	int fd, err;
 
-	udo_port_text(info->port, pt, sizeof(pt));
 	fd = udo_ctx_socket(vsock, AF_VSOCK, "vsock");
 	if (fd < 0)
 		return fd;
 	fill_addr(&sa, info->vcid, info->port);
 	if (bind(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0) {
-		err = udo_ctx_error(vsock, errno, true, "bind to vsock %u:%s", info->vcid, pt);
+		err = udo_ctx_error(vsock, errno, true, "bind to vsock %u:%s", info->vcid,
+		                    udo_port_text(info->port, pt, sizeof(pt)));
 		goto fail;
 	}
 	if (listen(fd, info->connections > 0 ? info->connections : SOMAXCONN) < 0) {
-		err = udo_ctx_error(vsock, errno, true, "listen on vsock %u:%s", info->vcid, pt);
+		err = udo_ctx_error(vsock, errno, true, "listen on vsock %u:%s", info->vcid,
+		                    udo_port_text(info->port, pt, sizeof(pt)));
 		goto fail;
 	}
 	if (info->port == -1 && getsockname(fd, (struct sockaddr *) &sa, &len) < 0) {
