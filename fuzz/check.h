@@ -16,4 +16,13 @@
 		}                                                                \
 	} while (0)
 
+/* A message is one line of printable text: no byte below 0x20, no 0x7f. */
+static inline int printable_line(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char) *s < 0x20 || (unsigned char) *s == 0x7f)
+			return 0;
+	return 1;
+}
+
 #endif

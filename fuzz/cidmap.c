@@ -10,7 +10,8 @@
  *    length;
  *  - udo_cidmap_reverse() gives back a CID that maps to the address asked
  *    for, and nothing for a malformed map;
- *  - a short or missing error buffer is never overrun.
+ *  - a short or missing error buffer is never overrun;
+ *  - a message is one printable line, whatever bytes the entry holds.
  * Built with libFuzzer by `make fuzz`, and replayed over the corpus by
  * `make check` (fuzz/replay.c).
  */
@@ -46,6 +47,7 @@ static int find_checked(const char *text, uint32_t cid, struct udo_cidmap_entry 
 	if (r == -EINVAL) {
 		CHECK(memchr(err, '\0', sizeof(err)) != NULL);
 		CHECK(!strncmp(err, UDO_CIDMAP_ENV ": bad entry \"", strlen(UDO_CIDMAP_ENV) + 13));
+		CHECK(printable_line(err));
 	}
 	if (r == 1) {
 		CHECK(e->cid == cid);

@@ -15,8 +15,9 @@ FUZZ_RUN_FLAGS = -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats
 # Every harness, by name. uds-map (UDO_VSOCK_TCP_UDS) is built and replayed
 # by plugins/hybrid/local.mk.
 FUZZ_NAMES = cidmap uds-map addr
-fuzz_cidmap_SRC = fuzz/cidmap.c plugins/tcp/cidmap.c
-fuzz_cidmap_INC = -I$(top_srcdir)/plugins/tcp
+# The parsers quote bad entries with udo_quote() (lib/quote.c).
+fuzz_cidmap_SRC = fuzz/cidmap.c plugins/tcp/cidmap.c lib/quote.c
+fuzz_cidmap_INC = -I$(top_srcdir)/plugins/tcp -I$(top_srcdir)/lib
 # udo-vsock's address parser: the command line is untrusted text too.
 fuzz_addr_SRC = fuzz/addr.c cli/addr.c
 fuzz_addr_INC = -I$(top_srcdir)/cli
@@ -28,7 +29,8 @@ clean-fuzz:
 	-rm -rf $(FUZZ_NAMES:%=fuzz/%.found) $(FUZZ_NAMES:%=fuzz/%.log) \
 	  $(FUZZ_NAMES:%=fuzz/%-merge.log)
 
-fuzz/cidmap-fuzzer: $(fuzz_cidmap_SRC:%=$(srcdir)/%) $(srcdir)/plugins/tcp/cidmap.h config.h
+fuzz/cidmap-fuzzer: $(fuzz_cidmap_SRC:%=$(srcdir)/%) $(srcdir)/plugins/tcp/cidmap.h \
+		$(srcdir)/lib/quote.h config.h
 	@test -n '$(FUZZ_CC)' || { echo "fuzz: clang not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
 	@$(MKDIR_P) fuzz
 	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) $(fuzz_cidmap_INC) \
@@ -62,7 +64,7 @@ fuzz-merge: $(FUZZ_NAMES:%=fuzz/%-fuzzer)
 check_PROGRAMS += fuzz/cidmap-replay
 TESTS += fuzz/cidmap-replay
 fuzz_cidmap_replay_SOURCES = fuzz/replay.c fuzz/cidmap.c plugins/tcp/cidmap.c \
-	plugins/tcp/cidmap.h
+	plugins/tcp/cidmap.h lib/quote.c lib/quote.h
 fuzz_cidmap_replay_CPPFLAGS = $(AM_CPPFLAGS) $(fuzz_cidmap_INC) \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/cidmap"'
 fuzz_cidmap_replay_LDADD =

@@ -35,6 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(r == 0 || r == -EINVAL);
 	if (r < 0) {
 		CHECK(!strncmp(err, UDO_UDSMAP_ENV ": bad entry \"", strlen(UDO_UDSMAP_ENV) + 13));
+		CHECK(printable_line(err));
 	} else {
 		CHECK(map.count <= UDO_UDSMAP_MAX_ENTRIES);
 		for (i = 0; i < map.count; i++) {

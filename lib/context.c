@@ -69,6 +69,15 @@ int udo_ctx_ensure_socket(struct udo_vsock_tcp *vsock, int family, const char *w
 	return 0;
 }
 
+const char *udo_port_text(int port, char *buf, size_t len)
+{
+	if (port == -1)
+		snprintf(buf, len, "-1");
+	else
+		snprintf(buf, len, "%u", (uint32_t) port);
+	return buf;
+}
+
 uint32_t udo_local_cid(void)
 {
 	unsigned int cid = UINT32_MAX;

@@ -37,6 +37,7 @@ static _Atomic(const struct udo_transport *) loaded[UDO_TRANSPORT_COUNT];
 int udo_transport_mode(struct udo_vsock_tcp *vsock)
 {
 	const char *want = getenv(UDO_TRANSPORT_ENV);
+	char q[UDO_QUOTE_BUF];
 	int id;
 
 	if (!want || !*want || !strcmp(want, "auto"))
@@ -45,8 +46,8 @@ int udo_transport_mode(struct udo_vsock_tcp *vsock)
 		if (!strcmp(want, transport_names[id]))
 			return id;
 	return udo_ctx_error(vsock, EINVAL, false,
-	                     "%s=\"%.64s\" is not a transport: use vsock, tcp, hybrid or auto",
-	                     UDO_TRANSPORT_ENV, want);
+	                     "%s=\"%s\" is not a transport: use vsock, tcp, hybrid or auto",
+	                     UDO_TRANSPORT_ENV, udo_quote(q, sizeof(q), want));
 }
 
 static const char *plugin_dir(void)

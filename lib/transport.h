@@ -100,6 +100,14 @@ int udo_ctx_socket(struct udo_vsock_tcp *vsock, int family, const char *what);
  * retry socket could not be opened). 0, or -errno with the error recorded. */
 int udo_ctx_ensure_socket(struct udo_vsock_tcp *vsock, int family, const char *what);
 
+/*
+ * A vsock port for a message: the API's int carries all 32 bits, so a port
+ * prints unsigned ("4294967294", never "-2"), except -1, VMADDR_PORT_ANY,
+ * which reads "-1". buf holds UDO_PORT_TEXT_MAX bytes; it is returned.
+ */
+#define UDO_PORT_TEXT_MAX 12
+const char *udo_port_text(int port, char *buf, size_t len);
+
 /* IOCTL_VM_SOCKETS_GET_LOCAL_CID on /dev/vsock; UINT32_MAX where there is none. */
 uint32_t udo_local_cid(void);
 

@@ -130,6 +130,7 @@ static int create_auto(struct udo_vsock_tcp *vsock, const void *info, uint32_t c
 static int connect_timeout_env(struct udo_vsock_tcp *vsock)
 {
 	const char *v = getenv(UDO_CONNECT_TIMEOUT_ENV), *p;
+	char q[UDO_QUOTE_BUF];
 	unsigned long ms = 0;
 
 	if (!v || !*v)
@@ -143,9 +144,9 @@ static int connect_timeout_env(struct udo_vsock_tcp *vsock)
 	}
 	if (*p)
 		return udo_ctx_error(vsock, EINVAL, false,
-		                     "%s=\"%.64s\" is not a connect timeout: use milliseconds, "
+		                     "%s=\"%s\" is not a connect timeout: use milliseconds, "
 		                     "0 to %d (0: the transport's default)",
-		                     UDO_CONNECT_TIMEOUT_ENV, v, INT_MAX);
+		                     UDO_CONNECT_TIMEOUT_ENV, udo_quote(q, sizeof(q), v), INT_MAX);
 	vsock->connect_timeout_ms = (unsigned int) ms;
 	return 0;
 }

@@ -237,6 +237,20 @@ static void unconfigured_cid_is_eaddrnotavail(void **state)
 	free(mem);
 }
 
+/* A message prints a port unsigned, and VMADDR_PORT_ANY as -1. */
+static void messages_print_ports_unsigned_and_any_as_minus_one(void **state)
+{
+	struct udo_vsock_tcp_server_create_info info = { .vcid = 9, .port = -1 };
+	struct udo_vsock_tcp *mem = calloc(1, (size_t) udo_vsock_tcp_get_sizeof());
+
+	assert_null(udo_vsock_tcp_server_create(mem, &info));
+	assert_non_null(strstr(udo_log_get_error(mem), "bind to hybrid 9:-1: CID 9"));
+	info.port = (int) 4294967294u;
+	assert_null(udo_vsock_tcp_server_create(mem, &info));
+	assert_non_null(strstr(udo_log_get_error(mem), "bind to hybrid 9:4294967294: CID 9"));
+	free(mem);
+}
+
 static void path_too_long_for_a_socket_is_enametoolong(void **state)
 {
 	char map[200];
@@ -286,6 +300,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 				cmocka_unit_test(unconfigured_cid_is_eaddrnotavail),
+		cmocka_unit_test(messages_print_ports_unsigned_and_any_as_minus_one),
 		cmocka_unit_test(path_too_long_for_a_socket_is_enametoolong),
 		cmocka_unit_test(socket_still_served_is_never_removed),
 		cmocka_unit_test(file_that_is_not_a_socket_is_left_alone),

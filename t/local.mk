@@ -33,6 +33,9 @@ T_TESTS = \
 	t/fd-leak \
 	t/transport-env \
 	t/tcp-map \
+	t/tcp-names \
+	t/tcp-names-server \
+	t/env-escapes \
 	t/plugin-load \
 	t/vsock-here \
 	t/log
@@ -44,6 +47,11 @@ t_fake_wrong_abi_tcp_la_SOURCES = t/fake/wrong-abi/tcp.c
 t_fake_wrong_abi_tcp_la_LDFLAGS = $(FAKE_PLUGIN_LDFLAGS)
 t_fake_no_entry_tcp_la_SOURCES = t/fake/no-entry/tcp.c
 t_fake_no_entry_tcp_la_LDFLAGS = $(FAKE_PLUGIN_LDFLAGS)
+
+# Host names with several addresses, in a root whose /etc the test writes.
+T_NAMES = t/names.c t/names.h t/private-etc.c t/private-etc.h
+t_tcp_names_SOURCES = t/tcp-names.c $(T_NAMES)
+t_tcp_names_server_SOURCES = t/tcp-names-server.c $(T_NAMES)
 
 # t/log is written as libudo's tests are: #include "log.h" from include/udo.
 t_log_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/include/udo

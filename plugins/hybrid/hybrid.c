@@ -23,6 +23,7 @@
 
 #include "transport.h"
 #include "uds-map.h"
+#include "quote.h"
 
 /* The longest acknowledgement read: "OK 4294967295\n" is 14 bytes, and the
  * VMMs' own parser of the CONNECT line gives up after 32. */
@@ -32,58 +33,38 @@
 #define PICK_FIRST 49152u
 #define PICK_COUNT 16384u
 
-/* Text for a message: printable ASCII as it is, the rest escaped C-style. */
-static const char *quote(const char *s, size_t n, char *buf, size_t cap)
-{
-	size_t o = 0, i;
-
-	for (i = 0; i < n && o + 5 < cap; i++) {
-		unsigned char c = (unsigned char) s[i];
-
-		if (c == '\n')
-			o += (size_t) snprintf(buf + o, cap - o, "\\n");
-		else if (c == '"' || c == '\\')
-			o += (size_t) snprintf(buf + o, cap - o, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			o += (size_t) snprintf(buf + o, cap - o, "\\x%02x", c);
-		else
-			buf[o++] = (char) c;
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 /*
  * The VMM socket for cid from UDO_VSOCK_TCP_UDS. A server on VMADDR_CID_ANY
  * takes the only guest when exactly one is configured. 0 with *out set, or
  * -errno with the error recorded.
  */
-static int find_socket(struct udo_vsock_tcp *vsock, bool server, uint32_t cid, uint32_t port,
+static int find_socket(struct udo_vsock_tcp *vsock, bool server, uint32_t cid, int port,
                        struct udo_udsmap_entry *out)
 {
 	const char *op = server ? "bind to" : "connect to";
 	const char *text = getenv(UDO_UDSMAP_ENV);
 	const struct udo_udsmap_entry *e;
 	struct udo_udsmap map;
-	char why[200];
+	char why[400], pt[UDO_PORT_TEXT_MAX];
 
 	if (udo_udsmap_parse(text ? text : "", &map, why, sizeof(why)) < 0)
-		return udo_ctx_error(vsock, EINVAL, false, "%s hybrid %u:%u: %s", op, cid, port,
-		                     why);
+		return udo_ctx_error(vsock, EINVAL, false, "%s hybrid %u:%s: %s", op, cid,
+		                     udo_port_text(port, pt, sizeof(pt)), why);
 	e = udo_udsmap_lookup(&map, cid);
 	if (!e && server && cid == VMADDR_CID_ANY) {
 		if (map.count != 1)
 			return udo_ctx_error(vsock, EADDRNOTAVAIL, false,
-			                     "bind to hybrid %u:%u: a server on any CID needs "
+			                     "bind to hybrid %u:%s: a server on any CID needs "
 			                     "exactly one guest in %s (it has %zu): give the "
-			                     "guest's CID", cid, port, UDO_UDSMAP_ENV, map.count);
+			                     "guest's CID", cid, udo_port_text(port, pt, sizeof(pt)), UDO_UDSMAP_ENV,
+			                     map.count);
 		e = &map.entry[0];
 	}
 	if (!e)
 		return udo_ctx_error(vsock, server ? EADDRNOTAVAIL : EHOSTUNREACH, false,
-		                     "%s hybrid %u:%u: CID %u has no VMM socket: set "
+		                     "%s hybrid %u:%s: CID %u has no VMM socket: set "
 		                     "%s=\"%u=/path/to/vsock.sock\"",
-		                     op, cid, port, cid, UDO_UDSMAP_ENV, cid);
+		                     op, cid, udo_port_text(port, pt, sizeof(pt)), cid, UDO_UDSMAP_ENV, cid);
 	*out = *e;
 	return 0;
 }
@@ -108,7 +89,7 @@ static int hybrid_client_create(struct udo_vsock_tcp *vsock,
 		return udo_ctx_error(vsock, EINVAL, false,
 		                     "connect to hybrid %u:-1: a client needs a port, "
 		                     "not VMADDR_PORT_ANY", info->vcid);
-	err = find_socket(vsock, false, info->vcid, (uint32_t) info->port, &e);
+	err = find_socket(vsock, false, info->vcid, info->port, &e);
 	if (err < 0)
 		return err;
 	fd = udo_ctx_socket(vsock, AF_UNIX, "hybrid");
@@ -215,7 +196,7 @@ static int read_ack(struct udo_vsock_tcp *vsock, const struct udo_deadline *d)
 {
 	const char *path = vsock->peer.un.sun_path;
 	uint32_t port = (uint32_t) vsock->port;
-	char line[ACK_MAX], q[ACK_MAX * 4 + 1];
+	char line[ACK_MAX], q[ACK_MAX * 4 + 4];
 	size_t len = 0;
 	ssize_t n;
 	int r;
@@ -227,7 +208,7 @@ static int read_ack(struct udo_vsock_tcp *vsock, const struct udo_deadline *d)
 			                     "connect to hybrid %u:%u via %s: no acknowledgement "
 			                     "within %u ms (received \"%s\")", vsock->vcid,
 			                     port, path, vsock->connect_timeout_ms,
-			                     quote(line, len, q, sizeof(q)));
+			                     udo_quote_n(q, sizeof(q), line, len, ACK_MAX));
 		if (r < 0)
 			return udo_ctx_error(vsock, -r, true, "connect to hybrid %u:%u via %s: "
 			                     "wait for the acknowledgement", vsock->vcid,
@@ -250,7 +231,7 @@ static int read_ack(struct udo_vsock_tcp *vsock, const struct udo_deadline *d)
 			                     "connect to hybrid %u:%u via %s: the VMM closed the "
 			                     "connection in the middle of its reply (received "
 			                     "\"%s\", expected \"OK <port>\\n\")", vsock->vcid,
-			                     port, path, quote(line, len, q, sizeof(q)));
+			                     port, path, udo_quote_n(q, sizeof(q), line, len, ACK_MAX));
 		if (line[len++] == '\n' || len == sizeof(line))
 			break;
 	}
@@ -259,7 +240,7 @@ static int read_ack(struct udo_vsock_tcp *vsock, const struct udo_deadline *d)
 		return udo_ctx_error(vsock, EPROTO, true,
 		                     "connect to hybrid %u:%u via %s: malformed acknowledgement "
 		                     "\"%s\"%s (expected \"OK <port>\\n\")", vsock->vcid,
-		                     port, path, quote(line, len, q, sizeof(q)),
+		                     port, path, udo_quote_n(q, sizeof(q), line, len, ACK_MAX),
 		                     line[len - 1] == '\n' ? "" : "...");
 	return 0;
 }
@@ -406,7 +387,7 @@ static int hybrid_server_create(struct udo_vsock_tcp *vsock,
 	uint32_t port = (uint32_t) info->port;
 	int fd, err;
 
-	err = find_socket(vsock, true, info->vcid, port, &e);
+	err = find_socket(vsock, true, info->vcid, info->port, &e);
 	if (err < 0)
 		return err;
 	if (!any && (err = port_path(vsock, e.path, info->vcid, port, path)) < 0)

@@ -31,7 +31,7 @@ endif
 check_PROGRAMS += fuzz/uds-map-replay
 TESTS += fuzz/uds-map-replay
 fuzz_uds_map_replay_SOURCES = fuzz/replay.c fuzz/uds-map.c \
-	plugins/hybrid/uds-map.c plugins/hybrid/uds-map.h
+	plugins/hybrid/uds-map.c plugins/hybrid/uds-map.h lib/quote.c lib/quote.h
 fuzz_uds_map_replay_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/hybrid \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/uds-map"'
 fuzz_uds_map_replay_LDADD =
@@ -40,10 +40,12 @@ fuzz_uds_map_replay_LDADD =
 # build tree from the committed one; copy new finds to fuzz/corpus/uds-map.
 # FUZZ_CC (found by configure) and FUZZ_CFLAGS: fuzz/local.mk.
 FUZZ_RUNS = 200000
-fuzz/uds-map-fuzzer: $(srcdir)/fuzz/uds-map.c $(srcdir)/plugins/hybrid/uds-map.c
+# The parser quotes bad entries with udo_quote() (lib/quote.c).
+fuzz/uds-map-fuzzer: $(srcdir)/fuzz/uds-map.c $(srcdir)/plugins/hybrid/uds-map.c \
+		$(srcdir)/lib/quote.c $(srcdir)/lib/quote.h
 	@$(MKDIR_P) fuzz
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) -I$(srcdir)/plugins/hybrid \
-	  -o $@ $(srcdir)/fuzz/uds-map.c $(srcdir)/plugins/hybrid/uds-map.c
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) -I$(srcdir)/plugins/hybrid -I$(srcdir)/lib \
+	  -o $@ $(srcdir)/fuzz/uds-map.c $(srcdir)/plugins/hybrid/uds-map.c $(srcdir)/lib/quote.c
 fuzz-uds-map: fuzz/uds-map-fuzzer
 	@$(MKDIR_P) fuzz/uds-map-corpus
 	./fuzz/uds-map-fuzzer -runs=$(FUZZ_RUNS) fuzz/uds-map-corpus \

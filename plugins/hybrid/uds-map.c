@@ -9,6 +9,7 @@
 
 #include "uds-map.h"
 #include "../map-text.h"
+#include "quote.h"
 
 /* Printable ASCII and any byte >= 0x80 (UTF-8 names); no control characters. */
 static bool path_ok(struct span s)
@@ -26,11 +27,14 @@ static bool path_ok(struct span s)
 	return true;
 }
 
+/* The entry is quoted escaped: it may hold any byte, a newline or ESC too. */
 static int bad_entry(char *err, size_t errlen, struct span whole, const char *why)
 {
+	char q[UDO_QUOTE_BUF];
+
 	if (err && errlen)
-		snprintf(err, errlen, "%s: bad entry \"%.*s\": %s", UDO_UDSMAP_ENV,
-		         (int) (whole.n > 80 ? 80 : whole.n), whole.p, why);
+		snprintf(err, errlen, "%s: bad entry \"%s\": %s", UDO_UDSMAP_ENV,
+		         udo_quote_n(q, sizeof(q), whole.p, whole.n, 0), why);
 	return -EINVAL;
 }
 

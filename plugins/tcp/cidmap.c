@@ -12,6 +12,7 @@
 
 #include "cidmap.h"
 #include "../map-text.h"
+#include "quote.h"
 
 static bool span_is(struct span s, const char *word)
 {
@@ -81,11 +82,14 @@ static bool parse_host(struct span s, struct udo_cidmap_entry *e)
 	return is_host_name(e->host);
 }
 
+/* The entry is quoted escaped: it may hold any byte, a newline or ESC too. */
 static int bad_entry(char *err, size_t errlen, struct span whole, const char *why)
 {
+	char q[UDO_QUOTE_BUF];
+
 	if (err && errlen)
-		snprintf(err, errlen, "%s: bad entry \"%.*s\": %s", UDO_CIDMAP_ENV,
-		         (int) (whole.n > 80 ? 80 : whole.n), whole.p, why);
+		snprintf(err, errlen, "%s: bad entry \"%s\": %s", UDO_CIDMAP_ENV,
+		         udo_quote_n(q, sizeof(q), whole.p, whole.n, 0), why);
 	return -EINVAL;
 }
 

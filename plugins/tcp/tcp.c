@@ -4,14 +4,14 @@
  * A CID stands for the address UDO_VSOCK_TCP_MAP gives it; CID 1, CID 2 and
  * this machine's CID default to 127.0.0.1, and a server on VMADDR_CID_ANY
  * binds loopback unless the map says otherwise: the fallback never exposes
- * a service to the network by default.
+ * a service to the network by default. A host name may stand for several
+ * addresses (resolve.h): a client tries them all, a server binds the first.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,151 +19,96 @@
 
 #include "transport.h"
 #include "cidmap.h"
+#include "resolve.h"
 
-#define TCP_PORT_MAX 65535
-
-/* "127.0.0.1:5000" or "[::1]:5000" for messages. */
-static const char *addr_text(const union udo_sockaddr *a, char *buf, size_t len)
+/* The first IPv4 or IPv6 address of list after `after` (from the start when
+ * NULL) that is not one seen before it. */
+static const struct addrinfo *next_inet(const struct addrinfo *list,
+                                        const struct addrinfo *after)
 {
-	char host[INET6_ADDRSTRLEN] = "?";
+	const struct addrinfo *a, *b;
 
-	if (a->sa.sa_family == AF_INET6) {
-		inet_ntop(AF_INET6, &a->in6.sin6_addr, host, sizeof(host));
-		snprintf(buf, len, "[%s]:%u", host, ntohs(a->in6.sin6_port));
-	} else {
-		inet_ntop(AF_INET, &a->in.sin_addr, host, sizeof(host));
-		snprintf(buf, len, "%s:%u", host, ntohs(a->in.sin_port));
+	for (a = after ? after->ai_next : list; a; a = a->ai_next) {
+		if (a->ai_family != AF_INET && a->ai_family != AF_INET6)
+			continue;
+		for (b = list; b != a && !udo_inaddr_equal(a->ai_addr, b->ai_addr);)
+			b = b->ai_next;
+		if (b == a)
+			return a;
 	}
-	return buf;
-}
-
-/* This machine's CID, read once: three syscalls (open, ioctl, close) a
- * create would otherwise pay each time. */
-static pthread_once_t local_cid_once = PTHREAD_ONCE_INIT;
-static uint32_t local_cid;
-
-static void read_local_cid(void)
-{
-	local_cid = udo_local_cid();
-}
-
-static bool is_default_loopback_cid(uint32_t cid, bool server)
-{
-	if (cid == VMADDR_CID_LOCAL || cid == VMADDR_CID_HOST)
-		return true;
-	if (server && cid == VMADDR_CID_ANY)
-		return true;
-	pthread_once(&local_cid_once, read_local_cid);
-	return cid == local_cid;
-}
-
-static int set_port(union udo_sockaddr *a, int port)
-{
-	if (a->sa.sa_family == AF_INET6) {
-		a->in6.sin6_port = htons((uint16_t) port);
-		return sizeof(a->in6);
-	}
-	a->in.sin_port = htons((uint16_t) port);
-	return sizeof(a->in);
-}
-
-static int resolve_name(struct udo_vsock_tcp *vsock, const struct udo_cidmap_entry *e,
-                        bool server, union udo_sockaddr *out, const char *op, int port)
-{
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
-	int rc = getaddrinfo(e->host, NULL, &hints, &res);
-
-	if (rc != 0)
-		return udo_ctx_error(vsock, server ? EADDRNOTAVAIL : EHOSTUNREACH, false,
-		                     "%s tcp %u:%d: cannot resolve \"%s\" from %s: %s", op,
-		                     e->cid, port, e->host, UDO_CIDMAP_ENV, gai_strerror(rc));
-	memcpy(out, res->ai_addr, res->ai_addrlen);
-	freeaddrinfo(res);
-	return 0;
+	return NULL;
 }
 
 /*
- * The address for (cid, port): 0 with *out and its length set, or -errno
- * (a malformed map: EINVAL; an unmapped CID: EHOSTUNREACH for a client,
- * EADDRNOTAVAIL for a server).
+ * Server: bind the first address that exists on this machine, in the
+ * resolver's order (a name's other addresses are not served: a context has
+ * one socket). An address that is not on this machine (EADDRNOTAVAIL) or a
+ * family the kernel lacks (EAFNOSUPPORT) moves on to the next; any other
+ * failure, EADDRINUSE above all, is the answer: another server holds the
+ * port there, and a client trying that address first would reach it.
+ * The bound socket, or -errno with the error recorded.
  */
-static int resolve(struct udo_vsock_tcp *vsock, uint32_t cid, int port, bool server,
-                   union udo_sockaddr *out, socklen_t *out_len)
+static int bind_first(struct udo_vsock_tcp *vsock, const struct udo_tcp_target *t,
+                      const struct udo_vsock_tcp_server_create_info *info,
+                      union udo_inaddr *bound)
 {
-	const char *op = server ? "bind to" : "connect to";
-	const char *map = getenv(UDO_CIDMAP_ENV);
-	struct udo_cidmap_entry e;
-	char why[200];
-	int found = 0, r;
+	const struct addrinfo *a = next_inet(t->list, NULL);
+	const struct sockaddr *sa = a ? a->ai_addr : &t->first.sa;
+	struct udo_tcp_tried tried = { .name = t->name[0] ? t->name : NULL };
+	char where[400], pt[UDO_PORT_TEXT_MAX];
+	const char *step;
+	int fd, err, one = 1;
 
-	if (port < (server ? -1 : 0) || port > TCP_PORT_MAX)
-		return udo_ctx_error(vsock, EINVAL, false,
-		                     "%s tcp %u:%d: port out of range for the tcp transport (%s0-%d)",
-		                     op, cid, port, server ? "-1 for any, " : "", TCP_PORT_MAX);
-	if (map) {
-		found = udo_cidmap_find(map, cid, &e, why, sizeof(why));
-		if (found < 0)
-			return udo_ctx_error(vsock, EINVAL, false, "%s tcp %u:%d: %s", op, cid,
-			                     port, why);
+	for (;;) {
+		fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		step = fd < 0 ? "socket for" : "set SO_REUSEADDR for";
+		/* A restarted server rebinds at once instead of waiting out TIME_WAIT. */
+		if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == 0) {
+			step = "bind to";
+			if (bind(fd, sa, udo_inaddr_len(sa)) == 0)
+				break;
+		}
+		err = errno;
+		if (fd >= 0)
+			close(fd);
+		udo_tcp_tried_add(&tried, sa, err);
+		a = (a && (err == EADDRNOTAVAIL || err == EAFNOSUPPORT)) ? next_inet(t->list, a)
+		                                                         : NULL;
+		if (!a)
+			return udo_ctx_error(vsock, tried.err, true, "%s tcp %u:%s (%s)", step,
+			                     info->vcid, udo_port_text(info->port, pt, sizeof(pt)),
+			                     udo_tcp_tried_text(&tried, where, sizeof(where)));
+		sa = a->ai_addr;
 	}
-	memset(out, 0, sizeof(*out));
-	if (!found && is_default_loopback_cid(cid, server)) {
-		out->in.sin_family = AF_INET;
-		out->in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	} else if (!found) {
-		return udo_ctx_error(vsock, server ? EADDRNOTAVAIL : EHOSTUNREACH, false,
-		                     "%s tcp %u:%d: CID %u has no address on the tcp transport: "
-		                     "map it in %s=\"%u=HOST\"",
-		                     op, cid, port, cid, UDO_CIDMAP_ENV, cid);
-	} else if (e.family == AF_INET) {
-		out->in.sin_family = AF_INET;
-		out->in.sin_addr = e.addr.v4;
-	} else if (e.family == AF_INET6) {
-		out->in6.sin6_family = AF_INET6;
-		out->in6.sin6_addr = e.addr.v6;
-	} else {
-		r = resolve_name(vsock, &e, server, out, op, port);
-		if (r < 0)
-			return r;
-	}
-	*out_len = (socklen_t) set_port(out, port < 0 ? 0 : port);
-	return 0;
+	memcpy(bound, sa, udo_inaddr_len(sa));
+	return fd;
 }
 
 static int tcp_server_create(struct udo_vsock_tcp *vsock,
                              const struct udo_vsock_tcp_server_create_info *info)
 {
-	union udo_sockaddr sa;
-	socklen_t len;
-	char where[64];
-	int fd, err, one = 1;
+	struct udo_tcp_target t;
+	union udo_inaddr sa;
+	socklen_t len = sizeof(sa);
+	char where[64], pt[UDO_PORT_TEXT_MAX];
+	int fd, err;
 
-	err = resolve(vsock, info->vcid, info->port, true, &sa, &len);
+	err = udo_tcp_target_resolve(vsock, info->vcid, info->port, UDO_TCP_SERVER, &t);
 	if (err < 0)
 		return err;
-	addr_text(&sa, where, sizeof(where));
-	fd = udo_ctx_socket(vsock, sa.sa.sa_family, "tcp");
+	fd = bind_first(vsock, &t, info, &sa);
+	udo_tcp_target_free(&t);
 	if (fd < 0)
 		return fd;
-	/* A restarted server rebinds at once instead of waiting out TIME_WAIT. */
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0) {
-		err = udo_ctx_error(vsock, errno, true, "set SO_REUSEADDR for tcp %u:%d (%s)",
-		                    info->vcid, info->port, where);
-		goto fail;
-	}
-	if (bind(fd, &sa.sa, len) < 0) {
-		err = udo_ctx_error(vsock, errno, true, "bind to tcp %u:%d (%s)",
-		                    info->vcid, info->port, where);
-		goto fail;
-	}
 	if (listen(fd, info->connections > 0 ? info->connections : SOMAXCONN) < 0) {
-		err = udo_ctx_error(vsock, errno, true, "listen on tcp %u:%d (%s)",
-		                    info->vcid, info->port, where);
+		err = udo_ctx_error(vsock, errno, true, "listen on tcp %u:%s (%s)", info->vcid,
+		                    udo_port_text(info->port, pt, sizeof(pt)),
+		                    udo_inaddr_text(&sa.sa, where, sizeof(where)));
 		goto fail;
 	}
 	if (info->port <= 0 && getsockname(fd, &sa.sa, &len) < 0) {
 		err = udo_ctx_error(vsock, errno, true, "read the port bound on tcp %u (%s)",
-		                    info->vcid, where);
+		                    info->vcid, udo_inaddr_text(&sa.sa, where, sizeof(where)));
 		goto fail;
 	}
 	vsock->fd = fd;
@@ -178,14 +123,19 @@ fail:
 	return err;
 }
 
+/* A client keeps the first address; connect finds the others again. */
 static int tcp_client_create(struct udo_vsock_tcp *vsock,
                              const struct udo_vsock_tcp_client_create_info *info)
 {
+	struct udo_tcp_target t;
 	int fd, err;
 
-	err = resolve(vsock, info->vcid, info->port, false, &vsock->peer, &vsock->peer_len);
+	err = udo_tcp_target_resolve(vsock, info->vcid, info->port, 0, &t);
 	if (err < 0)
 		return err;
+	udo_tcp_target_free(&t);
+	memcpy(&vsock->peer, &t.first, t.first_len);
+	vsock->peer_len = t.first_len;
 	fd = udo_ctx_socket(vsock, vsock->peer.sa.sa_family, "tcp");
 	if (fd < 0)
 		return fd;
@@ -198,10 +148,95 @@ static int tcp_client_create(struct udo_vsock_tcp *vsock,
 	return 0;
 }
 
+/*
+ * The host name's other addresses, after its first one failed: resolved
+ * again (unless the deadline has passed: a lookup may take long), tried in
+ * order, each on a fresh socket (the last one may still be connecting), all
+ * within the one deadline. The address that answers becomes the peer. 0 or
+ * -errno; tried records each attempt, *family the family of the context's
+ * socket (-1 for none).
+ */
+static int connect_others(struct udo_vsock_tcp *vsock, int *family, struct udo_tcp_tried *tried,
+                          struct udo_tcp_target *t, const struct udo_deadline *d)
+{
+	bool late = udo_deadline_left_ms(d) == 0;
+	const struct addrinfo *a;
+	int err;
+
+	if (udo_tcp_target_resolve(vsock, vsock->vcid, vsock->port, late ? UDO_TCP_NAME_ONLY : 0,
+	                           t) < 0 || !t->name[0])
+		return -tried->err; /* one address, or none resolved now */
+	tried->name = t->name;
+	tried->others_untried = late;
+	for (a = next_inet(t->list, NULL); a; a = next_inet(t->list, a)) {
+		if (udo_inaddr_equal(a->ai_addr, &vsock->peer.sa))
+			continue; /* tried first */
+		if (udo_deadline_left_ms(d) == 0) {
+			tried->untried++;
+			continue;
+		}
+		if (vsock->fd >= 0)
+			close(vsock->fd);
+		vsock->fd = socket(a->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		*family = vsock->fd < 0 ? -1 : a->ai_family;
+		err = vsock->fd < 0 ? -errno
+		                    : udo_deadline_connect(vsock->fd, a->ai_addr, a->ai_addrlen, d);
+		if (err == 0) {
+			memcpy(&vsock->peer, a->ai_addr, a->ai_addrlen);
+			vsock->peer_len = a->ai_addrlen;
+			return 0;
+		}
+		udo_tcp_tried_add(tried, a->ai_addr, -err);
+	}
+	return -tried->err;
+}
+
+/*
+ * The first address failed with err: try the others if the CID maps to a
+ * host name, leave the context a socket of the peer's family for a retry
+ * (the core renews it after a failure, keeping its family), and record
+ * what was tried. 0 or -errno.
+ */
+static int connect_failed(struct udo_vsock_tcp *vsock, int err, const struct udo_deadline *d)
+{
+	struct udo_tcp_tried tried = { 0 };
+	struct udo_tcp_target t = { .list = NULL };
+	int family = vsock->peer.sa.sa_family;
+	char where[400], pt[UDO_PORT_TEXT_MAX];
+
+	udo_tcp_tried_add(&tried, &vsock->peer.sa, -err);
+	/* Connected or connecting already: that socket is the answer. */
+	if (err != -EISCONN && err != -EALREADY && err != -EINPROGRESS)
+		err = connect_others(vsock, &family, &tried, &t, d);
+	udo_tcp_target_free(&t);
+	if (err == 0)
+		return 0;
+	if (family != vsock->peer.sa.sa_family) {
+		if (vsock->fd >= 0)
+			close(vsock->fd);
+		/* If this fails, the next connect opens one. */
+		vsock->fd = socket(vsock->peer.sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	}
+	udo_tcp_tried_text(&tried, where, sizeof(where));
+	udo_port_text(vsock->port, pt, sizeof(pt));
+	if (tried.err == ETIMEDOUT && d->set)
+		return udo_ctx_error(vsock, ETIMEDOUT, true,
+		                     "connect to tcp %u:%s (%s): no answer within %u ms",
+		                     vsock->vcid, pt, where, vsock->connect_timeout_ms);
+	return udo_ctx_error(vsock, tried.err, true, "connect to tcp %u:%s (%s)", vsock->vcid, pt,
+	                     where);
+}
+
+/*
+ * Connect to the peer (the first address), then, if that fails and the CID
+ * maps to a host name, to the name's other addresses (every TCP client does
+ * as much: "localhost" is ::1 and 127.0.0.1 on a stock Debian). The connect
+ * timeout bounds the whole attempt (though not a DNS lookup in progress:
+ * getaddrinfo takes no timeout).
+ */
 static int tcp_client_connect(struct udo_vsock_tcp *vsock)
 {
 	struct udo_deadline deadline;
-	char where[64];
 	int err;
 
 	err = udo_ctx_ensure_socket(vsock, vsock->peer.sa.sa_family, "tcp");
@@ -209,15 +244,7 @@ static int tcp_client_connect(struct udo_vsock_tcp *vsock)
 		return err;
 	udo_deadline_start(&deadline, vsock->connect_timeout_ms);
 	err = udo_deadline_connect(vsock->fd, &vsock->peer.sa, vsock->peer_len, &deadline);
-	if (err == 0)
-		return 0;
-	addr_text(&vsock->peer, where, sizeof(where));
-	if (err == -ETIMEDOUT && deadline.set)
-		return udo_ctx_error(vsock, ETIMEDOUT, true,
-		                     "connect to tcp %u:%d (%s): no answer within %u ms",
-		                     vsock->vcid, vsock->port, where, vsock->connect_timeout_ms);
-	return udo_ctx_error(vsock, -err, true, "connect to tcp %u:%d (%s)",
-	                     vsock->vcid, vsock->port, where);
+	return err == 0 ? 0 : connect_failed(vsock, err, &deadline);
 }
 
 /* The CID a peer address stands for: loopback is CID 1, else the map's. */
@@ -245,8 +272,8 @@ static int tcp_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *ad
 
 	fd = accept4(vsock->fd, addr ? &peer.sa : NULL, addr ? &len : NULL, SOCK_CLOEXEC);
 	if (fd < 0)
-		return udo_ctx_error(vsock, errno, true, "accept on tcp %u:%d", vsock->vcid,
-		                     vsock->port);
+		return udo_ctx_error(vsock, errno, true, "accept on tcp %u:%u", vsock->vcid,
+		                     (uint32_t) vsock->port);
 	if (addr) {
 		memset(addr, 0, sizeof(*addr));
 		addr->svm_family = AF_VSOCK;

@@ -67,6 +67,7 @@ static int vsock_server_create(struct udo_vsock_tcp *vsock,
 {
 	struct sockaddr_vm sa;
 	socklen_t len = sizeof(sa);
+	char pt[UDO_PORT_TEXT_MAX];
 	int fd, err;
 
 	fd = udo_ctx_socket(vsock, AF_VSOCK, "vsock");
@@ -74,13 +75,13 @@ static int vsock_server_create(struct udo_vsock_tcp *vsock,
 		return fd;
 	fill_addr(&sa, info->vcid, info->port);
 	if (bind(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0) {
-		err = udo_ctx_error(vsock, errno, true, "bind to vsock %u:%u",
-		                    info->vcid, (uint32_t) info->port);
+		err = udo_ctx_error(vsock, errno, true, "bind to vsock %u:%s", info->vcid,
+		                    udo_port_text(info->port, pt, sizeof(pt)));
 		goto fail;
 	}
 	if (listen(fd, info->connections > 0 ? info->connections : SOMAXCONN) < 0) {
-		err = udo_ctx_error(vsock, errno, true, "listen on vsock %u:%u",
-		                    info->vcid, (uint32_t) info->port);
+		err = udo_ctx_error(vsock, errno, true, "listen on vsock %u:%s", info->vcid,
+		                    udo_port_text(info->port, pt, sizeof(pt)));
 		goto fail;
 	}
 	if (info->port == -1 && getsockname(fd, (struct sockaddr *) &sa, &len) < 0) {
