@@ -36,7 +36,7 @@ static _Atomic(const struct udo_transport *) loaded[UDO_TRANSPORT_COUNT];
 
 int udo_transport_mode(struct udo_vsock_tcp *vsock)
 {
-	const char *want = getenv(UDO_TRANSPORT_ENV);
+	const char *want = vsock->env->transport;
 	int id;
 
 	if (!want || !*want || !strcmp(want, "auto"))

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,17 +34,22 @@ static bool vsock_unavailable(int neg_errno)
 	}
 }
 
+/*
+ * A fresh context. Only the first byte of the 512-byte error buffer is
+ * cleared (the message is a string), and library memory comes from malloc,
+ * not calloc: glibc serves malloc from its per-thread cache, calloc never.
+ */
 static struct udo_vsock_tcp *ctx_init(struct udo_vsock_tcp *vsock, enum udo_role role)
 {
 	bool allocated = !vsock;
 
 	if (allocated) {
-		vsock = calloc(1, sizeof(*vsock));
+		vsock = malloc(sizeof(*vsock));
 		if (!vsock)
 			return NULL;
-	} else {
-		memset(vsock, 0, sizeof(*vsock));
 	}
+	udo_ctx_clear_error(vsock);
+	memset(&vsock->free, 0, sizeof(*vsock) - offsetof(struct udo_vsock_tcp, free));
 	vsock->free = allocated;
 	vsock->fd = -1;
 	vsock->vcid = UINT32_MAX;
@@ -98,7 +104,7 @@ static int try_create(struct udo_vsock_tcp *vsock, enum udo_transport_id id,
  */
 static int create_auto(struct udo_vsock_tcp *vsock, const void *info, uint32_t cid)
 {
-	const char *uds = getenv(UDO_HYBRID_UDS_ENV);
+	const char *uds = vsock->env->uds;
 	const struct udo_transport *t;
 	int r;
 
@@ -129,7 +135,7 @@ static int create_auto(struct udo_vsock_tcp *vsock, const void *info, uint32_t c
  * transport's default. 0 or -EINVAL with the value quoted. */
 static int connect_timeout_env(struct udo_vsock_tcp *vsock)
 {
-	const char *v = getenv(UDO_CONNECT_TIMEOUT_ENV), *p;
+	const char *v = vsock->env->connect_timeout, *p;
 	unsigned long ms = 0;
 
 	if (!v || !*v)
@@ -153,6 +159,7 @@ static int connect_timeout_env(struct udo_vsock_tcp *vsock)
 static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role role,
                                     const void *info, uint32_t cid, const char *func)
 {
+	struct udo_env env;
 	int mode, r;
 
 	vsock = ctx_init(vsock, role);
@@ -162,15 +169,19 @@ static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role r
 		udo_ctx_error(vsock, EINVAL, false, "%s: vsock_info is NULL", func);
 		return create_failed(vsock, func);
 	}
-	if (connect_timeout_env(vsock) < 0)
-		return create_failed(vsock, func);
-	mode = udo_transport_mode(vsock);
-	if (mode == UDO_TRANSPORT_AUTO)
-		r = create_auto(vsock, info, cid);
-	else if (mode >= 0)
-		r = try_create(vsock, (enum udo_transport_id) mode, info);
-	else
-		r = mode;
+	udo_env_read(&env);
+	vsock->env = &env;
+	r = connect_timeout_env(vsock);
+	if (r == 0) {
+		mode = udo_transport_mode(vsock);
+		if (mode == UDO_TRANSPORT_AUTO)
+			r = create_auto(vsock, info, cid);
+		else if (mode >= 0)
+			r = try_create(vsock, (enum udo_transport_id) mode, info);
+		else
+			r = mode;
+	}
+	vsock->env = NULL;
 	return r == 0 ? vsock : create_failed(vsock, func);
 }
 
@@ -230,13 +241,17 @@ static int connect_fallback(struct udo_vsock_tcp *vsock)
 	struct udo_vsock_tcp_client_create_info info = {
 		.vcid = vsock->vcid, .port = vsock->port,
 	};
+	struct udo_env env;
 	int r;
 
 	if (vsock->fd >= 0)
 		close(vsock->fd);
 	vsock->fd = -1;
 	vsock->auto_picked = false;
+	udo_env_read(&env);
+	vsock->env = &env;
 	r = try_create(vsock, UDO_TRANSPORT_TCP, &info);
+	vsock->env = NULL;
 	return r < 0 ? r : vsock->transport->client_connect(vsock);
 }
 

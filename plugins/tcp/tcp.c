@@ -91,7 +91,7 @@ static int resolve(struct udo_vsock_tcp *vsock, uint32_t cid, int port, bool ser
                    union udo_sockaddr *out, socklen_t *out_len)
 {
 	const char *op = server ? "bind to" : "connect to";
-	const char *map = getenv(UDO_CIDMAP_ENV);
+	const char *map = vsock->env->map;
 	struct udo_cidmap_entry e;
 	char why[200];
 	int found = 0, r;
@@ -220,21 +220,26 @@ static int tcp_client_connect(struct udo_vsock_tcp *vsock)
 	                     vsock->vcid, vsock->port, where);
 }
 
-/* The CID a peer address stands for: loopback is CID 1, else the map's. */
+/* The CID a peer address stands for: loopback is CID 1, else the map's
+ * (read only then: most peers of the local fallback are loopback). */
 static uint32_t peer_cid(const union udo_sockaddr *peer)
 {
-	const char *map = getenv(UDO_CIDMAP_ENV);
+	const void *addr = &peer->in6.sin6_addr;
+	int family = AF_INET6;
+	const char *map;
 
 	if (peer->sa.sa_family == AF_INET) {
 		if ((ntohl(peer->in.sin_addr.s_addr) >> 24) == 127)
 			return VMADDR_CID_LOCAL;
-		return map ? udo_cidmap_reverse(map, AF_INET, &peer->in.sin_addr) : VMADDR_CID_ANY;
+		addr = &peer->in.sin_addr;
+		family = AF_INET;
+	} else if (IN6_IS_ADDR_LOOPBACK(&peer->in6.sin6_addr) ||
+	           (IN6_IS_ADDR_V4MAPPED(&peer->in6.sin6_addr) &&
+	            peer->in6.sin6_addr.s6_addr[12] == 127)) {
+		return VMADDR_CID_LOCAL;
 	}
-	if (IN6_IS_ADDR_LOOPBACK(&peer->in6.sin6_addr))
-		return VMADDR_CID_LOCAL;
-	if (IN6_IS_ADDR_V4MAPPED(&peer->in6.sin6_addr) && peer->in6.sin6_addr.s6_addr[12] == 127)
-		return VMADDR_CID_LOCAL;
-	return map ? udo_cidmap_reverse(map, AF_INET6, &peer->in6.sin6_addr) : VMADDR_CID_ANY;
+	map = getenv(UDO_CIDMAP_ENV);
+	return map ? udo_cidmap_reverse(map, family, addr) : VMADDR_CID_ANY;
 }
 
 static int tcp_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *addr)
