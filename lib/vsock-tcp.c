@@ -306,6 +306,13 @@ udo_vsock_tcp_set_connect_timeout(struct udo_vsock_tcp *vsock, unsigned int ms)
 	return 0;
 }
 
+/* send(2) and recv(2) return ssize_t: a larger size is not a buffer this
+ * process has, and the kernel would read or write memory past it. */
+static inline bool io_args_bad(const void *data, size_t size)
+{
+	return !data || size > SSIZE_MAX;
+}
+
 static inline int io_flags(const void *vsock_info)
 {
 	return vsock_info ? *(const int *) vsock_info : 0;
@@ -317,7 +324,7 @@ udo_vsock_tcp_send_data(const int sock_fd, const void *data, const size_t size,
 {
 	ssize_t n;
 
-	if (!data)
+	if (io_args_bad(data, size))
 		return -EINVAL;
 	n = send(sock_fd, data, size, io_flags(vsock_info) | MSG_NOSIGNAL);
 	return n < 0 ? -errno : n;
@@ -329,7 +336,7 @@ udo_vsock_tcp_recv_data(const int sock_fd, void *data, const size_t size,
 {
 	ssize_t n;
 
-	if (!data)
+	if (io_args_bad(data, size))
 		return -EINVAL;
 	n = recv(sock_fd, data, size, io_flags(vsock_info));
 	return n < 0 ? -errno : n;

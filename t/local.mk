@@ -26,6 +26,7 @@ T_TESTS = \
 	t/caller-memory \
 	t/cloexec \
 	t/sigpipe \
+	t/oversize-io \
 	t/bulk-transfer \
 	t/concurrent-clients \
 	t/threads \
