@@ -35,6 +35,7 @@ T_TESTS = \
 	t/transport-env \
 	t/tcp-map \
 	t/plugin-load \
+	t/plugin-errors \
 	t/vsock-here \
 	t/log
 
