@@ -34,6 +34,7 @@ T_TESTS = \
 	t/fd-leak \
 	t/transport-env \
 	t/tcp-map \
+	t/env-changes \
 	t/plugin-load \
 	t/plugin-errors \
 	t/vsock-here \

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "transport.h"
-#include "cidmap.h"
+#include "cidmap-cache.h"
 
 #define TCP_PORT_MAX 65535
 
@@ -101,7 +101,7 @@ static int resolve(struct udo_vsock_tcp *vsock, uint32_t cid, int port, bool ser
 		                     "%s tcp %u:%d: port out of range for the tcp transport (%s0-%d)",
 		                     op, cid, port, server ? "-1 for any, " : "", TCP_PORT_MAX);
 	if (map) {
-		found = udo_cidmap_find(map, cid, &e, why, sizeof(why));
+		found = udo_cidmap_find_cached(map, cid, &e, why, sizeof(why));
 		if (found < 0)
 			return udo_ctx_error(vsock, EINVAL, false, "%s tcp %u:%d: %s", op, cid,
 			                     port, why);
