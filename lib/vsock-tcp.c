@@ -205,11 +205,11 @@ udo_vsock_tcp_client_create(struct udo_vsock_tcp *vsock, const void *vsock_info)
  * a context, its error) set to EINVAL. */
 static bool ctx_usable(struct udo_vsock_tcp *vsock, enum udo_role role, const char *func)
 {
+	if (vsock && vsock->role == role && vsock->transport)
+		return true;
 	errno = EINVAL;
 	if (!vsock)
 		return false;
-	if (vsock->role == role && vsock->transport)
-		return true;
 	udo_ctx_error(vsock, EINVAL, false, "%s: not a %s context created by this library",
 	              func, role == UDO_ROLE_SERVER ? "server" : "client");
 	udo_log_report(vsock, func);
