@@ -43,62 +43,77 @@ static void assert_nothing_queued(int fd)
 	assert_int_equal(errno, EAGAIN);
 }
 
+/* A connected socket pair and a guarded buffer. */
+struct fixture {
+	int sv[2];
+	void *map;
+	size_t map_len;
+	char *buf;
+};
+
+static int fixture_open(void **state)
+{
+	struct fixture *f = test_malloc(sizeof(*f));
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, f->sv), 0);
+	f->buf = guarded_buffer(&f->map, &f->map_len);
+	*state = f;
+	return 0;
+}
+
+static int fixture_close(void **state)
+{
+	struct fixture *f = *state;
+
+	close(f->sv[0]);
+	close(f->sv[1]);
+	munmap(f->map, f->map_len);
+	test_free(f);
+	return 0;
+}
+
 static void send_data_refuses_a_size_above_ssize_max(void **state)
 {
-	int sv[2];
-	size_t len;
-	void *map;
-	char *buf = guarded_buffer(&map, &len);
+	struct fixture *f = *state;
 
-	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
-	assert_int_equal(udo_vsock_tcp_send_data(sv[0], buf, OVERSIZE, NULL), -EINVAL);
-	assert_nothing_queued(sv[1]);
-	close(sv[0]);
-	close(sv[1]);
-	munmap(map, len);
+	assert_int_equal(udo_vsock_tcp_send_data(f->sv[0], f->buf, OVERSIZE, NULL), -EINVAL);
+	assert_nothing_queued(f->sv[1]);
 }
 
 static void recv_data_refuses_a_size_above_ssize_max(void **state)
 {
-	int sv[2];
-	size_t len;
-	void *map;
-	char *buf = guarded_buffer(&map, &len);
+	struct fixture *f = *state;
 
-	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
-	assert_int_equal(send(sv[1], "y", 1, 0), 1);
-	assert_int_equal(udo_vsock_tcp_recv_data(sv[0], buf, OVERSIZE, NULL), -EINVAL);
-	assert_int_equal(buf[0], 'x');
+	assert_int_equal(send(f->sv[1], "y", 1, 0), 1);
+	assert_int_equal(udo_vsock_tcp_recv_data(f->sv[0], f->buf, OVERSIZE, NULL), -EINVAL);
+	assert_int_equal(f->buf[0], 'x');
 	/* The byte is still there for a sane receive. */
-	assert_int_equal(udo_vsock_tcp_recv_data(sv[0], buf, 1, NULL), 1);
-	assert_int_equal(buf[0], 'y');
-	close(sv[0]);
-	close(sv[1]);
-	munmap(map, len);
+	assert_int_equal(udo_vsock_tcp_recv_data(f->sv[0], f->buf, 1, NULL), 1);
+	assert_int_equal(f->buf[0], 'y');
 }
 
 static void client_send_data_refuses_a_size_above_ssize_max(void **state)
 {
+	struct fixture *f = *state;
 	struct t_pair p = t_pair_open();
-	size_t len;
-	void *map;
-	char *buf = guarded_buffer(&map, &len);
 
-	assert_int_equal(udo_vsock_tcp_client_send_data(p.c, buf, OVERSIZE, NULL), -EINVAL);
+	assert_int_equal(udo_vsock_tcp_client_send_data(p.c, f->buf, OVERSIZE, NULL), -EINVAL);
 	assert_nothing_queued(p.conn);
 	/* The stream is intact: a sane send still arrives whole. */
-	assert_int_equal(udo_vsock_tcp_client_send_data(p.c, buf, BUF_LEN, NULL), BUF_LEN);
-	t_recv_all(p.conn, buf, BUF_LEN);
+	assert_int_equal(udo_vsock_tcp_client_send_data(p.c, f->buf, BUF_LEN, NULL), BUF_LEN);
+	t_recv_all(p.conn, f->buf, BUF_LEN);
 	t_pair_close(&p);
-	munmap(map, len);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(send_data_refuses_a_size_above_ssize_max),
-		cmocka_unit_test(recv_data_refuses_a_size_above_ssize_max),
-		cmocka_unit_test(client_send_data_refuses_a_size_above_ssize_max),
+		cmocka_unit_test_setup_teardown(send_data_refuses_a_size_above_ssize_max,
+		                                fixture_open, fixture_close),
+		cmocka_unit_test_setup_teardown(recv_data_refuses_a_size_above_ssize_max,
+		                                fixture_open, fixture_close),
+		cmocka_unit_test_setup_teardown(client_send_data_refuses_a_size_above_ssize_max,
+		                                fixture_open, fixture_close),
 	};
 
 	return T_RUN(tests);
