@@ -55,5 +55,5 @@ void connect_rate(void)
 
 	printf("  %-30s %10.2f us %10.2f us %7.3f", "connect+accept+close",
 	       r.lib / connect_count() * 1e6, r.raw / connect_count() * 1e6, r.ratio);
-	verdict(r.ratio, 1.05);
+	verdict(r.ratio, 1.02);
 }
