@@ -1,8 +1,9 @@
 # The benchmark: the library against raw socket syscalls, in one process
-# (bench/bench.c says how it measures). Not part of `make check`: it
+# (bench/main.c says how it measures; each figure is a file of its own). Not part of `make check`: it
 # measures, it does not test. `make bench BENCH_ARGS="-r 15 -t tcp"`.
 EXTRA_PROGRAMS += bench/bench
-bench_bench_SOURCES = bench/bench.c
+bench_bench_SOURCES = bench/main.c bench/bench.h bench/stats.c bench/endpoint.c \
+	bench/throughput.c bench/latency.c bench/connect.c bench/scaling.c bench/sizes.c
 bench_bench_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 bench_bench_LDFLAGS = -no-install
 CLEANFILES += bench/bench

@@ -14,15 +14,11 @@ enum udo_transport_id {
 	UDO_TRANSPORT_COUNT
 };
 
-/* The hybrid transport's configuration (parsed by plugins/hybrid/uds-map.c):
- * "auto" looks at the hybrid plugin only when it is set. */
-#define UDO_HYBRID_UDS_ENV "UDO_VSOCK_TCP_UDS"
-
 /* What UDO_VSOCK_TCP_TRANSPORT asks for: a transport id, or "auto". */
 #define UDO_TRANSPORT_AUTO (-1)
 
 /*
- * Parse UDO_VSOCK_TCP_TRANSPORT: an enum udo_transport_id, UDO_TRANSPORT_AUTO,
+ * Parse UDO_VSOCK_TCP_TRANSPORT (as the create read it, vsock->env): an enum udo_transport_id, UDO_TRANSPORT_AUTO,
  * or -EINVAL (recorded in vsock) for any other value.
  */
 int udo_transport_mode(struct udo_vsock_tcp *vsock);

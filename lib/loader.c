@@ -20,9 +20,9 @@
 #include <ltdl.h>
 
 #include "core.h"
+#include "plugin-file.h"
 
 #define UDO_TRANSPORT_ENV "UDO_VSOCK_TCP_TRANSPORT"
-#define UDO_PLUGIN_PATH_ENV "UDO_VSOCK_TCP_PLUGIN_PATH"
 
 static const char *const transport_names[UDO_TRANSPORT_COUNT] = {
 	[UDO_TRANSPORT_VSOCK] = "vsock",
@@ -36,7 +36,7 @@ static _Atomic(const struct udo_transport *) loaded[UDO_TRANSPORT_COUNT];
 
 int udo_transport_mode(struct udo_vsock_tcp *vsock)
 {
-	const char *want = getenv(UDO_TRANSPORT_ENV);
+	const char *want = vsock->env->transport;
 	char q[UDO_QUOTE_BUF];
 	int id;
 
@@ -70,9 +70,8 @@ static const struct udo_transport *open_plugin(enum udo_transport_id id,
 {
 	const char *name = transport_names[id];
 	const struct udo_transport *table;
+	char path[PATH_MAX], text[UDO_PLUGIN_PATH_TEXT];
 	udo_transport_entry_fn entry;
-	char path[PATH_MAX];
-	lt_dladvise advise;
 	lt_dlhandle handle;
 
 	if (!ltdl_ready) {
@@ -88,45 +87,28 @@ static const struct udo_transport *open_plugin(enum udo_transport_id id,
 		}
 		ltdl_ready = true;
 	}
-	if ((size_t) snprintf(path, sizeof(path), "%s/%s", plugin_dir(), name) >= sizeof(path)) {
-		udo_ctx_error(vsock, ENAMETOOLONG, true, "load %s transport from %s",
-		              name, plugin_dir());
+	handle = udo_plugin_open(plugin_dir(), name, path, sizeof(path), vsock);
+	if (!handle)
 		return NULL;
-	}
-
-	/* Local symbols: every plugin exports the same entry name. */
-	if (lt_dladvise_init(&advise) || lt_dladvise_ext(&advise) ||
-	    lt_dladvise_local(&advise)) {
-		udo_ctx_error(vsock, ENOMEM, true, "load %s transport", name);
-		lt_dladvise_destroy(&advise);
-		return NULL;
-	}
-	handle = lt_dlopenadvise(path, advise);
-	lt_dladvise_destroy(&advise);
-	if (!handle) {
-		udo_ctx_error(vsock, ELIBACC, false,
-		              "load %s transport from %s(.la|.so): %s (set %s to the plugin directory)",
-		              name, path, lt_dlerror(), UDO_PLUGIN_PATH_ENV);
-		return NULL;
-	}
+	udo_plugin_path_text(text, sizeof(text), path);
 
 	entry = (udo_transport_entry_fn) lt_dlsym(handle, UDO_TRANSPORT_ENTRY);
 	table = entry ? entry() : NULL;
 	if (!table) {
 		udo_ctx_error(vsock, ELIBBAD, false,
-		              "load %s transport from %s: no %s() table in the plugin",
-		              name, path, UDO_TRANSPORT_ENTRY);
+		              "load %s transport from \"%s\": no %s() table in the plugin",
+		              name, text, UDO_TRANSPORT_ENTRY);
 	} else if (table->abi_version != UDO_TRANSPORT_ABI_VERSION) {
 		udo_ctx_error(vsock, ELIBBAD, false,
-		              "load %s transport from %s: plugin ABI version %u, "
+		              "load %s transport from \"%s\": plugin ABI version %u, "
 		              "this library needs version %u",
-		              name, path, table->abi_version, UDO_TRANSPORT_ABI_VERSION);
+		              name, text, table->abi_version, UDO_TRANSPORT_ABI_VERSION);
 		table = NULL;
 	} else if (!table_complete(table) || strcmp(table->name, name)) {
 		udo_ctx_error(vsock, ELIBBAD, false,
-		              "load %s transport from %s: the plugin's table is "
+		              "load %s transport from \"%s\": the plugin's table is "
 		              "incomplete or names another transport",
-		              name, path);
+		              name, text);
 		table = NULL;
 	}
 	if (!table) {

@@ -17,8 +17,9 @@
 
 #include "udo/log.h"
 #include "udo/vsock-tcp.h"
+#include "env.h"
 
-#define UDO_TRANSPORT_ABI_VERSION 1u
+#define UDO_TRANSPORT_ABI_VERSION 2u
 
 /* The one symbol a transport plugin exports. */
 #define UDO_TRANSPORT_ENTRY "udo_vsock_tcp_transport_entry"
@@ -50,6 +51,9 @@ struct udo_vsock_tcp {
 	socklen_t peer_len;         /* non-vsock transports: resolved address */
 	union udo_sockaddr peer;
 	unsigned int connect_timeout_ms; /* 0: the transport's default */
+	/* The variables this create read (lib/env.h): set by the core while a
+	 * create runs, NULL otherwise. */
+	const struct udo_env *env;
 };
 
 /*

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,17 +34,22 @@ static bool vsock_unavailable(int neg_errno)
 	}
 }
 
+/*
+ * A fresh context. Only the first byte of the 512-byte error buffer is
+ * cleared (the message is a string), and library memory comes from malloc,
+ * not calloc: glibc serves malloc from its per-thread cache, calloc never.
+ */
 static struct udo_vsock_tcp *ctx_init(struct udo_vsock_tcp *vsock, enum udo_role role)
 {
 	bool allocated = !vsock;
 
 	if (allocated) {
-		vsock = calloc(1, sizeof(*vsock));
+		vsock = malloc(sizeof(*vsock));
 		if (!vsock)
 			return NULL;
-	} else {
-		memset(vsock, 0, sizeof(*vsock));
 	}
+	udo_ctx_clear_error(vsock);
+	memset(&vsock->free, 0, sizeof(*vsock) - offsetof(struct udo_vsock_tcp, free));
 	vsock->free = allocated;
 	vsock->fd = -1;
 	vsock->vcid = UINT32_MAX;
@@ -98,7 +104,7 @@ static int try_create(struct udo_vsock_tcp *vsock, enum udo_transport_id id,
  */
 static int create_auto(struct udo_vsock_tcp *vsock, const void *info, uint32_t cid)
 {
-	const char *uds = getenv(UDO_HYBRID_UDS_ENV);
+	const char *uds = vsock->env->uds;
 	const struct udo_transport *t;
 	int r;
 
@@ -129,7 +135,7 @@ static int create_auto(struct udo_vsock_tcp *vsock, const void *info, uint32_t c
  * transport's default. 0 or -EINVAL with the value quoted. */
 static int connect_timeout_env(struct udo_vsock_tcp *vsock)
 {
-	const char *v = getenv(UDO_CONNECT_TIMEOUT_ENV), *p;
+	const char *v = vsock->env->connect_timeout, *p;
 	char q[UDO_QUOTE_BUF];
 	unsigned long ms = 0;
 
@@ -154,6 +160,7 @@ static int connect_timeout_env(struct udo_vsock_tcp *vsock)
 static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role role,
                                     const void *info, uint32_t cid, const char *func)
 {
+	struct udo_env env;
 	int mode, r;
 
 	vsock = ctx_init(vsock, role);
@@ -163,15 +170,19 @@ static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role r
 		udo_ctx_error(vsock, EINVAL, false, "%s: vsock_info is NULL", func);
 		return create_failed(vsock, func);
 	}
-	if (connect_timeout_env(vsock) < 0)
-		return create_failed(vsock, func);
-	mode = udo_transport_mode(vsock);
-	if (mode == UDO_TRANSPORT_AUTO)
-		r = create_auto(vsock, info, cid);
-	else if (mode >= 0)
-		r = try_create(vsock, (enum udo_transport_id) mode, info);
-	else
-		r = mode;
+	udo_env_read(&env);
+	vsock->env = &env;
+	r = connect_timeout_env(vsock);
+	if (r == 0) {
+		mode = udo_transport_mode(vsock);
+		if (mode == UDO_TRANSPORT_AUTO)
+			r = create_auto(vsock, info, cid);
+		else if (mode >= 0)
+			r = try_create(vsock, (enum udo_transport_id) mode, info);
+		else
+			r = mode;
+	}
+	vsock->env = NULL;
 	return r == 0 ? vsock : create_failed(vsock, func);
 }
 
@@ -195,11 +206,11 @@ udo_vsock_tcp_client_create(struct udo_vsock_tcp *vsock, const void *vsock_info)
  * a context, its error) set to EINVAL. */
 static bool ctx_usable(struct udo_vsock_tcp *vsock, enum udo_role role, const char *func)
 {
+	if (vsock && vsock->role == role && vsock->transport)
+		return true;
 	errno = EINVAL;
 	if (!vsock)
 		return false;
-	if (vsock->role == role && vsock->transport)
-		return true;
 	udo_ctx_error(vsock, EINVAL, false, "%s: not a %s context created by this library",
 	              func, role == UDO_ROLE_SERVER ? "server" : "client");
 	udo_log_report(vsock, func);
@@ -231,13 +242,17 @@ static int connect_fallback(struct udo_vsock_tcp *vsock)
 	struct udo_vsock_tcp_client_create_info info = {
 		.vcid = vsock->vcid, .port = vsock->port,
 	};
+	struct udo_env env;
 	int r;
 
 	if (vsock->fd >= 0)
 		close(vsock->fd);
 	vsock->fd = -1;
 	vsock->auto_picked = false;
+	udo_env_read(&env);
+	vsock->env = &env;
 	r = try_create(vsock, UDO_TRANSPORT_TCP, &info);
+	vsock->env = NULL;
 	return r < 0 ? r : vsock->transport->client_connect(vsock);
 }
 
@@ -292,6 +307,13 @@ udo_vsock_tcp_set_connect_timeout(struct udo_vsock_tcp *vsock, unsigned int ms)
 	return 0;
 }
 
+/* send(2) and recv(2) return ssize_t: a larger size is not a buffer this
+ * process has, and the kernel would read or write memory past it. */
+static inline bool io_args_bad(const void *data, size_t size)
+{
+	return !data || size > SSIZE_MAX;
+}
+
 static inline int io_flags(const void *vsock_info)
 {
 	return vsock_info ? *(const int *) vsock_info : 0;
@@ -303,7 +325,7 @@ udo_vsock_tcp_send_data(const int sock_fd, const void *data, const size_t size,
 {
 	ssize_t n;
 
-	if (!data)
+	if (io_args_bad(data, size))
 		return -EINVAL;
 	n = send(sock_fd, data, size, io_flags(vsock_info) | MSG_NOSIGNAL);
 	return n < 0 ? -errno : n;
@@ -315,7 +337,7 @@ udo_vsock_tcp_recv_data(const int sock_fd, void *data, const size_t size,
 {
 	ssize_t n;
 
-	if (!data)
+	if (io_args_bad(data, size))
 		return -EINVAL;
 	n = recv(sock_fd, data, size, io_flags(vsock_info));
 	return n < 0 ? -errno : n;

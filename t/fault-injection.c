@@ -364,7 +364,7 @@ static const struct fault_case cases[] = {
 	  "connect:ECONNREFUSED:times=1,socket:EMFILE:times=2", connect_and_renewal_fail },
 	{ "accept_reports_its_failure_and_the_next_accept_succeeds", "accept4:EMFILE:times=1",
 	  accept_fails_then_succeeds },
-	{ "create_without_memory_for_the_context_gives_ENOMEM", "calloc:ENOMEM",
+	{ "create_without_memory_for_the_context_gives_ENOMEM", "malloc:ENOMEM",
 	  context_allocation_fails },
 	{ "create_reports_a_failed_plugin_load_and_a_later_create_loads_it", "dlopen:ENOENT",
 	  plugin_load_fails_then_succeeds },

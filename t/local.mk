@@ -26,6 +26,7 @@ T_TESTS = \
 	t/caller-memory \
 	t/cloexec \
 	t/sigpipe \
+	t/oversize-io \
 	t/bulk-transfer \
 	t/concurrent-clients \
 	t/threads \
@@ -36,7 +37,9 @@ T_TESTS = \
 	t/tcp-names \
 	t/tcp-names-server \
 	t/env-escapes \
+	t/env-changes \
 	t/plugin-load \
+	t/plugin-errors \
 	t/vsock-here \
 	t/log
 

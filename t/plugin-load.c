@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "transport.h"
 
 #define PATH_ENV "UDO_VSOCK_TCP_PLUGIN_PATH"
 
@@ -39,20 +40,22 @@ static void missing_plugin_directory_is_reported(void **state)
 {
 	void *mem = try_client("/nonexistent/udo-plugins");
 
-	t_assert_error(mem, ELIBACC, "load tcp transport from /nonexistent/udo-plugins/tcp");
+	t_assert_error(mem, ELIBACC,
+	               "load tcp transport from \"/nonexistent/udo-plugins/tcp\"(.la|.so)");
 	t_assert_error(mem, ELIBACC, PATH_ENV);
 	test_free(mem);
 }
 
 static void plugin_of_another_abi_version_is_refused(void **state)
 {
-	char dir[PATH_MAX + 16];
+	char dir[PATH_MAX + 16], needs[64];
 	void *mem;
 
 	snprintf(dir, sizeof(dir), "%s/wrong-abi", fake_dir);
 	mem = try_client(dir);
 	t_assert_error(mem, ELIBBAD, "plugin ABI version 999");
-	t_assert_error(mem, ELIBBAD, "needs version 1");
+	snprintf(needs, sizeof(needs), "needs version %u", UDO_TRANSPORT_ABI_VERSION);
+	t_assert_error(mem, ELIBBAD, needs);
 	test_free(mem);
 }
 

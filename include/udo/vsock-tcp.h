@@ -66,7 +66,7 @@ udo_vsock_tcp_client_connect(struct udo_vsock_tcp *vsock);
 /*
  * Send on a client context. vsock_info, when not NULL, points to an int of
  * send(2) flags; MSG_NOSIGNAL is always added. Returns the bytes sent or
- * -errno.
+ * -errno (-EINVAL for a NULL context or buffer, or a size above SSIZE_MAX).
  */
 UDO_API ssize_t
 udo_vsock_tcp_client_send_data(struct udo_vsock_tcp *vsock, const void *data,
@@ -89,7 +89,7 @@ UDO_API uint32_t udo_vsock_tcp_get_local_vcid(void);
 /*
  * Receive / send on any socket fd. vsock_info, when not NULL, points to an
  * int of recv(2)/send(2) flags (sends add MSG_NOSIGNAL). Return the byte
- * count or -errno (-EINVAL for a NULL buffer).
+ * count or -errno (-EINVAL for a NULL buffer or a size above SSIZE_MAX).
  */
 UDO_API ssize_t
 udo_vsock_tcp_recv_data(const int sock_fd, void *data, const size_t size,

@@ -42,7 +42,7 @@ static int find_socket(struct udo_vsock_tcp *vsock, bool server, uint32_t cid, i
                        struct udo_udsmap_entry *out)
 {
 	const char *op = server ? "bind to" : "connect to";
-	const char *text = getenv(UDO_UDSMAP_ENV);
+	const char *text = vsock->env->uds;
 	const struct udo_udsmap_entry *e;
 	struct udo_udsmap map;
 	char why[400], pt[UDO_PORT_TEXT_MAX];

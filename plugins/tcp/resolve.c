@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cidmap-cache.h"
 #include "resolve.h"
 #include "quote.h"
 
@@ -110,7 +111,9 @@ int udo_tcp_target_resolve(struct udo_vsock_tcp *vsock, uint32_t cid, int port, 
 {
 	bool server = how & UDO_TCP_SERVER;
 	const char *op = server ? "bind to" : "connect to";
-	const char *map = getenv(UDO_CIDMAP_ENV);
+	/* What the create read; a connect that looks a name up again reads
+	 * the environment as it is then. */
+	const char *map = vsock->env ? vsock->env->map : getenv(UDO_CIDMAP_ENV);
 	struct udo_cidmap_entry e;
 	char why[400], pt[UDO_PORT_TEXT_MAX];
 	uint16_t p = port < 0 ? 0 : (uint16_t) port;
@@ -126,7 +129,7 @@ int udo_tcp_target_resolve(struct udo_vsock_tcp *vsock, uint32_t cid, int port, 
 		                     op, cid, udo_port_text(port, pt, sizeof(pt)), server ? "-1 for any, " : "",
 		                     TCP_PORT_MAX);
 	if (map) {
-		found = udo_cidmap_find(map, cid, &e, why, sizeof(why));
+		found = udo_cidmap_find_cached(map, cid, &e, why, sizeof(why));
 		if (found < 0)
 			return udo_ctx_error(vsock, EINVAL, false, "%s tcp %u:%s: %s", op, cid,
 			                     udo_port_text(port, pt, sizeof(pt)), why);

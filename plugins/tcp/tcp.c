@@ -20,6 +20,7 @@
 #include "transport.h"
 #include "cidmap.h"
 #include "resolve.h"
+#include "cidmap-cache.h"
 
 /* The first IPv4 or IPv6 address of list after `after` (from the start when
  * NULL) that is not one seen before it. */
@@ -247,21 +248,26 @@ static int tcp_client_connect(struct udo_vsock_tcp *vsock)
 	return err == 0 ? 0 : connect_failed(vsock, err, &deadline);
 }
 
-/* The CID a peer address stands for: loopback is CID 1, else the map's. */
+/* The CID a peer address stands for: loopback is CID 1, else the map's
+ * (read only then: most peers of the local fallback are loopback). */
 static uint32_t peer_cid(const union udo_sockaddr *peer)
 {
-	const char *map = getenv(UDO_CIDMAP_ENV);
+	const void *addr = &peer->in6.sin6_addr;
+	int family = AF_INET6;
+	const char *map;
 
 	if (peer->sa.sa_family == AF_INET) {
 		if ((ntohl(peer->in.sin_addr.s_addr) >> 24) == 127)
 			return VMADDR_CID_LOCAL;
-		return map ? udo_cidmap_reverse(map, AF_INET, &peer->in.sin_addr) : VMADDR_CID_ANY;
+		addr = &peer->in.sin_addr;
+		family = AF_INET;
+	} else if (IN6_IS_ADDR_LOOPBACK(&peer->in6.sin6_addr) ||
+	           (IN6_IS_ADDR_V4MAPPED(&peer->in6.sin6_addr) &&
+	            peer->in6.sin6_addr.s6_addr[12] == 127)) {
+		return VMADDR_CID_LOCAL;
 	}
-	if (IN6_IS_ADDR_LOOPBACK(&peer->in6.sin6_addr))
-		return VMADDR_CID_LOCAL;
-	if (IN6_IS_ADDR_V4MAPPED(&peer->in6.sin6_addr) && peer->in6.sin6_addr.s6_addr[12] == 127)
-		return VMADDR_CID_LOCAL;
-	return map ? udo_cidmap_reverse(map, AF_INET6, &peer->in6.sin6_addr) : VMADDR_CID_ANY;
+	map = getenv(UDO_CIDMAP_ENV);
+	return map ? udo_cidmap_reverse(map, family, addr) : VMADDR_CID_ANY;
 }
 
 static int tcp_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *addr)

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One pass over environ per create. getenv walks the whole environment
+ * for each name, and a create needs three or four names: some 1,000
+ * instructions where the socket syscalls of a connect cost a few thousand.
+ * Here each variable is looked at once, and all but the library's own are
+ * rejected on their first bytes.
+ */
+#include "config.h"
+
+#include <stddef.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "env.h"
+
+extern char **environ;
+
+#define PREFIX_LEN (sizeof(UDO_ENV_PREFIX) - 1)
+
+/* Names after the prefix, and where each value goes. */
+static const struct {
+	const char *name;
+	size_t len;
+	size_t offset;
+} known[] = {
+#define ENTRY(name, member) { name, sizeof(name) - 1, offsetof(struct udo_env, member) }
+	ENTRY("TRANSPORT", transport),
+	ENTRY("CONNECT_TIMEOUT_MS", connect_timeout),
+	ENTRY("MAP", map),
+	ENTRY("UDS", uds),
+#undef ENTRY
+};
+
+/* rest: a variable's text after the prefix ("MAP=1=10.0.0.1"). */
+static void take(struct udo_env *env, const char *rest)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		const char **slot = (const char **) ((char *) env + known[i].offset);
+		size_t n = known[i].len;
+
+		/* The first letters differ: one compare rejects the others. */
+		if (rest[0] != known[i].name[0] || strncmp(rest, known[i].name, n) ||
+		    rest[n] != '=')
+			continue;
+		if (!*slot)
+			*slot = rest + n + 1;
+		return;
+	}
+}
+
+void udo_env_read(struct udo_env *env)
+{
+	char **e;
+
+	memset(env, 0, sizeof(*env));
+	if (!environ)
+		return;
+	for (e = environ; *e; e++) {
+		const char *s = *e;
+
+		/* Most variables end here, on their first byte. */
+		if (s[0] != 'U' || strncmp(s, UDO_ENV_PREFIX, PREFIX_LEN))
+			continue;
+		take(env, s + PREFIX_LEN);
+	}
+}

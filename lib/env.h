@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The UDO_VSOCK_TCP_* variables a create reads, taken from the environment
+ * in one pass. Each create reads them afresh (a program may change them
+ * between creates), and the transports find them in the context while the
+ * create runs (vsock->env). A variable that is not set reads as NULL.
+ */
+#ifndef UDO_ENV_H
+#define UDO_ENV_H
+
+#define UDO_ENV_PREFIX "UDO_VSOCK_TCP_"
+
+struct udo_env {
+	const char *transport;       /* UDO_VSOCK_TCP_TRANSPORT */
+	const char *connect_timeout; /* UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS */
+	const char *map;             /* UDO_VSOCK_TCP_MAP (tcp) */
+	const char *uds;             /* UDO_VSOCK_TCP_UDS (hybrid) */
+};
+
+/*
+ * Fill env from the environment: one walk over environ, where getenv would
+ * make one per variable. The first definition of a name wins, as with
+ * getenv. The pointers are into the environment: valid until it changes.
+ */
+void udo_env_read(struct udo_env *env);
+
+#endif /* UDO_ENV_H */
