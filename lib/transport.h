@@ -18,7 +18,7 @@
 #include "udo/log.h"
 #include "udo/vsock-tcp.h"
 
-#define UDO_TRANSPORT_ABI_VERSION 1u
+#define UDO_TRANSPORT_ABI_VERSION 2u
 
 /* The one symbol a transport plugin exports. */
 #define UDO_TRANSPORT_ENTRY "udo_vsock_tcp_transport_entry"
@@ -50,6 +50,7 @@ struct udo_vsock_tcp {
 	socklen_t peer_len;         /* non-vsock transports: resolved address */
 	union udo_sockaddr peer;
 	unsigned int connect_timeout_ms; /* 0: the transport's default */
+	unsigned int connect_wait_ms;    /* 0: one attempt (lib/connect-wait.c) */
 };
 
 /*

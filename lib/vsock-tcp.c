@@ -8,11 +8,13 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core.h"
+#include "connect-wait.h"
 
 #define UDO_CONNECT_TIMEOUT_ENV "UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS"
 
@@ -162,7 +164,8 @@ static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role r
 		udo_ctx_error(vsock, EINVAL, false, "%s: vsock_info is NULL", func);
 		return create_failed(vsock, func);
 	}
-	if (connect_timeout_env(vsock) < 0)
+	if (connect_timeout_env(vsock) < 0 ||
+	    udo_connect_wait_env(vsock, getenv(UDO_CONNECT_WAIT_ENV)) < 0)
 		return create_failed(vsock, func);
 	mode = udo_transport_mode(vsock);
 	if (mode == UDO_TRANSPORT_AUTO)
@@ -261,34 +264,57 @@ static void renew_socket(struct udo_vsock_tcp *vsock, int neg_errno)
 	vsock->fd = domain < 0 ? -1 : socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0);
 }
 
+/* One connect attempt; after a failure the context is ready for another. */
+static int connect_once(struct udo_vsock_tcp *vsock)
+{
+	int r = vsock->transport->client_connect(vsock);
+
+	if (r < 0 && vsock->auto_picked && vsock_unavailable(r))
+		r = connect_fallback(vsock);
+	if (r < 0)
+		renew_socket(vsock, r);
+	return r;
+}
+
 UDO_API int udo_vsock_tcp_client_connect(struct udo_vsock_tcp *vsock)
 {
 	int r;
 
 	if (!ctx_usable(vsock, UDO_ROLE_CLIENT, __func__))
 		return -1;
-	r = vsock->transport->client_connect(vsock);
-	if (r < 0 && vsock->auto_picked && vsock_unavailable(r))
-		r = connect_fallback(vsock);
-	if (r < 0) {
-		renew_socket(vsock, r);
+	r = udo_connect_wait(vsock, connect_once);
+	if (r < 0)
 		return op_failed(vsock, r, __func__);
-	}
 	udo_ctx_clear_error(vsock);
+	return 0;
+}
+
+/* Set a client's milliseconds field (0 to INT_MAX): 0, or -1 with EINVAL. */
+static int set_client_ms(struct udo_vsock_tcp *vsock, unsigned int ms, size_t field,
+                         const char *func)
+{
+	if (!ctx_usable(vsock, UDO_ROLE_CLIENT, func))
+		return -1;
+	if (ms > INT_MAX)
+		return op_failed(vsock, udo_ctx_error(vsock, EINVAL, false,
+		                                      "%s: %u ms is out of range (0 to %d)",
+		                                      func, ms, INT_MAX), func);
+	*(unsigned int *) ((char *) vsock + field) = ms;
 	return 0;
 }
 
 UDO_API int
 udo_vsock_tcp_set_connect_timeout(struct udo_vsock_tcp *vsock, unsigned int ms)
 {
-	if (!ctx_usable(vsock, UDO_ROLE_CLIENT, __func__))
-		return -1;
-	if (ms > INT_MAX)
-		return op_failed(vsock, udo_ctx_error(vsock, EINVAL, false,
-		                                      "%s: %u ms is out of range (0 to %d)",
-		                                      __func__, ms, INT_MAX), __func__);
-	vsock->connect_timeout_ms = ms;
-	return 0;
+	return set_client_ms(vsock, ms, offsetof(struct udo_vsock_tcp, connect_timeout_ms),
+	                     __func__);
+}
+
+UDO_API int
+udo_vsock_tcp_set_connect_wait(struct udo_vsock_tcp *vsock, unsigned int ms)
+{
+	return set_client_ms(vsock, ms, offsetof(struct udo_vsock_tcp, connect_wait_ms),
+	                     __func__);
 }
 
 static inline int io_flags(const void *vsock_info)
