@@ -2,14 +2,46 @@
 # socket activation, and udo-vsock under systemd. Each piece says where it
 # lives; this fragment gathers their rules.
 
-libudo_vsock_tcp_la_SOURCES += lib/connect-wait.c lib/connect-wait.h
+libudo_vsock_tcp_la_SOURCES += lib/connect-wait.c lib/connect-wait.h lib/activation.h
+
+# Socket activation: lib/activation.c, with libsystemd's sd-daemon.
+if HAVE_LIBSYSTEMD
+libudo_vsock_tcp_la_SOURCES += lib/activation.c
+libudo_vsock_tcp_la_CFLAGS = $(AM_CFLAGS) $(LIBSYSTEMD_CFLAGS)
+libudo_vsock_tcp_la_LIBADD += $(LIBSYSTEMD_LIBS)
+else
+EXTRA_DIST += lib/activation.c
+endif
 
 if HAVE_CMOCKA
 ACTIVATION_T_TESTS = \
 	t/connect-wait \
-	t/connect-wait-rules
+	t/connect-wait-rules \
+	t/activation
 check_PROGRAMS += $(ACTIVATION_T_TESTS)
 TESTS += $(ACTIVATION_T_TESTS)
 
 t_connect_wait_rules_SOURCES = t/connect-wait-rules.c t/hybrid-peer.c t/hybrid-peer.h
 endif
+
+# udo-vsock under systemd: cli/activate.c.
+udo_vsock_SOURCES += cli/activate.c cli/activate.h
+if HAVE_LIBSYSTEMD
+udo_vsock_CFLAGS = $(AM_CFLAGS) $(LIBSYSTEMD_CFLAGS)
+udo_vsock_LDADD += $(LIBSYSTEMD_LIBS)
+endif
+
+# Tests with the real systemd-socket-activate: shell scripts written by make
+# as the t/cli-* ones are (cli/local.mk), and the library server they run.
+check_PROGRAMS += t/activation-server
+t_activation_server_SOURCES = t/activation-server.c
+t_activation_server_LDADD = libudo-vsock-tcp.la
+t_activation_server_LDFLAGS = -no-install
+
+ACTIVATION_SH_TESTS = t/activation-socket
+TESTS += $(ACTIVATION_SH_TESTS)
+noinst_SCRIPTS += $(ACTIVATION_SH_TESTS)
+CLEANFILES += $(ACTIVATION_SH_TESTS)
+EXTRA_DIST += t/activation-socket.sh
+t/activation-socket: $(srcdir)/t/activation-socket.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "activation.h"
 #include "connect-wait.h"
 
 #define UDO_CONNECT_TIMEOUT_ENV "UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS"
@@ -168,6 +169,9 @@ static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role r
 	    udo_connect_wait_env(vsock, getenv(UDO_CONNECT_WAIT_ENV)) < 0)
 		return create_failed(vsock, func);
 	mode = udo_transport_mode(vsock);
+	if (role == UDO_ROLE_SERVER && mode >= UDO_TRANSPORT_AUTO &&
+	    udo_activation_adopt(vsock, mode, info, SOCK_STREAM))
+		return vsock;
 	if (mode == UDO_TRANSPORT_AUTO)
 		r = create_auto(vsock, info, cid);
 	else if (mode >= 0)

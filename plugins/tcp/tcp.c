@@ -263,6 +263,67 @@ static int tcp_client_reachable(uint32_t cid)
 	return 0;
 }
 
+/* An IPv4-mapped IPv6 address as the IPv4 address it stands for. */
+static void unmap_v4(union udo_sockaddr *a)
+{
+	struct sockaddr_in in = { .sin_family = AF_INET };
+
+	if (a->sa.sa_family != AF_INET6 || !IN6_IS_ADDR_V4MAPPED(&a->in6.sin6_addr))
+		return;
+	in.sin_port = a->in6.sin6_port;
+	memcpy(&in.sin_addr, &a->in6.sin6_addr.s6_addr[12], 4);
+	a->in = in;
+}
+
+static bool is_wildcard(const union udo_sockaddr *a)
+{
+	if (a->sa.sa_family == AF_INET)
+		return a->in.sin_addr.s_addr == htonl(INADDR_ANY);
+	return IN6_IS_ADDR_UNSPECIFIED(&a->in6.sin6_addr);
+}
+
+static bool same_host(const union udo_sockaddr *a, const union udo_sockaddr *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	if (a->sa.sa_family == AF_INET)
+		return a->in.sin_addr.s_addr == b->in.sin_addr.s_addr;
+	return IN6_ARE_ADDR_EQUAL(&a->in6.sin6_addr, &b->in6.sin6_addr);
+}
+
+/* A passed socket matches on the port (any for -1) and on the CID's mapped
+ * address or a wildcard (then the server reports VMADDR_CID_ANY). */
+static int tcp_server_adopt(struct udo_vsock_tcp *vsock,
+                            const struct udo_vsock_tcp_server_create_info *info, int fd)
+{
+	union udo_sockaddr own, want;
+	socklen_t len = sizeof(own), want_len;
+	int port;
+
+	if (getsockname(fd, &own.sa, &len) < 0 ||
+	    (own.sa.sa_family != AF_INET && own.sa.sa_family != AF_INET6))
+		return 0;
+	port = ntohs(own.sa.sa_family == AF_INET6 ? own.in6.sin6_port : own.in.sin_port);
+	if (info->port != -1 && info->port != port)
+		return 0;
+	unmap_v4(&own);
+	if (!is_wildcard(&own)) {
+		/* A CID without an address here (or a malformed map) matches
+		 * nothing; the create that follows reports it. */
+		if (resolve(vsock, info->vcid, info->port, true, &want, &want_len) < 0)
+			return 0;
+		unmap_v4(&want);
+		if (!same_host(&own, &want))
+			return 0;
+	}
+	vsock->vcid = is_wildcard(&own) ? VMADDR_CID_ANY : info->vcid;
+	vsock->port = port;
+	vsock->addr.svm_family = AF_VSOCK;
+	vsock->addr.svm_cid = vsock->vcid;
+	vsock->addr.svm_port = (unsigned int) port;
+	return 1;
+}
+
 static const struct udo_transport tcp_transport = {
 	.abi_version = UDO_TRANSPORT_ABI_VERSION,
 	.name = "tcp",
@@ -271,6 +332,7 @@ static const struct udo_transport tcp_transport = {
 	.client_connect = tcp_client_connect,
 	.server_accept = tcp_server_accept,
 	.client_reachable = tcp_client_reachable,
+	.server_adopt = tcp_server_adopt,
 };
 
 const struct udo_transport *udo_vsock_tcp_transport_entry(void)
