@@ -25,7 +25,8 @@ t_connect_wait_rules_SOURCES = t/connect-wait-rules.c t/hybrid-peer.c t/hybrid-p
 endif
 
 # udo-vsock under systemd: cli/activate.c.
-udo_vsock_SOURCES += cli/activate.c cli/activate.h
+udo_vsock_SOURCES += cli/activate.c cli/activate.h \
+	cli/relay-service.c cli/relay-service.h cli/fdpass.c cli/fdpass.h
 if HAVE_LIBSYSTEMD
 udo_vsock_CFLAGS = $(AM_CFLAGS) $(LIBSYSTEMD_CFLAGS)
 udo_vsock_LDADD += $(LIBSYSTEMD_LIBS)
@@ -44,4 +45,8 @@ noinst_SCRIPTS += $(ACTIVATION_SH_TESTS)
 CLEANFILES += $(ACTIVATION_SH_TESTS)
 EXTRA_DIST += t/activation-socket.sh
 t/activation-socket: $(srcdir)/t/activation-socket.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+ACTIVATION_SH_TESTS += t/activation-cli
+EXTRA_DIST += t/activation-cli.sh
+t/activation-cli: $(srcdir)/t/activation-cli.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
