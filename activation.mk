@@ -50,3 +50,32 @@ ACTIVATION_SH_TESTS += t/activation-cli
 EXTRA_DIST += t/activation-cli.sh
 t/activation-cli: $(srcdir)/t/activation-cli.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
+
+# The relay units (systemd/): installed, never enabled by the install.
+RELAY_UNITS = systemd/udo-vsock-relay@.socket systemd/udo-vsock-relay@.service
+systemdsystemunit_DATA = $(RELAY_UNITS)
+EXTRA_DIST += systemd/udo-vsock-relay@.socket.in systemd/udo-vsock-relay@.service.in
+CLEANFILES += $(RELAY_UNITS)
+$(RELAY_UNITS): %: $(srcdir)/%.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) systemd && \
+	sed 's|@bindir[@]|$(bindir)|g' $(srcdir)/$@.in > $@.tmp && mv -f $@.tmp $@
+
+ACTIVATION_SH_TESTS += t/activation-units
+EXTRA_DIST += t/activation-units.sh
+t/activation-units: $(srcdir)/t/activation-units.sh Makefile $(RELAY_UNITS)
+	$(AM_V_GEN)$(MKDIR_P) t && \
+	sed -e "s|^units=.*|units='$(abs_top_builddir)/systemd'|" \
+	    -e "s|^bindir=.*|bindir='$(bindir)'|" \
+	    -e "s|^udo_vsock=.*|udo_vsock='$(abs_top_builddir)/udo-vsock$(EXEEXT)'|" \
+	    $(srcdir)/t/activation-units.sh > $@.tmp && \
+	chmod +x $@.tmp && mv -f $@.tmp $@
+
+# connect --fdpass, with a receiver as ssh's ProxyUseFdpass is, and real ssh.
+check_PROGRAMS += t/fdpass-recv
+t_fdpass_recv_SOURCES = t/fdpass-recv.c
+t_fdpass_recv_LDADD =
+t_fdpass_recv_LDFLAGS = -no-install
+ACTIVATION_SH_TESTS += t/activation-fdpass
+EXTRA_DIST += t/activation-fdpass.sh
+t/activation-fdpass: $(srcdir)/t/activation-fdpass.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)

@@ -9,8 +9,8 @@
  * "fd=FD transport=NAME vcid=CID port=PORT\n" (what the context reports)
  * and exits 0. Failures: one line on stderr, exit 1.
  */
-#include "config.h"
-
+/* No config.h: debian/tests/socket-activation builds this file against the
+ * installed package alone. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
