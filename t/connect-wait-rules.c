@@ -22,24 +22,6 @@
 
 #define GUEST 7
 
-static long elapsed_ms(const struct timespec *since)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - since->tv_sec) * 1000L + (now.tv_nsec - since->tv_nsec) / 1000000L;
-}
-
-static unsigned int attempts_in(const char *msg)
-{
-	const char *p = strstr(msg, " ms and ");
-	unsigned int n = 0;
-
-	if (!p || sscanf(p, " ms and %u attempt", &n) != 1)
-		fail_msg("no attempt count in \"%s\"", msg);
-	return n;
-}
-
 /* A hybrid client for GUEST:5000 through the VMM socket at path. */
 static struct udo_vsock_tcp *hybrid_client(const char *path, unsigned int wait_ms)
 {
@@ -71,13 +53,13 @@ static void fails_after_wait(struct udo_vsock_tcp *c, int code, long wait_ms,
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	errno = 0;
 	assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
-	took = elapsed_ms(&start);
+	took = t_elapsed_ms(&start);
 	assert_int_equal(errno, code);
 	if (!strstr(udo_log_get_error(c), "gave up waiting for the listener"))
 		fail_msg("\"%s\" does not say the wait ended", udo_log_get_error(c));
 	if (took < wait_ms - 50 || took > wait_ms + 3000)
 		fail_msg("a %ld ms wait failed after %ld ms", wait_ms, took);
-	if (attempts_in(udo_log_get_error(c)) < min_attempts)
+	if (t_wait_attempts(udo_log_get_error(c)) < min_attempts)
 		fail_msg("fewer than %u attempts: \"%s\"", min_attempts, udo_log_get_error(c));
 }
 
@@ -149,8 +131,8 @@ static void path_that_cannot_be_a_socket_is_not_retried(void **state)
 	assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
 	assert_int_equal(errno, ENOTDIR);
 	assert_null(strstr(udo_log_get_error(c), "waiting"));
-	if (elapsed_ms(&start) > 1000)
-		fail_msg("ENOTDIR took %ld ms with a 5 s wait: retried", elapsed_ms(&start));
+	if (t_elapsed_ms(&start) > 1000)
+		fail_msg("ENOTDIR took %ld ms with a 5 s wait: retried", t_elapsed_ms(&start));
 	udo_vsock_tcp_destroy(c);
 	unlink(t_tmp_path("file"));
 	t_tmp_cleanup();

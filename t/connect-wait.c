@@ -22,14 +22,6 @@
 
 #define ENV "UDO_VSOCK_TCP_CONNECT_WAIT_MS"
 
-static long elapsed_ms(const struct timespec *since)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - since->tv_sec) * 1000L + (now.tv_nsec - since->tv_nsec) / 1000000L;
-}
-
 static struct udo_vsock_tcp *client_for(int port, unsigned int wait_ms)
 {
 	struct udo_vsock_tcp_client_create_info info = { .vcid = T_CID, .port = port };
@@ -39,17 +31,6 @@ static struct udo_vsock_tcp *client_for(int port, unsigned int wait_ms)
 		fail_msg("client for %u:%d: %s", T_CID, port, strerror(errno));
 	assert_int_equal(udo_vsock_tcp_set_connect_wait(c, wait_ms), 0);
 	return c;
-}
-
-/* The attempts a failed wait reports ("... after N ms and K attempts"). */
-static unsigned int attempts_in(const char *msg)
-{
-	const char *p = strstr(msg, " ms and ");
-	unsigned int n = 0;
-
-	if (!p || sscanf(p, " ms and %u attempt", &n) != 1)
-		fail_msg("no attempt count in \"%s\"", msg);
-	return n;
 }
 
 static void null_or_server_context_is_einval(void **state)
@@ -142,7 +123,7 @@ static void client_reaches_a_server_that_appears_later(void **state)
 	assert_int_equal(pthread_create(&th, NULL, late_server_run, &l), 0);
 	if (udo_vsock_tcp_client_connect(c) != 0)
 		fail_msg("connect with a 10 s wait: %s", udo_log_get_error(c));
-	took = elapsed_ms(&start);
+	took = t_elapsed_ms(&start);
 	assert_int_equal(udo_log_get_error_code(c), 0);
 	pthread_join(th, NULL);
 	assert_non_null(l.s);
@@ -191,14 +172,14 @@ static void without_a_server_it_fails_after_the_wait_with_the_last_error(void **
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	errno = 0;
 	assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
-	took = elapsed_ms(&start);
+	took = t_elapsed_ms(&start);
 	assert_int_equal(errno, code);
 	assert_int_equal(udo_log_get_error_code(c), code);
 	assert_non_null(strstr(udo_log_get_error(c), strerror(code)));
 	assert_non_null(strstr(udo_log_get_error(c), "gave up waiting for the listener after "));
 	assert_non_null(strstr(udo_log_get_error(c), "(connect wait 700 ms)"));
 	/* Pauses of 4, 8, ... ms: more than one attempt, not one per millisecond. */
-	assert_in_range(attempts_in(udo_log_get_error(c)), 2, 50);
+	assert_in_range(t_wait_attempts(udo_log_get_error(c)), 2, 50);
 	if (took < 650 || took > 3000)
 		fail_msg("a 700 ms wait failed after %ld ms", took);
 	/* The context still holds one socket; nothing more. */
@@ -240,7 +221,7 @@ static int connect_with_alarm(int sa_flags, bool repeat, long *took, char *msg, 
 	assert_int_equal(setitimer(ITIMER_REAL, &it, NULL), 0);
 	r = udo_vsock_tcp_client_connect(c);
 	code = errno;
-	*took = elapsed_ms(&start);
+	*took = t_elapsed_ms(&start);
 	setitimer(ITIMER_REAL, &off, NULL);
 	sigaction(SIGALRM, &old, NULL);
 	assert_int_equal(r, -1);
