@@ -6,7 +6,7 @@
 # SIGTERM: no more accepts, open connections finish, within --stop-timeout.
 . "${srcdir:-.}/t/cli-lib.sh"
 
-plan 9
+plan 10
 
 activator=$(command -v systemd-socket-activate)
 built_in=$("$UDO_VSOCK" transports | sed -n 's/^socket activation: //p')
@@ -96,11 +96,13 @@ ok $? "with a connection held open the relay stops after --stop-timeout=1s (${to
 if [ -z "$activator" ] || ! command -v socat >/dev/null; then
 	skip "relay passed serves on the passed socket" "needs systemd-socket-activate and socat"
 	skip "relay tells READY=1 and STOPPING=1" "needs systemd-socket-activate and socat"
+	skip "listen tcp: serves on the passed socket" "needs systemd-socket-activate and socat"
 	done_testing
 fi
 case $built_in in yes*) ;; *)
 	skip "relay passed serves on the passed socket" "built without libsystemd"
 	skip "relay tells READY=1 and STOPPING=1" "built without libsystemd"
+	skip "listen tcp: serves on the passed socket" "built without libsystemd"
 	done_testing ;;
 esac
 bg notify socat -u "UNIX-RECV:$T_DIR/notify" STDOUT
@@ -122,4 +124,18 @@ sleep 0.2
 [ $st -eq 0 ] && grep -q "READY=1" "$T_DIR/notify.out" && grep -q "STOPPING=1" "$T_DIR/notify.out"
 ok $? "relay tells systemd READY=1, then STOPPING=1 on SIGTERM, and exits 0"
 diag "notify: $(cat "$T_DIR/notify.out")"
+
+# 10: listen on a tcp: address takes the passed socket (binding its own
+# would fail: the activator holds the port).
+port=$("$CLI_ECHO" freeport)
+bg_in act "$T_DIR/hello" "$activator" -l "127.0.0.1:$port" -E UDO_VSOCK_TCP_PLUGIN_PATH \
+	-E LD_LIBRARY_PATH "$UDO_VSOCK" listen "tcp:127.0.0.1:$port"
+act=$bg_pid
+udo --wait=10s connect -t tcp local "$port" </dev/null >"$T_DIR/listen.out" 2>"$T_DIR/listen.err"
+st=$?
+wait $act
+lst=$?
+[ $st -eq 0 ] && [ $lst -eq 0 ] && same "$T_DIR/hello" "$T_DIR/listen.out"
+ok $? "listen tcp:127.0.0.1:PORT serves on the socket systemd-socket-activate passed"
+same "$T_DIR/hello" "$T_DIR/listen.out" || { diag_file "$T_DIR/listen.err"; diag_file "$T_DIR/act.err"; }
 done_testing
