@@ -18,6 +18,7 @@
 
 #include <udo/vsock-tcp.h>
 
+#include "activate.h"
 #include "endpoint.h"
 #include "errbuf.h"
 
@@ -111,6 +112,10 @@ static int listen_tcp(struct udo_cli_listener *l, int backlog, char *err, size_t
 	char port[16], where[UDO_CLI_ADDR_TEXT_MAX];
 	int fd = -1, one = 1, rc;
 
+	snprintf(where, sizeof(where), "%s", l->addr.host);
+	fd = udo_cli_passed_tcp(&l->addr); /* socket activation: cli/activate.c */
+	if (fd >= 0)
+		goto bound;
 	snprintf(port, sizeof(port), "%d", l->addr.port < 0 ? 0 : l->addr.port);
 	rc = getaddrinfo(l->addr.host, port, &hints, &res);
 	if (rc != 0)
@@ -139,6 +144,7 @@ static int listen_tcp(struct udo_cli_listener *l, int backlog, char *err, size_t
 	freeaddrinfo(res);
 	if (fd < 0)
 		return -1;
+bound:
 	if (getsockname(fd, (struct sockaddr *) &ss, &len) < 0) {
 		fail(err, errlen, "read the port bound on tcp %s: %s", where, strerror(errno));
 		close(fd);

@@ -29,6 +29,9 @@
 #include "relay.h"
 #include "stream.h"
 #include "transports.h"
+#include "activate.h"
+#include "fdpass.h"
+#include "relay-service.h"
 
 #define PROG "udo-vsock"
 
@@ -38,6 +41,10 @@ struct opts {
 	bool print_port;
 	bool verbose;
 	struct udo_cli_relay_opts relay;
+	bool wait_set;                /* --wait given */
+	unsigned int wait_ms;
+	unsigned int stop_ms;         /* relay: --stop-timeout */
+	bool fdpass;                  /* connect: --fdpass */
 };
 
 struct command {
@@ -98,7 +105,8 @@ static void help(void)
 	"  connect ADDRESS       standard output; end of input is passed on as a\n"
 	"                        half-close, the peer's end of stream ends the output\n"
 	"  relay LISTEN TARGET   accept on LISTEN, forward each connection to TARGET,\n"
-	"                        many at once (alias: proxy)\n"
+	"                        many at once (alias: proxy); LISTEN \"passed\": every\n"
+	"                        socket systemd passed\n"
 	"  transports            list the transports, whether each is usable here,\n"
 	"                        and what auto picks\n"
 	"  local-cid             print this machine's CID\n"
@@ -117,6 +125,12 @@ static void help(void)
 	"  -v, --verbose         report connections on standard error\n"
 	"      --copy=MODE       relay: read (default) or splice\n"
 	"      --buffer=BYTES    relay: bytes moved per call (default 262144)\n"
+	"      --wait=DURATION   connect, relay: wait up to DURATION (500ms, 30s, 2m)\n"
+	"                        for a vsock listener to appear\n"
+	"      --stop-timeout=DURATION  relay: on SIGTERM, let open connections\n"
+	"                        finish for up to DURATION (default 10s)\n"
+	"      --fdpass          connect: pass the connection to ssh over standard\n"
+	"                        output (ProxyCommand with ProxyUseFdpass=yes)\n"
 	"  -h, --help            show this help and exit\n"
 	"  -V, --version         show the version and exit\n"
 	"\n"
@@ -206,6 +220,12 @@ static int cmd_connect(const struct opts *o, int argc, char **argv)
 		udo_cli_target_free(&t);
 		return failure(err);
 	}
+	if (o->fdpass) {
+		r = udo_cli_fdpass(STDOUT_FILENO, c.fd, err, sizeof(err));
+		udo_cli_conn_close(&c);
+		udo_cli_target_free(&t);
+		return r ? failure(err) : UDO_CLI_EXIT_OK;
+	}
 	if (c.ctx)
 		snprintf(peer, sizeof(peer), "%s %s", udo_vsock_tcp_get_transport(c.ctx),
 		         t.where + strlen("vsock:"));
@@ -223,24 +243,30 @@ static int cmd_relay(const struct opts *o, int argc, char **argv)
 {
 	char err[UDO_CLI_ERR_MAX];
 	struct udo_cli_addr la, ta;
-	struct udo_cli_listener l;
+	struct udo_cli_listener l[64];
 	struct udo_cli_target t;
+	size_t n = 1, i;
+	int status;
 
-	if (udo_cli_parse_addr(argv[0], UDO_CLI_ANY_PORT, &la, err, sizeof(err)))
+	if (strcmp(argv[0], UDO_CLI_PASSED) &&
+	    udo_cli_parse_addr(argv[0], UDO_CLI_ANY_PORT, &la, err, sizeof(err)))
 		return usage_error("relay: listen %s", err);
 	if (udo_cli_parse_addr(argv[1], 0, &ta, err, sizeof(err)))
 		return usage_error("relay: target %s", err);
 	if (udo_cli_target_init(&t, &ta, err, sizeof(err)))
 		return failure(err);
-	if (udo_cli_listen(&l, &la, 0, err, sizeof(err))) {
+	/* "passed": one relay listener per socket systemd passed. */
+	if (!strcmp(argv[0], UDO_CLI_PASSED) ?
+	    udo_cli_listen_passed(l, sizeof(l) / sizeof(l[0]), &n, err, sizeof(err)) :
+	    udo_cli_listen(&l[0], &la, 0, err, sizeof(err))) {
 		udo_cli_target_free(&t);
 		return failure(err);
 	}
-	announce(o, &l);
-	udo_cli_relay(&l, &t, &o->relay);
-	udo_cli_listener_close(&l);
+	for (i = 0; i < n; i++)
+		announce(o, &l[i]);
+	status = udo_cli_relay_service(l, n, &t, &o->relay, o->stop_ms);
 	udo_cli_target_free(&t);
-	return UDO_CLI_EXIT_FAILURE;
+	return status ? UDO_CLI_EXIT_FAILURE : UDO_CLI_EXIT_OK;
 }
 
 static int cmd_transports(const struct opts *o, int argc, char **argv)
@@ -304,7 +330,7 @@ static int parse_size(const char *text, size_t *out)
 	return 0;
 }
 
-enum { OPT_COPY = 256, OPT_BUFFER };
+enum { OPT_COPY = 256, OPT_BUFFER, OPT_WAIT, OPT_STOP_TIMEOUT, OPT_FDPASS };
 
 static const struct option long_options[] = {
 	{ "transport", required_argument, NULL, 't' },
@@ -313,6 +339,9 @@ static const struct option long_options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "copy", required_argument, NULL, OPT_COPY },
 	{ "buffer", required_argument, NULL, OPT_BUFFER },
+	{ "wait", required_argument, NULL, OPT_WAIT },
+	{ "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
+	{ "fdpass", no_argument, NULL, OPT_FDPASS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -351,6 +380,25 @@ static int parse_options(int argc, char **argv, struct opts *o)
 			if (parse_size(optarg, &o->relay.buffer))
 				return usage_error("--buffer=\"%.64s\": use a number of bytes "
 				                   "from 4096 to 67108864", optarg);
+			break;
+		case OPT_WAIT:
+		case OPT_STOP_TIMEOUT: {
+			unsigned int ms;
+
+			if (udo_cli_parse_duration(optarg, &ms))
+				return usage_error("--%s=\"%.64s\": use a duration such as 500ms, "
+				                   "30s or 2m (at most 2147483647 ms)",
+				                   c == OPT_WAIT ? "wait" : "stop-timeout", optarg);
+			if (c == OPT_WAIT) {
+				o->wait_set = true;
+				o->wait_ms = ms;
+			} else {
+				o->stop_ms = ms;
+			}
+			break;
+		}
+		case OPT_FDPASS:
+			o->fdpass = true;
 			break;
 		case 'h':
 			help();
@@ -392,6 +440,7 @@ int main(int argc, char **argv)
 {
 	struct opts o = {
 		.relay = { .copy = UDO_CLI_COPY_READ, .buffer = 256 * 1024 },
+		.stop_ms = 10000,
 	};
 	const struct command *cmd;
 	int r, nargs;
@@ -413,5 +462,7 @@ int main(int argc, char **argv)
 	r = select_transport(&o);
 	if (r >= 0)
 		return r;
+	if (o.wait_set && udo_cli_wait_env(o.wait_ms) < 0)
+		return failure("set " UDO_CLI_WAIT_ENV ": out of memory");
 	return cmd->run(&o, nargs, argv + optind + 1);
 }

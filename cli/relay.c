@@ -214,6 +214,8 @@ static void *relay_conn_main(void *arg)
 out:
 	close(c->client);
 	udo_cli_conn_close(&c->out);
+	if (c->opts->open)
+		atomic_fetch_sub(c->opts->open, 1);
 	free(c);
 	return NULL;
 }
@@ -254,14 +256,22 @@ int udo_cli_relay(struct udo_cli_listener *l, const struct udo_cli_target *t,
 		c->opts = opts;
 		c->out.fd = -1;
 		c->client = udo_cli_accept(l, c->peer, sizeof(c->peer), err, sizeof(err));
+		if (c->client < 0 && opts->stop && atomic_load(opts->stop)) {
+			free(c);
+			return 0;
+		}
 		if (c->client < 0) {
 			udo_cli_say("relay: %s", err);
 			free(c);
 			relay_backoff();
 			continue;
 		}
+		if (opts->open)
+			atomic_fetch_add(opts->open, 1);
 		r = pthread_create(&thread, &conn_attr, relay_conn_main, c);
 		if (r != 0) {
+			if (opts->open)
+				atomic_fetch_sub(opts->open, 1);
 			udo_cli_say("relay %s -> %s: start a thread: %s", c->peer, t->where,
 			            strerror(r));
 			close(c->client);

@@ -3,6 +3,7 @@
 #ifndef UDO_CLI_RELAY_H
 #define UDO_CLI_RELAY_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -18,13 +19,19 @@ struct udo_cli_relay_opts {
 	enum udo_cli_copy copy;
 	size_t buffer;  /* bytes per read, or the pipe size for splice */
 	bool verbose;   /* one line per connection opened and closed */
+	/* Under a service manager (cli/relay-service.c), both optional: once
+	 * *stop is set, an interrupted accept ends the relay (it returns 0);
+	 * *open counts the connections being relayed. */
+	atomic_bool *stop;
+	atomic_uint *open;
 };
 
 /*
  * Serve l until the process is stopped: each accepted connection gets its
  * own threads, connects to t and copies both ways (end of stream passed on
  * as a half-close). A connection that fails is reported on one line and
- * closed; the relay goes on. Returns only on a setup failure: -1.
+ * closed; the relay goes on. Returns only on a setup failure (-1) or, once
+ * opts->stop is set, when an accept is interrupted (0).
  */
 int udo_cli_relay(struct udo_cli_listener *l, const struct udo_cli_target *t,
                   const struct udo_cli_relay_opts *opts);

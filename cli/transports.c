@@ -14,6 +14,7 @@
 #include <udo/vsock-tcp.h>
 
 #include "transports.h"
+#include "activate.h"
 
 struct transport_info {
 	const char *name;
@@ -160,6 +161,7 @@ int udo_cli_transports_show(FILE *out, const char *selected, const char *source)
 	}
 	fputc('\n', out);
 	fprintf(out, "selected: %s (%s)\n", selected, source);
+	udo_cli_activation_show(out);
 
 	if (saved)
 		setenv(UDO_CLI_TRANSPORT_ENV, saved, 1);

@@ -8,11 +8,15 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "env.h"
+#include "quote.h"
+#include "transport.h"
 
 extern char **environ;
 
@@ -27,6 +31,7 @@ static const struct {
 #define ENTRY(name, member) { name, sizeof(name) - 1, offsetof(struct udo_env, member) }
 	ENTRY("TRANSPORT", transport),
 	ENTRY("CONNECT_TIMEOUT_MS", connect_timeout),
+	ENTRY("CONNECT_WAIT_MS", connect_wait),
 	ENTRY("MAP", map),
 	ENTRY("UDS", uds),
 #undef ENTRY
@@ -41,7 +46,7 @@ static void take(struct udo_env *env, const char *rest)
 		const char **slot = (const char **) ((char *) env + known[i].offset);
 		size_t n = known[i].len;
 
-		/* The first letters differ: one compare rejects the others. */
+		/* One compare of the first letter rejects most of the others. */
 		if (rest[0] != known[i].name[0] || strncmp(rest, known[i].name, n) ||
 		    rest[n] != '=')
 			continue;
@@ -66,4 +71,28 @@ void udo_env_read(struct udo_env *env)
 			continue;
 		take(env, s + PREFIX_LEN);
 	}
+}
+
+int udo_env_ms(struct udo_vsock_tcp *vsock, const char *name, const char *value,
+               const char *what, const char *zero_means, unsigned int *ms)
+{
+	char q[UDO_QUOTE_BUF];
+	unsigned long v = 0;
+	const char *p;
+
+	*ms = 0;
+	if (!value || !*value)
+		return 0;
+	for (p = value; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (unsigned long) (*p - '0');
+		if (v > INT_MAX)
+			break;
+	}
+	if (*p)
+		return udo_ctx_error(vsock, EINVAL, false,
+		                     "%s=\"%s\" is not a %s: use milliseconds, 0 to %d (0: %s)",
+		                     name, udo_quote(q, sizeof(q), value), what, INT_MAX,
+		                     zero_means);
+	*ms = (unsigned int) v;
+	return 0;
 }

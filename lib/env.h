@@ -13,6 +13,7 @@
 struct udo_env {
 	const char *transport;       /* UDO_VSOCK_TCP_TRANSPORT */
 	const char *connect_timeout; /* UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS */
+	const char *connect_wait;    /* UDO_VSOCK_TCP_CONNECT_WAIT_MS */
 	const char *map;             /* UDO_VSOCK_TCP_MAP (tcp) */
 	const char *uds;             /* UDO_VSOCK_TCP_UDS (hybrid) */
 };
@@ -23,5 +24,16 @@ struct udo_env {
  * getenv. The pointers are into the environment: valid until it changes.
  */
 void udo_env_read(struct udo_env *env);
+
+struct udo_vsock_tcp;
+
+/*
+ * A milliseconds variable (name=value, value as udo_env_read found it): digits
+ * only, 0 to INT_MAX; unset or empty reads as 0, which means zero_means. 0
+ * with *ms set, or -EINVAL recorded in vsock, quoting the value and saying
+ * what a what is.
+ */
+int udo_env_ms(struct udo_vsock_tcp *vsock, const char *name, const char *value,
+               const char *what, const char *zero_means, unsigned int *ms);
 
 #endif /* UDO_ENV_H */

@@ -54,6 +54,7 @@ struct udo_vsock_tcp {
 	/* The variables this create read (lib/env.h): set by the core while a
 	 * create runs, NULL otherwise. */
 	const struct udo_env *env;
+	unsigned int connect_wait_ms;    /* 0: one attempt (lib/connect-wait.c) */
 };
 
 /*
@@ -77,6 +78,13 @@ struct udo_transport {
 	int (*server_accept)(struct udo_vsock_tcp *vsock, struct sockaddr_vm *addr);
 	/* For "auto": 0 when this transport can reach cid as a client. */
 	int (*client_reachable)(uint32_t cid);
+	/* Socket activation (lib/activation.c), optional: fd is a passed
+	 * listening socket of the type asked for. 1 when it is bound where
+	 * info asks (this transport's family, the port or any for -1, a
+	 * matching address), with vcid, port and addr set from its own
+	 * address (not fd: the core sets it); 0 when not. */
+	int (*server_adopt)(struct udo_vsock_tcp *vsock,
+	                    const struct udo_vsock_tcp_server_create_info *info, int fd);
 };
 
 typedef const struct udo_transport *(*udo_transport_entry_fn)(void);

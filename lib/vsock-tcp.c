@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "activation.h"
+#include "connect-wait.h"
 
 #define UDO_CONNECT_TIMEOUT_ENV "UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS"
 
@@ -131,32 +133,6 @@ static int create_auto(struct udo_vsock_tcp *vsock, const void *info, uint32_t c
 	return r;
 }
 
-/* UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS: milliseconds, 0 (or unset) for the
- * transport's default. 0 or -EINVAL with the value quoted. */
-static int connect_timeout_env(struct udo_vsock_tcp *vsock)
-{
-	const char *v = vsock->env->connect_timeout, *p;
-	char q[UDO_QUOTE_BUF];
-	unsigned long ms = 0;
-
-	if (!v || !*v)
-		return 0;
-	for (p = v; *p; p++) {
-		if (*p < '0' || *p > '9')
-			break;
-		ms = ms * 10 + (unsigned long) (*p - '0');
-		if (ms > INT_MAX)
-			break;
-	}
-	if (*p)
-		return udo_ctx_error(vsock, EINVAL, false,
-		                     "%s=\"%s\" is not a connect timeout: use milliseconds, "
-		                     "0 to %d (0: the transport's default)",
-		                     UDO_CONNECT_TIMEOUT_ENV, udo_quote(q, sizeof(q), v), INT_MAX);
-	vsock->connect_timeout_ms = (unsigned int) ms;
-	return 0;
-}
-
 static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role role,
                                     const void *info, uint32_t cid, const char *func)
 {
@@ -172,10 +148,17 @@ static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role r
 	}
 	udo_env_read(&env);
 	vsock->env = &env;
-	r = connect_timeout_env(vsock);
+	r = udo_env_ms(vsock, UDO_CONNECT_TIMEOUT_ENV, env.connect_timeout,
+	               "connect timeout", "the transport's default", &vsock->connect_timeout_ms);
+	if (r == 0)
+		r = udo_env_ms(vsock, UDO_CONNECT_WAIT_ENV, env.connect_wait,
+		               "connect wait", "one attempt", &vsock->connect_wait_ms);
 	if (r == 0) {
 		mode = udo_transport_mode(vsock);
-		if (mode == UDO_TRANSPORT_AUTO)
+		if (role == UDO_ROLE_SERVER && mode >= UDO_TRANSPORT_AUTO &&
+		    udo_activation_adopt(vsock, mode, info, SOCK_STREAM))
+			r = 1; /* a passed socket, adopted */
+		else if (mode == UDO_TRANSPORT_AUTO)
 			r = create_auto(vsock, info, cid);
 		else if (mode >= 0)
 			r = try_create(vsock, (enum udo_transport_id) mode, info);
@@ -183,7 +166,7 @@ static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role r
 			r = mode;
 	}
 	vsock->env = NULL;
-	return r == 0 ? vsock : create_failed(vsock, func);
+	return r >= 0 ? vsock : create_failed(vsock, func);
 }
 
 UDO_API struct udo_vsock_tcp *
@@ -277,34 +260,57 @@ static void renew_socket(struct udo_vsock_tcp *vsock, int neg_errno)
 	vsock->fd = domain < 0 ? -1 : socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0);
 }
 
+/* One connect attempt; after a failure the context is ready for another. */
+static int connect_once(struct udo_vsock_tcp *vsock)
+{
+	int r = vsock->transport->client_connect(vsock);
+
+	if (r < 0 && vsock->auto_picked && vsock_unavailable(r))
+		r = connect_fallback(vsock);
+	if (r < 0)
+		renew_socket(vsock, r);
+	return r;
+}
+
 UDO_API int udo_vsock_tcp_client_connect(struct udo_vsock_tcp *vsock)
 {
 	int r;
 
 	if (!ctx_usable(vsock, UDO_ROLE_CLIENT, __func__))
 		return -1;
-	r = vsock->transport->client_connect(vsock);
-	if (r < 0 && vsock->auto_picked && vsock_unavailable(r))
-		r = connect_fallback(vsock);
-	if (r < 0) {
-		renew_socket(vsock, r);
+	r = udo_connect_wait(vsock, connect_once);
+	if (r < 0)
 		return op_failed(vsock, r, __func__);
-	}
 	udo_ctx_clear_error(vsock);
+	return 0;
+}
+
+/* Set a client's milliseconds field (0 to INT_MAX): 0, or -1 with EINVAL. */
+static int set_client_ms(struct udo_vsock_tcp *vsock, unsigned int ms, size_t field,
+                         const char *func)
+{
+	if (!ctx_usable(vsock, UDO_ROLE_CLIENT, func))
+		return -1;
+	if (ms > INT_MAX)
+		return op_failed(vsock, udo_ctx_error(vsock, EINVAL, false,
+		                                      "%s: %u ms is out of range (0 to %d)",
+		                                      func, ms, INT_MAX), func);
+	*(unsigned int *) ((char *) vsock + field) = ms;
 	return 0;
 }
 
 UDO_API int
 udo_vsock_tcp_set_connect_timeout(struct udo_vsock_tcp *vsock, unsigned int ms)
 {
-	if (!ctx_usable(vsock, UDO_ROLE_CLIENT, __func__))
-		return -1;
-	if (ms > INT_MAX)
-		return op_failed(vsock, udo_ctx_error(vsock, EINVAL, false,
-		                                      "%s: %u ms is out of range (0 to %d)",
-		                                      __func__, ms, INT_MAX), __func__);
-	vsock->connect_timeout_ms = ms;
-	return 0;
+	return set_client_ms(vsock, ms, offsetof(struct udo_vsock_tcp, connect_timeout_ms),
+	                     __func__);
+}
+
+UDO_API int
+udo_vsock_tcp_set_connect_wait(struct udo_vsock_tcp *vsock, unsigned int ms)
+{
+	return set_client_ms(vsock, ms, offsetof(struct udo_vsock_tcp, connect_wait_ms),
+	                     __func__);
 }
 
 /* send(2) and recv(2) return ssize_t: a larger size is not a buffer this

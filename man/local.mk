@@ -11,6 +11,7 @@ MAN3_PAGES = \
 	man/udo_vsock_tcp_server_accept.3 \
 	man/udo_vsock_tcp_client_connect.3 \
 	man/udo_vsock_tcp_set_connect_timeout.3 \
+	man/udo_vsock_tcp_set_connect_wait.3 \
 	man/udo_vsock_tcp_send_data.3 \
 	man/udo_vsock_tcp_get_fd.3 \
 	man/udo_vsock_tcp_get_local_vcid.3 \
@@ -37,8 +38,7 @@ MAN3_LINKS = \
 MAN3_0_3 = \
 	man/udo_vsock_tcp_server_create_type.3 \
 	man/udo_vsock_tcp_client_create_type.3 \
-	man/udo_vsock_tcp_get_type.3 \
-	man/udo_vsock_tcp_set_connect_wait.3
+	man/udo_vsock_tcp_get_type.3
 
 MAN3 = $(MAN3_PAGES) $(MAN3_LINKS)
 dist_man3_MANS = $(MAN3)

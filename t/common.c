@@ -3,7 +3,9 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -179,4 +181,22 @@ void t_pair_close(struct t_pair *p)
 		close(p->conn);
 	udo_vsock_tcp_destroy(p->c);
 	udo_vsock_tcp_destroy(p->s);
+}
+
+long t_elapsed_ms(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - since->tv_sec) * 1000L + (now.tv_nsec - since->tv_nsec) / 1000000L;
+}
+
+unsigned int t_wait_attempts(const char *msg)
+{
+	const char *p = strstr(msg, " ms and ");
+	unsigned int n = 0;
+
+	if (!p || sscanf(p, " ms and %u attempt", &n) != 1)
+		fail_msg("no attempt count in \"%s\"", msg);
+	return n;
 }

@@ -73,4 +73,12 @@ struct t_pair {
 struct t_pair t_pair_open(void);
 void t_pair_close(struct t_pair *p);
 
+/* Milliseconds since *since (CLOCK_MONOTONIC). */
+struct timespec;
+long t_elapsed_ms(const struct timespec *since);
+
+/* The attempts a failed connect wait reports ("... after N ms and K
+ * attempts"); fails the test when the message has none. */
+unsigned int t_wait_attempts(const char *msg);
+
 #endif

@@ -113,4 +113,20 @@ udo_vsock_tcp_get_transport(struct udo_vsock_tcp *vsock);
 UDO_API int
 udo_vsock_tcp_set_connect_timeout(struct udo_vsock_tcp *vsock, unsigned int ms);
 
+/*
+ * Let udo_vsock_tcp_client_connect() wait for the listener: for up to ms
+ * milliseconds from its first try it retries the answers that mean "nobody
+ * is there yet" (ECONNREFUSED, ECONNRESET, ETIMEDOUT; on hybrid a missing
+ * VMM socket or a refused CONNECT), with pauses growing from a few
+ * milliseconds to one second, then fails with the last error and a message
+ * saying how long it waited and how many attempts it made. Configuration
+ * errors are never retried; the connect timeout still bounds each attempt;
+ * a signal handler installed without SA_RESTART ends the wait with EINTR.
+ * 0 (the default) means one attempt. UDO_VSOCK_TCP_CONNECT_WAIT_MS sets the
+ * same at create. Returns 0, or -1 with errno EINVAL (NULL or not a client
+ * context, ms above INT_MAX). Since 0.3 (symbol version UDO_VSOCK_TCP_0.3).
+ */
+UDO_API int
+udo_vsock_tcp_set_connect_wait(struct udo_vsock_tcp *vsock, unsigned int ms);
+
 #endif /* UDO_VSOCK_TCP_H */

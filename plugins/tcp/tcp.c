@@ -20,6 +20,7 @@
 #include "transport.h"
 #include "cidmap.h"
 #include "resolve.h"
+#include "adopt.h"
 #include "cidmap-cache.h"
 
 /* The first IPv4 or IPv6 address of list after `after` (from the start when
@@ -304,6 +305,7 @@ static const struct udo_transport tcp_transport = {
 	.client_connect = tcp_client_connect,
 	.server_accept = tcp_server_accept,
 	.client_reachable = tcp_client_reachable,
+	.server_adopt = udo_tcp_server_adopt,
 };
 
 const struct udo_transport *udo_vsock_tcp_transport_entry(void)

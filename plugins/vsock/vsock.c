@@ -154,6 +154,27 @@ static int vsock_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *
 	return fd;
 }
 
+/* A passed socket matches on the port (any for -1) and the CID, either
+ * side VMADDR_CID_ANY matching all. */
+static int vsock_server_adopt(struct udo_vsock_tcp *vsock,
+                              const struct udo_vsock_tcp_server_create_info *info, int fd)
+{
+	struct sockaddr_vm sa;
+	socklen_t len = sizeof(sa);
+
+	if (getsockname(fd, (struct sockaddr *) &sa, &len) < 0 || sa.svm_family != AF_VSOCK)
+		return 0;
+	if (info->port != -1 && sa.svm_port != (uint32_t) info->port)
+		return 0;
+	if (info->vcid != VMADDR_CID_ANY && sa.svm_cid != VMADDR_CID_ANY &&
+	    sa.svm_cid != info->vcid)
+		return 0;
+	vsock->vcid = sa.svm_cid;
+	vsock->port = (int) sa.svm_port;
+	vsock->addr = sa;
+	return 1;
+}
+
 static const struct udo_transport vsock_transport = {
 	.abi_version = UDO_TRANSPORT_ABI_VERSION,
 	.name = "vsock",
@@ -162,6 +183,7 @@ static const struct udo_transport vsock_transport = {
 	.client_connect = vsock_client_connect,
 	.server_accept = vsock_server_accept,
 	.client_reachable = vsock_client_reachable,
+	.server_adopt = vsock_server_adopt,
 };
 
 const struct udo_transport *udo_vsock_tcp_transport_entry(void)

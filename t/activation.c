@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Socket activation, the rules: a server create adopts a passed listening
+ * socket (LISTEN_PID, LISTEN_FDS, fds from 3) of the transport's family and
+ * type, bound to the port asked (any for -1) and a matching address; each
+ * at most once; get_port/get_vcid report its own address; destroy closes it.
+ * The program passes the sockets to itself, as a service manager would,
+ * before its first create. t/activation-socket drives the real
+ * systemd-socket-activate.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+
+#include "common.h"
+
+enum { TCP_LOOP, TCP_TWICE, TCP_ANY, TCP_BOUND, UDP_LOOP, TCP_OTHER, TCP_REPLACED, VSOCK_ANY, NPASSED };
+
+static struct { int fd, port; } p[NPASSED]; /* fd 3 + index, and its port */
+static bool have_vsock;
+
+/* A socket bound to addr:port (0: the kernel's choice), listening or not. */
+static int inet_socket(int type, const char *addr, bool listening, int *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	inet_pton(AF_INET, addr, &sin.sin_addr);
+	assert_int_equal(bind(fd, (struct sockaddr *) &sin, sizeof(sin)), 0);
+	if (listening)
+		assert_int_equal(listen(fd, 8), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *) &sin, &len), 0);
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+/* A vsock listener on CID any and a port below 65536 (so that a tcp server
+ * may ask for the same number): one free on tcp right now. */
+static int vsock_socket(int *port)
+{
+	int tcp = inet_socket(SOCK_STREAM, "127.0.0.1", false, port);
+	struct sockaddr_vm svm = { .svm_family = AF_VSOCK, .svm_cid = VMADDR_CID_ANY,
+	                           .svm_port = (unsigned int) *port };
+	socklen_t len = sizeof(svm);
+	int fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	close(tcp);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *) &svm, sizeof(svm)) < 0 || listen(fd, 8) < 0 ||
+	    getsockname(fd, (struct sockaddr *) &svm, &len) < 0) {
+		close(fd);
+		return -1;
+	}
+	*port = (int) svm.svm_port;
+	return fd;
+}
+
+/* Put fd at 3 + i, as a service manager passes it. */
+static void pass(int i, int fd)
+{
+	p[i].fd = 3 + i;
+	if (fd == p[i].fd)
+		return;
+	if (dup2(fd, p[i].fd) < 0) {
+		perror("dup2");
+		exit(99);
+	}
+	close(fd);
+}
+
+static void pass_sockets(void)
+{
+	char n[16];
+	int i, fd[NPASSED];
+
+	/* Make them all first: 3 + i may be one of them until all are made. */
+	fd[TCP_LOOP] = inet_socket(SOCK_STREAM, "127.0.0.1", true, &p[TCP_LOOP].port);
+	fd[TCP_TWICE] = inet_socket(SOCK_STREAM, "127.0.0.1", true, &p[TCP_TWICE].port);
+	fd[TCP_ANY] = inet_socket(SOCK_STREAM, "0.0.0.0", true, &p[TCP_ANY].port);
+	fd[TCP_BOUND] = inet_socket(SOCK_STREAM, "127.0.0.1", false, &p[TCP_BOUND].port);
+	fd[UDP_LOOP] = inet_socket(SOCK_DGRAM, "127.0.0.1", false, &p[UDP_LOOP].port);
+	fd[TCP_OTHER] = inet_socket(SOCK_STREAM, "127.0.0.2", true, &p[TCP_OTHER].port);
+	fd[TCP_REPLACED] = inet_socket(SOCK_STREAM, "127.0.0.1", true, &p[TCP_REPLACED].port);
+	fd[VSOCK_ANY] = vsock_socket(&p[VSOCK_ANY].port);
+	have_vsock = fd[VSOCK_ANY] >= 0;
+	if (!have_vsock) /* a placeholder that matches nothing */
+		fd[VSOCK_ANY] = inet_socket(SOCK_DGRAM, "127.0.0.1", false, &p[VSOCK_ANY].port);
+	for (i = 0; i < NPASSED; i++)
+		fd[i] = fcntl(fd[i], F_DUPFD_CLOEXEC, 3 + NPASSED);
+	for (i = 0; i < NPASSED; i++)
+		pass(i, fd[i]);
+	snprintf(n, sizeof(n), "%d", (int) getpid());
+	setenv("LISTEN_PID", n, 1);
+	snprintf(n, sizeof(n), "%d", NPASSED);
+	setenv("LISTEN_FDS", n, 1);
+}
+
+static struct udo_vsock_tcp *server(const char *transport, uint32_t cid, int port)
+{
+	struct udo_vsock_tcp_server_create_info si = { .vcid = cid, .port = port };
+	struct udo_vsock_tcp *s;
+
+	setenv("UDO_VSOCK_TCP_TRANSPORT", transport, 1);
+	s = udo_vsock_tcp_server_create(NULL, &si);
+	unsetenv("UDO_VSOCK_TCP_TRANSPORT");
+	return s;
+}
+
+static void not_listening_socket_is_not_adopted(void **state)
+{
+	struct udo_vsock_tcp *s = server("tcp", VMADDR_CID_LOCAL, p[TCP_BOUND].port);
+
+	/* Not adopted, so the library binds the port itself, which is taken. */
+	assert_null(s);
+	assert_int_equal(errno, EADDRINUSE);
+}
+
+static void socket_of_another_type_is_not_adopted(void **state)
+{
+	struct udo_vsock_tcp *s = server("tcp", VMADDR_CID_LOCAL, p[UDP_LOOP].port);
+
+	assert_non_null(s);
+	assert_int_not_equal(udo_vsock_tcp_get_fd(s), p[UDP_LOOP].fd);
+	udo_vsock_tcp_destroy(s);
+}
+
+static void matching_socket_is_adopted_and_reports_its_address(void **state)
+{
+	struct udo_vsock_tcp *s = server("tcp", VMADDR_CID_LOCAL, p[TCP_LOOP].port), *c;
+	struct udo_vsock_tcp_client_create_info ci = { .vcid = VMADDR_CID_LOCAL };
+	int conn;
+
+	assert_non_null(s);
+	assert_int_equal(udo_vsock_tcp_get_fd(s), p[TCP_LOOP].fd);
+	assert_string_equal(udo_vsock_tcp_get_transport(s), "tcp");
+	assert_int_equal(udo_vsock_tcp_get_port(s), p[TCP_LOOP].port);
+	assert_int_equal(udo_vsock_tcp_get_vcid(s), VMADDR_CID_LOCAL);
+	assert_int_equal(fcntl(p[TCP_LOOP].fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+	/* It serves. */
+	ci.port = p[TCP_LOOP].port;
+	setenv("UDO_VSOCK_TCP_TRANSPORT", "tcp", 1);
+	c = udo_vsock_tcp_client_create(NULL, &ci);
+	unsetenv("UDO_VSOCK_TCP_TRANSPORT");
+	assert_non_null(c);
+	assert_int_equal(udo_vsock_tcp_client_connect(c), 0);
+	conn = t_accept(s);
+	close(conn);
+	udo_vsock_tcp_destroy(c);
+	/* destroy closes it */
+	udo_vsock_tcp_destroy(s);
+	assert_int_equal(fcntl(p[TCP_LOOP].fd, F_GETFD), -1);
+	assert_int_equal(errno, EBADF);
+}
+
+static void a_socket_is_adopted_once(void **state)
+{
+	struct udo_vsock_tcp *s = server("tcp", VMADDR_CID_LOCAL, p[TCP_TWICE].port), *again;
+
+	assert_non_null(s);
+	assert_int_equal(udo_vsock_tcp_get_fd(s), p[TCP_TWICE].fd);
+	/* A second server for the same port does not get the same socket: it
+	 * binds its own, and the port is taken. */
+	again = server("tcp", VMADDR_CID_LOCAL, p[TCP_TWICE].port);
+	assert_null(again);
+	assert_int_equal(errno, EADDRINUSE);
+	udo_vsock_tcp_destroy(s);
+}
+
+static void a_passed_fd_replaced_by_the_program_is_not_adopted(void **state)
+{
+	int port, fd = inet_socket(SOCK_STREAM, "127.0.0.1", true, &port);
+	struct udo_vsock_tcp *s;
+
+	/* The program put another listener where the passed one was. */
+	pass(TCP_REPLACED, fd);
+	s = server("tcp", VMADDR_CID_LOCAL, port);
+	if (s)
+		assert_int_not_equal(udo_vsock_tcp_get_fd(s), p[TCP_REPLACED].fd);
+	udo_vsock_tcp_destroy(s);
+}
+
+static void address_must_match_the_cids_mapped_address(void **state)
+{
+	struct udo_vsock_tcp *s = server("tcp", VMADDR_CID_LOCAL, p[TCP_OTHER].port);
+
+	/* 127.0.0.2 is not CID 1's address: the library binds 127.0.0.1. */
+	assert_non_null(s);
+	assert_int_not_equal(udo_vsock_tcp_get_fd(s), p[TCP_OTHER].fd);
+	udo_vsock_tcp_destroy(s);
+	setenv("UDO_VSOCK_TCP_MAP", "5=127.0.0.2", 1);
+	s = server("tcp", 5, p[TCP_OTHER].port);
+	unsetenv("UDO_VSOCK_TCP_MAP");
+	assert_non_null(s);
+	assert_int_equal(udo_vsock_tcp_get_fd(s), p[TCP_OTHER].fd);
+	assert_int_equal(udo_vsock_tcp_get_vcid(s), 5);
+	udo_vsock_tcp_destroy(s);
+}
+
+static void vsock_socket_is_not_adopted_by_tcp(void **state)
+{
+	struct udo_vsock_tcp *s;
+
+	if (!have_vsock)
+		skip();
+	s = server("tcp", VMADDR_CID_ANY, p[VSOCK_ANY].port);
+	assert_non_null(s);
+	assert_int_not_equal(udo_vsock_tcp_get_fd(s), p[VSOCK_ANY].fd);
+	udo_vsock_tcp_destroy(s);
+}
+
+static void auto_takes_the_transport_of_the_passed_socket(void **state)
+{
+	struct udo_vsock_tcp *s;
+
+	if (!have_vsock)
+		skip();
+	/* A vsock socket on CID any matches a request for CID 1. */
+	s = server("auto", VMADDR_CID_LOCAL, p[VSOCK_ANY].port);
+	assert_non_null(s);
+	assert_int_equal(udo_vsock_tcp_get_fd(s), p[VSOCK_ANY].fd);
+	assert_string_equal(udo_vsock_tcp_get_transport(s), "vsock");
+	assert_int_equal(udo_vsock_tcp_get_vcid(s), VMADDR_CID_ANY);
+	assert_int_equal((uint32_t) udo_vsock_tcp_get_port(s), (uint32_t) p[VSOCK_ANY].port);
+	udo_vsock_tcp_destroy(s);
+}
+
+static void any_port_takes_a_wildcard_socket_under_auto(void **state)
+{
+	struct udo_vsock_tcp *s = server("auto", VMADDR_CID_LOCAL, -1);
+
+	/* What is left: 0.0.0.0 matches every CID; -1 any port. */
+	assert_non_null(s);
+	assert_int_equal(udo_vsock_tcp_get_fd(s), p[TCP_ANY].fd);
+	assert_string_equal(udo_vsock_tcp_get_transport(s), "tcp");
+	assert_int_equal(udo_vsock_tcp_get_port(s), p[TCP_ANY].port);
+	assert_int_equal(udo_vsock_tcp_get_vcid(s), VMADDR_CID_ANY);
+	udo_vsock_tcp_destroy(s);
+}
+
+int main(void)
+{
+	/* In this order: each adoption uses a socket up. */
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(not_listening_socket_is_not_adopted),
+		cmocka_unit_test(socket_of_another_type_is_not_adopted),
+		cmocka_unit_test(matching_socket_is_adopted_and_reports_its_address),
+		cmocka_unit_test(a_socket_is_adopted_once),
+		cmocka_unit_test(a_passed_fd_replaced_by_the_program_is_not_adopted),
+		cmocka_unit_test(address_must_match_the_cids_mapped_address),
+		cmocka_unit_test(vsock_socket_is_not_adopted_by_tcp),
+		cmocka_unit_test(auto_takes_the_transport_of_the_passed_socket),
+		cmocka_unit_test(any_port_takes_a_wildcard_socket_under_auto),
+	};
+
+#ifndef HAVE_LIBSYSTEMD
+	printf("1..0 # SKIP built without libsystemd: no socket activation\n");
+	return 0;
+#endif
+	pass_sockets();
+	return T_RUN(tests);
+}
