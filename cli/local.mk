@@ -4,6 +4,8 @@
 bin_PROGRAMS = udo-vsock
 udo_vsock_SOURCES = cli/errbuf.h \
 	cli/main.c cli/cli.h \
+	cli/say.c cli/say.h \
+	cli/commands.c cli/commands.h \
 	cli/addr.c cli/addr.h \
 	cli/endpoint.c cli/endpoint.h \
 	cli/stream.c cli/stream.h \

@@ -27,7 +27,7 @@
 
 #include <udo/vsock-tcp.h>
 
-#include "cli.h"
+#include "say.h"
 #include "relay.h"
 
 /* Threads only copy: a small stack is plenty. */

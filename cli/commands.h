@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* The commands of udo-vsock, run by main.c once the command line is read. */
+#ifndef UDO_CLI_COMMANDS_H
+#define UDO_CLI_COMMANDS_H
+
+#include <stdbool.h>
+
+#include "relay.h"
+
+/* What the options asked for. */
+struct udo_cli_opts {
+	const char *transport;        /* --transport, or NULL */
+	bool keep_open;
+	bool print_port;
+	bool verbose;
+	struct udo_cli_relay_opts relay;
+};
+
+/* Each takes the command's own arguments; returns an exit status (cli.h). */
+int udo_cli_cmd_listen(const struct udo_cli_opts *o, int argc, char **argv);
+int udo_cli_cmd_connect(const struct udo_cli_opts *o, int argc, char **argv);
+int udo_cli_cmd_relay(const struct udo_cli_opts *o, int argc, char **argv);
+int udo_cli_cmd_transports(const struct udo_cli_opts *o, int argc, char **argv);
+int udo_cli_cmd_local_cid(const struct udo_cli_opts *o, int argc, char **argv);
+
+#endif /* UDO_CLI_COMMANDS_H */

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * How udo-vsock talks to its user: one line "udo-vsock: ..." on standard
+ * error per message. Every part of the tool reports through here; this file
+ * calls nothing else of the tool.
+ */
+#ifndef UDO_CLI_SAY_H
+#define UDO_CLI_SAY_H
+
+#define UDO_CLI_PROG "udo-vsock"
+
+/* One line on standard error, in one write(2) so that lines from
+ * concurrent relay threads never interleave. */
+void udo_cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A usage error: the message and a pointer to --help; returns
+ * UDO_CLI_EXIT_USAGE. */
+int udo_cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A failure: msg on one line; returns UDO_CLI_EXIT_FAILURE. */
+int udo_cli_failure(const char *msg);
+
+#endif /* UDO_CLI_SAY_H */
