@@ -153,7 +153,7 @@ int udo_cli_cmd_transports(const struct udo_cli_opts *o, int argc, char **argv)
 		udo_cli_transports_show(stdout, env, UDO_CLI_TRANSPORT_ENV);
 	else
 		udo_cli_transports_show(stdout, "auto", "default");
-	return fflush(stdout) == 0 ? UDO_CLI_EXIT_OK : UDO_CLI_EXIT_FAILURE;
+	return udo_cli_stdout_done();
 }
 
 int udo_cli_cmd_local_cid(const struct udo_cli_opts *o, int argc, char **argv)
@@ -167,5 +167,5 @@ int udo_cli_cmd_local_cid(const struct udo_cli_opts *o, int argc, char **argv)
 		return udo_cli_failure("no local CID: /dev/vsock is missing or does not report one "
 		               "(no vsock on this machine)");
 	printf("%u\n", cid);
-	return fflush(stdout) == 0 ? UDO_CLI_EXIT_OK : UDO_CLI_EXIT_FAILURE;
+	return udo_cli_stdout_done();
 }

@@ -5,6 +5,7 @@ bin_PROGRAMS = udo-vsock
 udo_vsock_SOURCES = cli/errbuf.h \
 	cli/main.c cli/cli.h \
 	cli/say.c cli/say.h \
+	cli/startup.c cli/startup.h \
 	cli/commands.c cli/commands.h \
 	cli/addr.c cli/addr.h \
 	cli/endpoint.c cli/endpoint.h \
@@ -46,11 +47,12 @@ t_cli_echo_SOURCES = t/cli-echo.c
 t_cli_echo_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 t_cli_echo_LDFLAGS = -no-install
 
-CLI_TESTS = t/cli-usage t/cli-stream t/cli-relay t/cli-socat
+CLI_TESTS = t/cli-usage t/cli-stream t/cli-relay t/cli-socat t/cli-stdio
 TESTS += $(CLI_TESTS)
 noinst_SCRIPTS += $(CLI_TESTS)
 CLEANFILES += $(CLI_TESTS)
-EXTRA_DIST += t/cli-lib.sh t/cli-usage.sh t/cli-stream.sh t/cli-relay.sh t/cli-socat.sh
+EXTRA_DIST += t/cli-lib.sh t/cli-usage.sh t/cli-stream.sh t/cli-relay.sh t/cli-socat.sh \
+	t/cli-stdio.sh
 
 cli_test_gen = $(AM_V_GEN)$(MKDIR_P) t && { \
 	  echo '\#!/bin/sh'; \
@@ -68,6 +70,8 @@ t/cli-stream: $(srcdir)/t/cli-stream.sh $(CLI_TEST_DEPS)
 t/cli-relay: $(srcdir)/t/cli-relay.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 t/cli-socat: $(srcdir)/t/cli-socat.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+t/cli-stdio: $(srcdir)/t/cli-stdio.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 
 # After an install: the installed udo-vsock runs, finds the installed

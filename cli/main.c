@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "say.h"
+#include "startup.h"
 #include "transports.h"
 
 struct command {
@@ -154,10 +155,10 @@ static int parse_options(int argc, char **argv, struct udo_cli_opts *o)
 			break;
 		case 'h':
 			help();
-			return fflush(stdout) == 0 ? UDO_CLI_EXIT_OK : UDO_CLI_EXIT_FAILURE;
+			return udo_cli_stdout_done();
 		case 'V':
 			printf(UDO_CLI_PROG " (" PACKAGE_NAME ") " PACKAGE_VERSION "\n");
-			return fflush(stdout) == 0 ? UDO_CLI_EXIT_OK : UDO_CLI_EXIT_FAILURE;
+			return udo_cli_stdout_done();
 		case ':':
 			return udo_cli_usage("option \"%.64s\" needs a value", argv[optind - 1]);
 		default:
@@ -196,6 +197,8 @@ int main(int argc, char **argv)
 	const struct command *cmd;
 	int r, nargs;
 
+	if (udo_cli_startup() < 0)
+		return UDO_CLI_EXIT_FAILURE;
 	r = parse_options(argc, argv, &o);
 	if (r >= 0)
 		return r;

@@ -17,7 +17,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,8 +231,6 @@ int udo_cli_relay(struct udo_cli_listener *l, const struct udo_cli_target *t,
 	char err[UDO_CLI_ERR_MAX];
 	pthread_t thread;
 
-	/* Sockets report a gone peer as EPIPE; splice(2) would also signal. */
-	signal(SIGPIPE, SIG_IGN);
 	if (pthread_attr_init(&conn_attr) != 0 || pthread_attr_init(&dir_attr) != 0 ||
 	    pthread_attr_setstacksize(&conn_attr, RELAY_STACK) != 0 ||
 	    pthread_attr_setstacksize(&dir_attr, RELAY_STACK) != 0 ||

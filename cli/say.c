@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -49,5 +50,15 @@ int udo_cli_usage(const char *fmt, ...)
 int udo_cli_failure(const char *msg)
 {
 	udo_cli_say("%s", msg);
+	return UDO_CLI_EXIT_FAILURE;
+}
+
+int udo_cli_stdout_done(void)
+{
+	int r = fflush(stdout), e = errno;
+
+	if (r == 0 && !ferror(stdout))
+		return UDO_CLI_EXIT_OK;
+	udo_cli_say("write standard output: %s", strerror(r ? e : EIO));
 	return UDO_CLI_EXIT_FAILURE;
 }

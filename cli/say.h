@@ -20,4 +20,8 @@ int udo_cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A failure: msg on one line; returns UDO_CLI_EXIT_FAILURE. */
 int udo_cli_failure(const char *msg);
 
+/* Flush standard output: UDO_CLI_EXIT_OK, or UDO_CLI_EXIT_FAILURE after
+ * saying why it could not be written (a closed pipe: EPIPE). */
+int udo_cli_stdout_done(void);
+
 #endif /* UDO_CLI_SAY_H */
