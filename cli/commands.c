@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "endpoint.h"
+#include "quote.h"
 #include "relay.h"
 #include "say.h"
 #include "stream.h"
@@ -89,11 +90,12 @@ int udo_cli_cmd_connect(const struct udo_cli_opts *o, int argc, char **argv)
 	struct udo_cli_target t;
 	struct udo_cli_conn c;
 	struct udo_cli_addr a;
+	char q[UDO_QUOTE_BUF];
 	int r;
 
 	if (argc == 1 && !strchr(argv[0], ':'))
-		return udo_cli_usage("connect takes CID PORT or one ADDRESS, not just \"%.64s\"",
-		                   argv[0]);
+		return udo_cli_usage("connect takes CID PORT or one ADDRESS, not just \"%s\"",
+		                     udo_quote(q, sizeof(q), argv[0]));
 	r = argc == 2 ? udo_cli_parse_cid_port(argv[0], argv[1], 0, &a, err, sizeof(err))
 	              : udo_cli_parse_addr(argv[0], 0, &a, err, sizeof(err));
 	if (r)

@@ -13,7 +13,7 @@
 #include "addr.h"
 
 /* Room for one error line. */
-#define UDO_CLI_ERR_MAX 640
+#define UDO_CLI_ERR_MAX 1024
 
 struct udo_vsock_tcp;
 struct addrinfo;

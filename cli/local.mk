@@ -11,7 +11,11 @@ udo_vsock_SOURCES = cli/errbuf.h \
 	cli/endpoint.c cli/endpoint.h \
 	cli/stream.c cli/stream.h \
 	cli/relay.c cli/relay.h \
-	cli/transports.c cli/transports.h
+	cli/transports.c cli/transports.h \
+	lib/quote.c lib/quote.h
+# Own flags, so lib/quote.c compiles to an object of its own here (the
+# library builds it with libtool).
+udo_vsock_CPPFLAGS = $(AM_CPPFLAGS)
 # An installed program: the library from $(libdir), not the test suite's
 # -no-install build-tree link and test helpers (t/local.mk's defaults).
 udo_vsock_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)

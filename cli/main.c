@@ -21,6 +21,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "quote.h"
 #include "say.h"
 #include "startup.h"
 #include "transports.h"
@@ -122,6 +123,7 @@ static const struct option long_options[] = {
 /* Options anywhere on the line; returns -1 to go on, else an exit status. */
 static int parse_options(int argc, char **argv, struct udo_cli_opts *o)
 {
+	char q[UDO_QUOTE_BUF];
 	int c;
 
 	opterr = 0;
@@ -146,12 +148,14 @@ static int parse_options(int argc, char **argv, struct udo_cli_opts *o)
 			else if (!strcmp(optarg, "read"))
 				o->relay.copy = UDO_CLI_COPY_READ;
 			else
-				return udo_cli_usage("--copy=\"%.64s\": use splice or read", optarg);
+				return udo_cli_usage("--copy=\"%s\": use splice or read",
+				                     udo_quote(q, sizeof(q), optarg));
 			break;
 		case OPT_BUFFER:
 			if (parse_size(optarg, &o->relay.buffer))
-				return udo_cli_usage("--buffer=\"%.64s\": use a number of bytes "
-				                   "from 4096 to 67108864", optarg);
+				return udo_cli_usage("--buffer=\"%s\": use a number of bytes "
+				                     "from 4096 to 67108864",
+				                     udo_quote(q, sizeof(q), optarg));
 			break;
 		case 'h':
 			help();
@@ -160,12 +164,15 @@ static int parse_options(int argc, char **argv, struct udo_cli_opts *o)
 			printf(UDO_CLI_PROG " (" PACKAGE_NAME ") " PACKAGE_VERSION "\n");
 			return udo_cli_stdout_done();
 		case ':':
-			return udo_cli_usage("option \"%.64s\" needs a value", argv[optind - 1]);
+			return udo_cli_usage("option \"%s\" needs a value",
+			                     udo_quote(q, sizeof(q), argv[optind - 1]));
 		default:
 			if (optopt >= '0' && optopt <= '9')
-				return udo_cli_usage("unknown option \"%.64s\" (for -1 write any, "
-				                   "or put -- before it)", argv[optind - 1]);
-			return udo_cli_usage("unknown option \"%.64s\"", argv[optind - 1]);
+				return udo_cli_usage("unknown option \"%s\" (for -1 write any, "
+				                     "or put -- before it)",
+				                     udo_quote(q, sizeof(q), argv[optind - 1]));
+			return udo_cli_usage("unknown option \"%s\"",
+			                     udo_quote(q, sizeof(q), argv[optind - 1]));
 		}
 	}
 	return -1;
@@ -175,16 +182,18 @@ static int parse_options(int argc, char **argv, struct udo_cli_opts *o)
 static int select_transport(const struct udo_cli_opts *o)
 {
 	const char *env = getenv(UDO_CLI_TRANSPORT_ENV);
+	char q[UDO_QUOTE_BUF];
 
 	if (o->transport) {
 		if (!udo_cli_transport_known(o->transport))
-			return udo_cli_usage("unknown transport \"%.64s\" (--transport): use %s",
-			                   o->transport, udo_cli_transport_choices());
+			return udo_cli_usage("unknown transport \"%s\" (--transport): use %s",
+			                     udo_quote(q, sizeof(q), o->transport),
+			                     udo_cli_transport_choices());
 		if (setenv(UDO_CLI_TRANSPORT_ENV, o->transport, 1) < 0)
 			return udo_cli_failure("set " UDO_CLI_TRANSPORT_ENV ": out of memory");
 	} else if (env && *env && !udo_cli_transport_known(env)) {
-		return udo_cli_usage("unknown transport \"%.64s\" (" UDO_CLI_TRANSPORT_ENV "): use %s",
-		                   env, udo_cli_transport_choices());
+		return udo_cli_usage("unknown transport \"%s\" (" UDO_CLI_TRANSPORT_ENV "): use %s",
+		                     udo_quote(q, sizeof(q), env), udo_cli_transport_choices());
 	}
 	return -1;
 }
@@ -195,6 +204,7 @@ int main(int argc, char **argv)
 		.relay = { .copy = UDO_CLI_COPY_READ, .buffer = 256 * 1024 },
 	};
 	const struct command *cmd;
+	char q[UDO_QUOTE_BUF];
 	int r, nargs;
 
 	if (udo_cli_startup() < 0)
@@ -206,13 +216,14 @@ int main(int argc, char **argv)
 		return udo_cli_usage("no command: use listen, connect, relay, transports or local-cid");
 	cmd = find_command(argv[optind]);
 	if (!cmd)
-		return udo_cli_usage("unknown command \"%.64s\": use listen, connect, relay, "
-		                   "transports or local-cid", argv[optind]);
+		return udo_cli_usage("unknown command \"%s\": use listen, connect, relay, "
+		                     "transports or local-cid",
+		                     udo_quote(q, sizeof(q), argv[optind]));
 	nargs = argc - optind - 1;
 	if (nargs < cmd->min_args || nargs > cmd->max_args)
 		return udo_cli_usage("%s takes %s%s", cmd->name,
-		                   *cmd->args ? cmd->args : "no arguments",
-		                   cmd->min_args == 1 && cmd->max_args == 2 ? " or one ADDRESS" : "");
+		                     *cmd->args ? cmd->args : "no arguments",
+		                     cmd->min_args == 1 && cmd->max_args == 2 ? " or one ADDRESS" : "");
 	r = select_transport(&o);
 	if (r >= 0)
 		return r;

@@ -13,16 +13,44 @@
 /* Room for the longest message the tool composes. */
 #define LINE_MAX_BYTES 2048
 
+const char *udo_cli_one_line(char *buf, size_t len, const char *text)
+{
+	size_t o = 0;
+
+	if (!len)
+		return buf;
+	for (; *text; text++) {
+		unsigned char c = (unsigned char) *text;
+		char piece[5];
+		size_t k = 1;
+
+		if (c == '\n' || c == '\r' || c == '\t')
+			k = (size_t) snprintf(piece, sizeof(piece), "\\%c",
+			                      c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+		else if (c < 0x20 || c == 0x7f)
+			k = (size_t) snprintf(piece, sizeof(piece), "\\x%02x", c);
+		else
+			piece[0] = (char) c;
+		if (o + k >= len)
+			break;
+		memcpy(buf + o, piece, k);
+		o += k;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 static void say_v(const char *fmt, va_list ap)
 {
-	char line[LINE_MAX_BYTES];
-	int n = snprintf(line, sizeof(line), UDO_CLI_PROG ": ");
+	char text[LINE_MAX_BYTES], line[LINE_MAX_BYTES];
+	size_t n;
 
-	n += vsnprintf(line + n, sizeof(line) - (size_t) n - 1, fmt, ap);
-	if ((size_t) n > sizeof(line) - 2)
-		n = (int) sizeof(line) - 2;
+	vsnprintf(text, sizeof(text), fmt, ap);
+	n = (size_t) snprintf(line, sizeof(line), UDO_CLI_PROG ": ");
+	udo_cli_one_line(line + n, sizeof(line) - n - 1, text);
+	n += strlen(line + n);
 	line[n++] = '\n';
-	while (write(STDERR_FILENO, line, (size_t) n) < 0 && errno == EINTR)
+	while (write(STDERR_FILENO, line, n) < 0 && errno == EINTR)
 		;
 }
 

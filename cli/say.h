@@ -7,11 +7,20 @@
 #ifndef UDO_CLI_SAY_H
 #define UDO_CLI_SAY_H
 
+#include <stddef.h>
+
 #define UDO_CLI_PROG "udo-vsock"
 
 /* One line on standard error, in one write(2) so that lines from
- * concurrent relay threads never interleave. */
+ * concurrent relay threads never interleave. Control characters that reach
+ * it unescaped (in the library's messages, say) are written as \n, \x1b:
+ * a message is one line, and never drives the terminal. */
 void udo_cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* text as one line: control characters (bytes below 0x20, and 0x7f) as
+ * \n, \r, \t or \xNN, everything else as it is (unlike udo_quote(), for
+ * whole messages: quotes and backslashes stay). Cut to fit buf; returns buf. */
+const char *udo_cli_one_line(char *buf, size_t len, const char *text);
 
 /* A usage error: the message and a pointer to --help; returns
  * UDO_CLI_EXIT_USAGE. */

@@ -5,7 +5,7 @@
 # with one line on standard error that says what failed and why.
 . "${srcdir:-.}/t/cli-lib.sh"
 
-plan 32
+plan 38
 
 # fails STATUS REGEX DESCRIPTION ARGS...: udo-vsock ARGS exits with STATUS,
 # prints nothing on stdout and exactly one line on stderr matching REGEX.
@@ -72,6 +72,39 @@ st=$?
 [ $st -eq 2 ] && [ "$(wc -l <"$T_DIR/err")" -eq 1 ] &&
 	grep -q 'unknown transport "carrier-pigeon" (UDO_VSOCK_TCP_TRANSPORT)' "$T_DIR/err"
 ok $? "an unknown transport from UDO_VSOCK_TCP_TRANSPORT is a usage error"
+
+# Control characters in what the user typed or set are shown escaped, in
+# one line: never raw bytes on the terminal.
+esc=$(printf '\033')
+nl='
+'
+fails 2 'unknown command "fr\\nob\\x1b\[31m": use listen' \
+	"a newline and ESC in a command name are shown escaped, in one line" "fr${nl}ob$esc[31m"
+fails 2 'address "vsock:\\x1b:1": CID "\\x1b" is not a number' \
+	"an ESC in an address is shown escaped" connect "vsock:$esc:1"
+fails 2 '--copy="a\\nb": use splice or read' \
+	"a newline in an option's value is shown escaped" "--copy=a${nl}b" connect 1 2
+udo_env "UDO_VSOCK_TCP_TRANSPORT=x${nl}y$esc" connect 1 5000 >/dev/null 2>"$T_DIR/err"
+st=$?
+[ $st -eq 2 ] && [ "$(wc -l <"$T_DIR/err")" -eq 1 ] &&
+	grep -q 'unknown transport "x\\ny\\x1b" (UDO_VSOCK_TCP_TRANSPORT)' "$T_DIR/err"
+ok $? "a newline and ESC in UDO_VSOCK_TCP_TRANSPORT are shown escaped, in one line"
+[ $st -eq 2 ] || diag_file "$T_DIR/err"
+# The library's messages quote its variables too; what reaches the user is
+# one line whatever they hold.
+udo_env "UDO_VSOCK_TCP_MAP=42=a${nl}b$esc" --transport tcp connect 42 5000 \
+	>/dev/null 2>"$T_DIR/err"
+st=$?
+[ $st -eq 1 ] && [ "$(wc -l <"$T_DIR/err")" -eq 1 ] && grep -q 'a\\nb\\x1b' "$T_DIR/err" &&
+	! grep -q "$esc" "$T_DIR/err"
+ok $? "a newline and ESC in UDO_VSOCK_TCP_MAP reach the user escaped, in one line"
+[ $st -eq 1 ] || diag_file "$T_DIR/err"
+udo_env "UDO_VSOCK_TCP_UDS=x${nl}y$esc" transports >"$T_DIR/tr" 2>"$T_DIR/err"
+st=$?
+[ $st -eq 0 ] && [ "$(wc -l <"$T_DIR/tr")" -eq 6 ] && ! grep -q "$esc" "$T_DIR/tr" &&
+	grep -q '^hybrid .*x\\ny\\x1b' "$T_DIR/tr"
+ok $? "transports shows a newline and ESC in UDO_VSOCK_TCP_UDS escaped: one line a transport"
+[ $st -eq 0 ] || diag_file "$T_DIR/err"
 
 # Failures: status 1, the library's reason (the tcp transport refuses ports
 # above 65535; vsock ports are 32-bit).
