@@ -100,7 +100,7 @@ int udo_cli_cmd_connect(const struct udo_cli_opts *o, int argc, char **argv)
 	              : udo_cli_parse_addr(argv[0], 0, &a, err, sizeof(err));
 	if (r)
 		return udo_cli_usage("connect: %s", err);
-	if (udo_cli_target_init(&t, &a, err, sizeof(err)))
+	if (udo_cli_target_init(&t, &a, o->connect_timeout_ms, err, sizeof(err)))
 		return udo_cli_failure(err);
 	if (udo_cli_connect(&t, &c, err, sizeof(err))) {
 		udo_cli_target_free(&t);
@@ -130,7 +130,7 @@ int udo_cli_cmd_relay(const struct udo_cli_opts *o, int argc, char **argv)
 		return udo_cli_usage("relay: listen %s", err);
 	if (udo_cli_parse_addr(argv[1], 0, &ta, err, sizeof(err)))
 		return udo_cli_usage("relay: target %s", err);
-	if (udo_cli_target_init(&t, &ta, err, sizeof(err)))
+	if (udo_cli_target_init(&t, &ta, o->connect_timeout_ms, err, sizeof(err)))
 		return udo_cli_failure(err);
 	if (udo_cli_listen(&l, &la, 0, err, sizeof(err))) {
 		udo_cli_target_free(&t);

@@ -7,12 +7,17 @@
 
 #include "relay.h"
 
+/* The library's variable for a connect's bound; --connect-timeout sets it. */
+#define UDO_CLI_TIMEOUT_ENV "UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS"
+
 /* What the options asked for. */
 struct udo_cli_opts {
 	const char *transport;        /* --transport, or NULL */
 	bool keep_open;
 	bool print_port;
 	bool verbose;
+	const char *connect_timeout;     /* --connect-timeout, or NULL */
+	unsigned int connect_timeout_ms; /* it, or the variable's; 0: none */
 	struct udo_cli_relay_opts relay;
 };
 

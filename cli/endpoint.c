@@ -20,6 +20,9 @@
 
 #include "endpoint.h"
 #include "errbuf.h"
+/* The library's bounded connect (lib/context.c, compiled in as the
+ * transports do), so a tcp: target is bounded as a vsock one is. */
+#include "transport.h"
 
 static struct udo_vsock_tcp *ctx_alloc(char *err, size_t errlen)
 {
@@ -208,7 +211,7 @@ void udo_cli_listener_close(struct udo_cli_listener *l)
 }
 
 int udo_cli_target_init(struct udo_cli_target *t, const struct udo_cli_addr *addr,
-                        char *err, size_t errlen)
+                        unsigned int timeout_ms, char *err, size_t errlen)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV };
 	char port[16];
@@ -216,6 +219,7 @@ int udo_cli_target_init(struct udo_cli_target *t, const struct udo_cli_addr *add
 
 	memset(t, 0, sizeof(*t));
 	t->addr = *addr;
+	t->timeout_ms = timeout_ms;
 	udo_cli_addr_format(addr, t->where, sizeof(t->where));
 	if (addr->kind != UDO_CLI_ADDR_TCP)
 		return 0;
@@ -266,21 +270,25 @@ static int connect_tcp(const struct udo_cli_target *t, struct udo_cli_conn *c,
 {
 	char where[UDO_CLI_ADDR_TEXT_MAX];
 	const struct addrinfo *ai;
-	int fd;
+	struct udo_deadline d;
+	int fd, e;
 
+	/* One bound for the whole target: every address tried within it. */
+	udo_deadline_start(&d, t->timeout_ms);
 	for (ai = t->ai; ai; ai = ai->ai_next) {
-		int e;
-
 		fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+		e = fd < 0 ? errno : -udo_deadline_connect(fd, ai->ai_addr, ai->ai_addrlen, &d);
+		if (e == 0) {
 			c->fd = fd;
 			return 0;
 		}
-		e = errno;
-		fail(err, errlen, "connect to tcp %s: %s",
-		     sa_text(ai->ai_addr, ai->ai_addrlen, where, sizeof(where)), strerror(e));
 		if (fd >= 0)
 			close(fd);
+		sa_text(ai->ai_addr, ai->ai_addrlen, where, sizeof(where));
+		if (e == ETIMEDOUT && d.set)
+			return fail(err, errlen, "connect to tcp %s: no answer within %u ms",
+			            where, t->timeout_ms);
+		fail(err, errlen, "connect to tcp %s: %s", where, strerror(e));
 	}
 	return -1;
 }

@@ -30,6 +30,7 @@ struct udo_cli_listener {
 struct udo_cli_target {
 	struct udo_cli_addr addr;
 	struct addrinfo *ai;
+	unsigned int timeout_ms; /* tcp: a bound on each connect, 0 for none */
 	char where[UDO_CLI_ADDR_TEXT_MAX];
 };
 
@@ -53,9 +54,14 @@ const char *udo_cli_listener_transport(const struct udo_cli_listener *l);
 
 void udo_cli_listener_close(struct udo_cli_listener *l);
 
-/* Prepare a target (resolve a tcp host). 0, or -1 with err. */
+/*
+ * Prepare a target (resolve a tcp host). timeout_ms (0: none) bounds each
+ * connect to a tcp target, all of its addresses together; vsock targets
+ * take theirs from the library (UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS, which
+ * the tool sets). 0, or -1 with err.
+ */
 int udo_cli_target_init(struct udo_cli_target *t, const struct udo_cli_addr *addr,
-                        char *err, size_t errlen);
+                        unsigned int timeout_ms, char *err, size_t errlen);
 void udo_cli_target_free(struct udo_cli_target *t);
 
 /* Connect to the target. 0 with c filled, or -1 with err. Thread-safe. */

@@ -12,9 +12,9 @@ udo_vsock_SOURCES = cli/errbuf.h \
 	cli/stream.c cli/stream.h \
 	cli/relay.c cli/relay.h \
 	cli/transports.c cli/transports.h \
-	lib/quote.c lib/quote.h
-# Own flags, so lib/quote.c compiles to an object of its own here (the
-# library builds it with libtool).
+	lib/quote.c lib/quote.h lib/context.c lib/transport.h
+# Own flags, so lib/ files compile to objects of their own here (the
+# library builds them with libtool).
 udo_vsock_CPPFLAGS = $(AM_CPPFLAGS)
 # An installed program: the library from $(libdir), not the test suite's
 # -no-install build-tree link and test helpers (t/local.mk's defaults).
@@ -51,12 +51,12 @@ t_cli_echo_SOURCES = t/cli-echo.c
 t_cli_echo_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 t_cli_echo_LDFLAGS = -no-install
 
-CLI_TESTS = t/cli-usage t/cli-stream t/cli-relay t/cli-socat t/cli-stdio
+CLI_TESTS = t/cli-usage t/cli-stream t/cli-relay t/cli-socat t/cli-stdio t/cli-timeout
 TESTS += $(CLI_TESTS)
 noinst_SCRIPTS += $(CLI_TESTS)
 CLEANFILES += $(CLI_TESTS)
 EXTRA_DIST += t/cli-lib.sh t/cli-usage.sh t/cli-stream.sh t/cli-relay.sh t/cli-socat.sh \
-	t/cli-stdio.sh
+	t/cli-stdio.sh t/cli-timeout.sh
 
 cli_test_gen = $(AM_V_GEN)$(MKDIR_P) t && { \
 	  echo '\#!/bin/sh'; \
@@ -76,6 +76,8 @@ t/cli-relay: $(srcdir)/t/cli-relay.sh $(CLI_TEST_DEPS)
 t/cli-socat: $(srcdir)/t/cli-socat.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 t/cli-stdio: $(srcdir)/t/cli-stdio.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+t/cli-timeout: $(srcdir)/t/cli-timeout.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 
 # After an install: the installed udo-vsock runs, finds the installed

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,8 @@ static void help(void)
 	"  -v, --verbose         report connections on standard error\n"
 	"      --copy=MODE       relay: read (default) or splice\n"
 	"      --buffer=BYTES    relay: bytes moved per call (default 262144)\n"
+	"      --connect-timeout=MS  give up each connect after MS milliseconds\n"
+	"                        (default: $" UDO_CLI_TIMEOUT_ENV ", or the kernel's)\n"
 	"  -h, --help            show this help and exit\n"
 	"  -V, --version         show the version and exit\n"
 	"\n"
@@ -106,7 +109,24 @@ static int parse_size(const char *text, size_t *out)
 	return 0;
 }
 
-enum { OPT_COPY = 256, OPT_BUFFER };
+/* Milliseconds as the library reads its variable: digits, 0 to INT_MAX. */
+static int parse_ms(const char *text, unsigned int *out)
+{
+	unsigned long v = 0;
+	const char *p;
+
+	for (p = text; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (unsigned long) (*p - '0');
+		if (v > INT_MAX)
+			return -1;
+	}
+	if (p == text || *p)
+		return -1;
+	*out = (unsigned int) v;
+	return 0;
+}
+
+enum { OPT_COPY = 256, OPT_BUFFER, OPT_CONNECT_TIMEOUT };
 
 static const struct option long_options[] = {
 	{ "transport", required_argument, NULL, 't' },
@@ -115,6 +135,7 @@ static const struct option long_options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "copy", required_argument, NULL, OPT_COPY },
 	{ "buffer", required_argument, NULL, OPT_BUFFER },
+	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -157,6 +178,13 @@ static int parse_options(int argc, char **argv, struct udo_cli_opts *o)
 				                     "from 4096 to 67108864",
 				                     udo_quote(q, sizeof(q), optarg));
 			break;
+		case OPT_CONNECT_TIMEOUT:
+			if (parse_ms(optarg, &o->connect_timeout_ms))
+				return udo_cli_usage("--connect-timeout=\"%s\": use milliseconds, "
+				                     "0 to %d (0: the kernel's)", udo_quote(q, sizeof(q), optarg),
+				                     INT_MAX);
+			o->connect_timeout = optarg;
+			break;
 		case 'h':
 			help();
 			return udo_cli_stdout_done();
@@ -174,6 +202,26 @@ static int parse_options(int argc, char **argv, struct udo_cli_opts *o)
 			return udo_cli_usage("unknown option \"%s\"",
 			                     udo_quote(q, sizeof(q), argv[optind - 1]));
 		}
+	}
+	return -1;
+}
+
+/*
+ * --connect-timeout, or the variable as the user set it (empty: none). The
+ * option is passed on in the variable, for the library's vsock connects.
+ */
+static int select_timeout(struct udo_cli_opts *o)
+{
+	const char *env = getenv(UDO_CLI_TIMEOUT_ENV);
+	char q[UDO_QUOTE_BUF];
+
+	if (o->connect_timeout) {
+		if (setenv(UDO_CLI_TIMEOUT_ENV, o->connect_timeout, 1) < 0)
+			return udo_cli_failure("set " UDO_CLI_TIMEOUT_ENV ": out of memory");
+	} else if (env && *env && parse_ms(env, &o->connect_timeout_ms)) {
+		return udo_cli_usage(UDO_CLI_TIMEOUT_ENV "=\"%s\" is not a connect timeout: use "
+		                     "milliseconds, 0 to %d (0: the kernel's)", udo_quote(q, sizeof(q), env),
+		                     INT_MAX);
 	}
 	return -1;
 }
@@ -225,6 +273,8 @@ int main(int argc, char **argv)
 		                     *cmd->args ? cmd->args : "no arguments",
 		                     cmd->min_args == 1 && cmd->max_args == 2 ? " or one ADDRESS" : "");
 	r = select_transport(&o);
+	if (r < 0)
+		r = select_timeout(&o);
 	if (r >= 0)
 		return r;
 	return cmd->run(&o, nargs, argv + optind + 1);

@@ -30,7 +30,8 @@ udo --help >"$T_DIR/help" 2>"$T_DIR/err"
 st=$?
 missing=
 for word in listen connect relay transports local-cid --transport --keep-open \
-	--print-port UDO_VSOCK_TCP_TRANSPORT 'vsock:CID:PORT' 'tcp:HOST:PORT' 'Exit status'; do
+	--print-port --connect-timeout UDO_VSOCK_TCP_TRANSPORT UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS \
+	'vsock:CID:PORT' 'tcp:HOST:PORT' 'Exit status'; do
 	grep -q -- "$word" "$T_DIR/help" || missing="$missing $word"
 done
 [ $st -eq 0 ] && [ -z "$missing" ] && [ ! -s "$T_DIR/err" ]
