@@ -16,9 +16,12 @@
  *                            its backlog (0) is filled with connections it
  *                            never accepts, so a new connect waits (Linux
  *                            drops the SYN). Prints its port, runs until killed.
- *   cli-echo hold N PORT     open N TCP connections to 127.0.0.1:PORT (they
- *                            complete in the kernel's backlog, accepted or
- *                            not), print N, hold them until killed.
+ *   cli-echo hold N M PORT   open N TCP connections to 127.0.0.1:PORT (an
+ *                            echo behind it), one after another, each
+ *                            answering a byte before the next is opened;
+ *                            then M more that only connect (in the kernel's
+ *                            backlog, accepted or not). Prints N+M, holds
+ *                            them all until killed.
  *
  * The transport is the library's choice (UDO_VSOCK_TCP_TRANSPORT).
  */
@@ -193,7 +196,7 @@ static int stall(void)
 		pause();
 }
 
-static int hold(int n, int port)
+static int hold(int n, int m, int port)
 {
 	struct sockaddr_in a = {
 		.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
@@ -201,13 +204,16 @@ static int hold(int n, int port)
 	};
 	int i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n + m; i++) {
 		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		char c = 'x';
 
 		if (fd < 0 || connect(fd, (struct sockaddr *) &a, sizeof(a)) < 0)
 			return fail("connect to 127.0.0.1", NULL);
+		if (i < n && (write(fd, &c, 1) != 1 || read(fd, &c, 1) != 1))
+			return fail("echo of one byte", NULL);
 	}
-	printf("%d\n", n);
+	printf("%d\n", n + m);
 	fflush(stdout);
 	for (;;)
 		pause();
@@ -223,8 +229,8 @@ int main(int argc, char **argv)
 		return reply((int) (uint32_t) strtoul(argv[2], NULL, 10));
 	if (argc == 2 && !strcmp(argv[1], "stall"))
 		return stall();
-	if (argc == 4 && !strcmp(argv[1], "hold"))
-		return hold(atoi(argv[2]), atoi(argv[3]));
-	fprintf(stderr, "usage: cli-echo server | reply PORT | freeport | stall | hold N PORT\n");
+	if (argc == 5 && !strcmp(argv[1], "hold"))
+		return hold(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
+	fprintf(stderr, "usage: cli-echo server | reply PORT | freeport | stall | hold N M PORT\n");
 	return 2;
 }
