@@ -265,16 +265,28 @@ static int connect_vsock(const struct udo_cli_target *t, struct udo_cli_conn *c,
 	return 0;
 }
 
+/* "ADDRESS: reason", after those before it ("; "), as far as it fits. */
+static void add_tried(char *buf, size_t len, size_t *used, const char *where,
+                      const char *why)
+{
+	int n = snprintf(buf + *used, len - *used, "%s%s: %s", *used ? "; " : "", where, why);
+
+	if (n > 0)
+		*used += (size_t) n < len - *used ? (size_t) n : len - *used - 1;
+}
+
 static int connect_tcp(const struct udo_cli_target *t, struct udo_cli_conn *c,
                        char *err, size_t errlen)
 {
-	char where[UDO_CLI_ADDR_TEXT_MAX];
+	char where[UDO_CLI_ADDR_TEXT_MAX], why[64], tried[UDO_CLI_ERR_MAX - 64];
 	const struct addrinfo *ai;
 	struct udo_deadline d;
-	int fd, e;
+	size_t used = 0;
+	int fd, e, n = 0;
 
 	/* One bound for the whole target: every address tried within it. */
 	udo_deadline_start(&d, t->timeout_ms);
+	tried[0] = '\0';
 	for (ai = t->ai; ai; ai = ai->ai_next) {
 		fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		e = fd < 0 ? errno : -udo_deadline_connect(fd, ai->ai_addr, ai->ai_addrlen, &d);
@@ -284,13 +296,20 @@ static int connect_tcp(const struct udo_cli_target *t, struct udo_cli_conn *c,
 		}
 		if (fd >= 0)
 			close(fd);
+		n++;
 		sa_text(ai->ai_addr, ai->ai_addrlen, where, sizeof(where));
 		if (e == ETIMEDOUT && d.set)
-			return fail(err, errlen, "connect to tcp %s: no answer within %u ms",
-			            where, t->timeout_ms);
-		fail(err, errlen, "connect to tcp %s: %s", where, strerror(e));
+			snprintf(why, sizeof(why), "no answer within %u ms", t->timeout_ms);
+		else
+			snprintf(why, sizeof(why), "%s", strerror(e));
+		add_tried(tried, sizeof(tried), &used, where, why);
+		if (e == ETIMEDOUT && d.set)
+			break;
 	}
-	return -1;
+	/* One address: "connect to tcp 127.0.0.1:80: ..."; several: each named. */
+	if (n == 1)
+		return fail(err, errlen, "connect to tcp %s", tried);
+	return fail(err, errlen, "connect to %s: %s", t->where, tried);
 }
 
 int udo_cli_connect(const struct udo_cli_target *t, struct udo_cli_conn *c,
