@@ -5,7 +5,7 @@
 # with one line on standard error that says what failed and why.
 . "${srcdir:-.}/t/cli-lib.sh"
 
-plan 38
+plan 40
 
 # fails STATUS REGEX DESCRIPTION ARGS...: udo-vsock ARGS exits with STATUS,
 # prints nothing on stdout and exactly one line on stderr matching REGEX.
@@ -145,6 +145,30 @@ if [ -n "$port" ]; then
 else
 	ok 1 "a refused tcp: connection names the address and reason"
 fi
+
+# vsock ports are 32-bit: what the tool prints of them is unsigned (only
+# "any" stands for -1), 4294967294 being the largest a server can bind.
+timeout 2 "$UDO_VSOCK" -v -p --transport vsock listen any 4294967294 </dev/null >/dev/null \
+	2>"$T_DIR/err"
+st=$?
+if [ $st -eq 124 ]; then
+	[ "$(head -n 1 "$T_DIR/err")" = 4294967294 ] &&
+		grep -q '^udo-vsock: listening on vsock any:4294967294$' "$T_DIR/err"
+	ok $? "listen on vsock port 4294967294 reports it unsigned (--print-port, -v)"
+	grep -q -- '-2' "$T_DIR/err" && diag_file "$T_DIR/err"
+else
+	skip "listen on vsock port 4294967294 reports it unsigned" \
+		"vsock cannot bind port 4294967294 here: $(head -n 1 "$T_DIR/err")"
+fi
+bg big "$UDO_VSOCK" --transport tcp --print-port relay tcp:127.0.0.1:any vsock:1:4294967294
+port=$(first_line "$T_DIR/big.err")
+udo connect "tcp:127.0.0.1:$port" </dev/null >/dev/null 2>&1
+i=0
+while [ "$(wc -l <"$T_DIR/big.err")" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+grep -q "^udo-vsock: relay tcp 127.0.0.1:[0-9]* -> vsock:1:4294967294: " "$T_DIR/big.err"
+r=$?
+ok $r "a relay names its target vsock:1:4294967294 unsigned"
+[ $r -eq 0 ] || diag_file "$T_DIR/big.err"
 
 # transports, local-cid (the suite may run with a transport forced: unset it)
 udo_env UDO_VSOCK_TCP_TRANSPORT= transports >"$T_DIR/tr" 2>"$T_DIR/err"
