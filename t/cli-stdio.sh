@@ -29,6 +29,17 @@ with_closed() {
 	esac
 }
 
+# verdict STATUS DESCRIPTION NOTE FILE...: a test passing when STATUS is 0;
+# when not, NOTE and the FILEs as diagnostics.
+verdict() {
+	v_st=$1 v_desc=$2 v_note=$3
+	shift 3
+	ok "$v_st" "$v_desc"
+	[ "$v_st" -eq 0 ] && return 0
+	diag "$v_note"
+	for f in "$@"; do diag_file "$f"; done
+}
+
 fd_name() {
 	case $1 in 0) echo "standard input" ;; 1) echo "standard output" ;; *) echo "standard error" ;; esac
 }
@@ -52,10 +63,10 @@ connect_until() {
 # Input closed: it is empty, so connect half-closes at once and the echo
 # ends; a connect that read its socket as input would wait forever.
 with_closed 0 udo -v connect "tcp:127.0.0.1:$eport" >"$T_DIR/c.out" 2>"$T_DIR/c.err"
-[ $? -eq 0 ] && [ ! -s "$T_DIR/c.out" ]
-r=$?
-ok $r "connect with standard input closed reads none, half-closes and ends"
-[ $r -eq 0 ] || diag_file "$T_DIR/c.err"
+cst=$?
+[ $cst -eq 0 ] && [ ! -s "$T_DIR/c.out" ]
+verdict $? "connect with standard input closed reads none, half-closes and ends" \
+	"connect: exit $cst (124: it waited)" "$T_DIR/c.err"
 for fd in 1 2; do
 	bg_in peer "$T_DIR/reply" "$UDO_VSOCK" --print-port listen tcp:127.0.0.1:any
 	peer=$bg_pid
@@ -69,13 +80,9 @@ for fd in 1 2; do
 	[ $fd -eq 1 ] && want=$T_DIR/empty
 	[ $cst -eq 0 ] && [ $pst -eq 0 ] && same "$T_DIR/data" "$T_DIR/peer.out" &&
 		same "$want" "$T_DIR/c.out"
-	r=$?
-	ok $r "connect with $(fd_name $fd) closed: the peer's stream carries only the data"
-	if [ $r -ne 0 ]; then
-		diag "connect: exit $cst, its peer: exit $pst; the peer received:"
-		diag_file "$T_DIR/peer.out"
-		diag_file "$T_DIR/c.err"
-	fi
+	verdict $? "connect with $(fd_name $fd) closed: the peer's stream carries only the data" \
+		"connect: exit $cst, its peer: exit $pst; the peer received:" \
+		"$T_DIR/peer.out" "$T_DIR/c.err"
 done
 
 # listen, with each standard fd closed in turn (on a port chosen before: with
@@ -96,14 +103,9 @@ for fd in 0 1 2; do
 	[ $fd -eq 1 ] && want_in=$T_DIR/empty
 	[ $cst -eq 0 ] && [ $lst -eq 0 ] && same "$want_out" "$T_DIR/c.out" &&
 		same "$want_in" "$T_DIR/l.out"
-	r=$?
-	ok $r "listen with $(fd_name $fd) closed: the peer's stream carries only the data"
-	if [ $r -ne 0 ]; then
-		diag "listen: exit $lst, its peer: exit $cst; the peer received:"
-		diag_file "$T_DIR/c.out"
-		diag_file "$T_DIR/l.err"
-		diag_file "$T_DIR/c.err"
-	fi
+	verdict $? "listen with $(fd_name $fd) closed: the peer's stream carries only the data" \
+		"listen: exit $lst, its peer: exit $cst; the peer received:" \
+		"$T_DIR/c.out" "$T_DIR/l.err" "$T_DIR/c.err"
 done
 
 # relay, with each standard fd closed in turn, reporting (-v) each connection.
@@ -117,14 +119,9 @@ for fd in 0 1 2; do
 	connect_until "$rport" "$T_DIR/c2.out"
 	[ $cst -eq 0 ] && same "$T_DIR/data" "$T_DIR/c.out" && same "$T_DIR/data" "$T_DIR/c2.out" &&
 		kill -0 $rpid 2>/dev/null
-	r=$?
-	ok $r "relay with $(fd_name $fd) closed: its clients' streams carry only the data"
-	if [ $r -ne 0 ]; then
-		diag "the last client: exit $cst; the two clients received:"
-		diag_file "$T_DIR/c.out"
-		diag_file "$T_DIR/c2.out"
-		diag_file "$T_DIR/r.err"
-	fi
+	verdict $? "relay with $(fd_name $fd) closed: its clients' streams carry only the data" \
+		"the last client: exit $cst; the two clients received:" \
+		"$T_DIR/c.out" "$T_DIR/c2.out" "$T_DIR/r.err"
 	kill $rpid 2>/dev/null
 	wait $rpid 2>/dev/null
 done
@@ -135,20 +132,20 @@ mkfifo "$T_DIR/fifo"
 exec 4<>"$T_DIR/fifo"
 exec 5>"$T_DIR/fifo"
 exec 4<&-
-udo connect "tcp:127.0.0.1:$eport" <"$T_DIR/data" >&5 2>"$T_DIR/c.err"
-st=$?
-[ $st -eq 1 ] && [ "$(wc -l <"$T_DIR/c.err")" -eq 1 ] &&
-	grep -q '^udo-vsock: write standard output: Broken pipe$' "$T_DIR/c.err"
-r=$?
-ok $r "connect writing into a closed pipe says so in one line and exits 1"
-[ $r -eq 0 ] || { diag "exit $st"; diag_file "$T_DIR/c.err"; }
-udo --help >&5 2>"$T_DIR/c.err"
-st=$?
-[ $st -eq 1 ] && [ "$(wc -l <"$T_DIR/c.err")" -eq 1 ] &&
-	grep -q '^udo-vsock: write standard output: Broken pipe$' "$T_DIR/c.err"
-r=$?
-ok $r "--help into a closed pipe says so in one line and exits 1"
-[ $r -eq 0 ] || { diag "exit $st"; diag_file "$T_DIR/c.err"; }
+# broken_pipe DESCRIPTION ARGS...: udo-vsock ARGS with that pipe as standard
+# output says so in one line and exits 1.
+broken_pipe() {
+	b_desc=$1
+	shift
+	udo "$@" >&5 2>"$T_DIR/c.err"
+	st=$?
+	[ $st -eq 1 ] && [ "$(wc -l <"$T_DIR/c.err")" -eq 1 ] &&
+		grep -q '^udo-vsock: write standard output: Broken pipe$' "$T_DIR/c.err"
+	verdict $? "$b_desc" "exit $st (141: SIGPIPE)" "$T_DIR/c.err"
+}
+broken_pipe "connect writing into a closed pipe says so in one line and exits 1" \
+	connect "tcp:127.0.0.1:$eport" <"$T_DIR/data"
+broken_pipe "--help into a closed pipe says so in one line and exits 1" --help
 exec 5>&-
 
 done_testing
