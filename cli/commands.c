@@ -136,6 +136,13 @@ int udo_cli_cmd_relay(const struct udo_cli_opts *o, int argc, char **argv)
 		udo_cli_target_free(&t);
 		return udo_cli_failure(err);
 	}
+	if (udo_cli_target_is_listener(&t, &l)) {
+		udo_cli_say("relay %s -> %s: the target is the relay's own address: each "
+		            "connection would be relayed to itself", l.where, t.where);
+		udo_cli_listener_close(&l);
+		udo_cli_target_free(&t);
+		return UDO_CLI_EXIT_FAILURE;
+	}
 	announce(o, &l);
 	udo_cli_relay(&l, &t, &o->relay);
 	udo_cli_listener_close(&l);

@@ -233,6 +233,55 @@ int udo_cli_target_init(struct udo_cli_target *t, const struct udo_cli_addr *add
 	return 0;
 }
 
+/* A tcp connect to sa reaches a socket bound to b: the same address, or a
+ * loopback one on the port b holds for every address. */
+static bool tcp_reaches(const struct sockaddr *sa, const struct sockaddr_storage *b)
+{
+	const struct sockaddr_in *a4 = (const void *) sa, *b4 = (const void *) b;
+	const struct sockaddr_in6 *a6 = (const void *) sa, *b6 = (const void *) b;
+	bool loop4 = sa->sa_family == AF_INET && (ntohl(a4->sin_addr.s_addr) >> 24) == 127;
+
+	if (b->ss_family == AF_INET && sa->sa_family == AF_INET)
+		return a4->sin_port == b4->sin_port &&
+		       (a4->sin_addr.s_addr == b4->sin_addr.s_addr ||
+		        (b4->sin_addr.s_addr == htonl(INADDR_ANY) && loop4));
+	if (b->ss_family != AF_INET6)
+		return false;
+	/* [::] also takes IPv4 (unless IPV6_V6ONLY: then it only looks so). */
+	if (sa->sa_family == AF_INET)
+		return a4->sin_port == b6->sin6_port && loop4 &&
+		       IN6_IS_ADDR_UNSPECIFIED(&b6->sin6_addr);
+	return sa->sa_family == AF_INET6 && a6->sin6_port == b6->sin6_port &&
+	       (IN6_ARE_ADDR_EQUAL(&a6->sin6_addr, &b6->sin6_addr) ||
+	        (IN6_IS_ADDR_UNSPECIFIED(&b6->sin6_addr) && IN6_IS_ADDR_LOOPBACK(&a6->sin6_addr)));
+}
+
+bool udo_cli_target_is_listener(const struct udo_cli_target *t,
+                                const struct udo_cli_listener *l)
+{
+	struct sockaddr_storage b;
+	socklen_t len = sizeof(b);
+	const struct addrinfo *ai;
+	uint32_t cid = t->addr.cid;
+
+	if (t->addr.kind != l->addr.kind)
+		return false;
+	if (t->addr.kind == UDO_CLI_ADDR_VSOCK) {
+		/* Over the tcp transport, CID 2 is this machine too. */
+		bool here = cid == VMADDR_CID_LOCAL || cid == udo_vsock_tcp_get_local_vcid() ||
+		            (cid == VMADDR_CID_HOST && !strcmp(udo_cli_listener_transport(l), "tcp"));
+
+		return (uint32_t) t->addr.port == (uint32_t) l->port && here &&
+		       (l->addr.cid == VMADDR_CID_ANY || l->addr.cid == cid);
+	}
+	if (getsockname(l->fd, (struct sockaddr *) &b, &len) < 0)
+		return false;
+	for (ai = t->ai; ai; ai = ai->ai_next)
+		if (tcp_reaches(ai->ai_addr, &b))
+			return true;
+	return false;
+}
+
 void udo_cli_target_free(struct udo_cli_target *t)
 {
 	if (t->ai)

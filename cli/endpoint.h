@@ -8,6 +8,7 @@
 #ifndef UDO_CLI_ENDPOINT_H
 #define UDO_CLI_ENDPOINT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "addr.h"
@@ -63,6 +64,16 @@ void udo_cli_listener_close(struct udo_cli_listener *l);
 int udo_cli_target_init(struct udo_cli_target *t, const struct udo_cli_addr *addr,
                         unsigned int timeout_ms, char *err, size_t errlen);
 void udo_cli_target_free(struct udo_cli_target *t);
+
+/*
+ * True when connecting to t reaches l itself: a relay from l to t would
+ * connect to itself, again for each connection, until its fd table is full.
+ * Catches the same address and port, and a loopback one (or a CID of this
+ * machine) where l listens on any; not a target that reaches l by another
+ * road (a map, another interface).
+ */
+bool udo_cli_target_is_listener(const struct udo_cli_target *t,
+                                const struct udo_cli_listener *l);
 
 /* Connect to the target. 0 with c filled, or -1 with err. Thread-safe. */
 int udo_cli_connect(const struct udo_cli_target *t, struct udo_cli_conn *c,

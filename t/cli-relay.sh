@@ -10,7 +10,7 @@
 # Relay A copies with read/write (the default), relay B with splice.
 . "${srcdir:-.}/t/cli-lib.sh"
 
-plan 11
+plan 13
 
 N=6   # concurrent connections per kind of client
 
@@ -140,7 +140,26 @@ kill -0 $relayA 2>/dev/null && kill -0 $relayB 2>/dev/null &&
 ok $? "the relays are still serving and reported no error"
 diag_file "$T_DIR/relayA.err"
 
-# 10-11: a relay whose fd table is full while clients wait: the repeated
+# 10-11: a relay whose target is its own address would relay each
+# connection to itself until its fd table is full: it refuses to start.
+self_relay() {
+	desc=$1
+	shift
+	udo "$@" </dev/null >/dev/null 2>"$T_DIR/self.err"
+	st=$?
+	[ $st -eq 1 ] && [ "$(wc -l <"$T_DIR/self.err")" -eq 1 ] &&
+		grep -q "the target is the relay's own address" "$T_DIR/self.err"
+	r=$?
+	ok $r "$desc"
+	[ $r -eq 0 ] || { diag "exit $st (124: it ran)"; diag_file "$T_DIR/self.err"; }
+}
+sport=$("$CLI_ECHO" freeport)
+self_relay "a relay from tcp:127.0.0.1:PORT to itself refuses to start" \
+	relay "tcp:127.0.0.1:$sport" "tcp:127.0.0.1:$sport"
+self_relay "a relay from vsock:any:PORT to vsock:1:PORT refuses to start" \
+	--transport tcp relay "vsock:any:$sport" "vsock:1:$sport"
+
+# 12-13: a relay whose fd table is full while clients wait: the repeated
 # accept errors cost a bounded number of lines, and the relay serves again
 # once fds free up. K connections are opened through it (each echoing
 # before the next), then its fd limit is lowered (prlimit) to the lowest
