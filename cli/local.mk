@@ -27,7 +27,7 @@ EXTRA_DIST += cli/udo-vsock.1
 # The relay benchmark: not a test (it measures, it does not judge). Run with
 #   make bench-relay [BENCH_RELAY_FLAGS='-n 2048 -r 7']
 EXTRA_PROGRAMS += cli/bench-relay
-cli_bench_relay_SOURCES = cli/bench-relay.c
+cli_bench_relay_SOURCES = cli/bench-relay.c cli/bench-relay.h cli/bench-relay-ends.c
 cli_bench_relay_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 cli_bench_relay_LDFLAGS = -no-install
 CLEANFILES += cli/bench-relay
