@@ -72,6 +72,10 @@ diag_file() {
 	return 0
 }
 
+# timed_out STATUS: STATUS is timeout(1)'s for a command it had to stop
+# (coreutils: 124; busybox, as in make check-vm's guest: 143, SIGTERM's).
+timed_out() { [ "$1" -eq 124 ] || [ "$1" -eq 143 ]; }
+
 # udo ARGS...: udo-vsock, bounded in time.
 udo() { timeout "$T_TIMEOUT" "$UDO_VSOCK" "$@"; }
 

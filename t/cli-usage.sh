@@ -151,7 +151,7 @@ fi
 timeout 2 "$UDO_VSOCK" -v -p --transport vsock listen any 4294967294 </dev/null >/dev/null \
 	2>"$T_DIR/err"
 st=$?
-if [ $st -eq 124 ]; then
+if timed_out $st; then
 	[ "$(head -n 1 "$T_DIR/err")" = 4294967294 ] &&
 		grep -q '^udo-vsock: listening on vsock any:4294967294$' "$T_DIR/err"
 	ok $? "listen on vsock port 4294967294 reports it unsigned (--print-port, -v)"
