@@ -31,7 +31,8 @@ diag "echo on tcp 127.0.0.1:$eport, relay B on vsock local:$bport, relay A on tc
 # 2: one connection held open while N others run to completion: the relay
 # serves connections at once, not one after another.
 mkfifo "$T_DIR/hold"
-timeout "$T_TIMEOUT" "$UDO_VSOCK" connect "tcp:127.0.0.1:$aport" <"$T_DIR/hold" \
+# (A background command: it lives through tests 2-5.)
+timeout "$T_BG_TIMEOUT" "$UDO_VSOCK" connect "tcp:127.0.0.1:$aport" <"$T_DIR/hold" \
 	>"$T_DIR/held.out" 2>"$T_DIR/held.err" &
 held=$!
 t_pids="$t_pids $held"

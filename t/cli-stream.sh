@@ -90,16 +90,20 @@ ok $? "connect tcp://127.0.0.1:PORT reaches a tcp-transport server"
 
 # 13-14: a host name, resolved with Debian's stock /etc/hosts (bound over the
 # machine's in a private mount namespace, so the machine's own does not
-# matter): localhost is ::1 and 127.0.0.1, ::1 first, and the server is on
-# 127.0.0.1 only: connect tries every address until one answers.
+# matter) and /etc/host.conf ("multi on": every address of a name; glibc's
+# RESOLV_HOST_CONF names it): localhost is ::1 and 127.0.0.1, ::1 first,
+# and the server is on 127.0.0.1 only: connect tries every address until
+# one answers.
 printf '127.0.0.1\tlocalhost\n127.0.1.1\tdebian\n\n%s\n%s\n%s\n%s\n' \
 	'# The following lines are desirable for IPv6 capable hosts' \
 	'::1     localhost ip6-localhost ip6-loopback' 'ff02::1 ip6-allnodes' \
 	'ff02::2 ip6-allrouters' >"$T_DIR/hosts"
-# with_hosts CMD...: CMD with $T_DIR/hosts as /etc/hosts.
+echo 'multi on' >"$T_DIR/host.conf"
+# with_hosts CMD...: CMD with $T_DIR/hosts as /etc/hosts, $T_DIR/host.conf
+# as /etc/host.conf.
 with_hosts() {
-	timeout "$T_TIMEOUT" unshare -m sh -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' \
-		sh "$T_DIR/hosts" "$@"
+	RESOLV_HOST_CONF=$T_DIR/host.conf timeout "$T_TIMEOUT" unshare -m \
+		sh -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' sh "$T_DIR/hosts" "$@"
 }
 why=
 if [ ! -f /etc/hosts ]; then
