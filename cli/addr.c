@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The address parser (see addr.h). Strict on purpose: a typo is an error
- * that quotes what was typed, never a silent zero or a truncated port.
+ * that quotes what was typed (escaped by udo_quote_n(): one line whatever
+ * the bytes), never a silent zero or a truncated port.
  */
 #include "config.h"
 
@@ -12,33 +13,11 @@
 
 #include "addr.h"
 #include "errbuf.h"
+#include "quote.h"
 
 #define CID_ANY UINT32_MAX /* VMADDR_CID_ANY */
 #define CID_LOCAL 1u       /* VMADDR_CID_LOCAL */
 #define CID_HOST 2u        /* VMADDR_CID_HOST */
-
-/* Longest piece of user input quoted in a message. */
-#define QUOTE_MAX 64
-
-/* s[0..n) made printable and short enough to quote in a message. */
-static const char *quote(const char *s, size_t n, char *buf, size_t len)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < n && o + 4 < len; i++) {
-		unsigned char c = (unsigned char) s[i];
-
-		if (i == QUOTE_MAX) {
-			buf[o++] = '.';
-			buf[o++] = '.';
-			buf[o++] = '.';
-			break;
-		}
-		buf[o++] = (c >= 0x20 && c < 0x7f) ? (char) c : '?';
-	}
-	buf[o] = '\0';
-	return buf;
-}
 
 static bool is_digit(char c)
 {
@@ -96,7 +75,7 @@ static int parse_decimal(const char *s, size_t n, unsigned long long max,
 static int cid_span(const char *s, size_t n, uint32_t *cid, char *err, size_t errlen)
 {
 	unsigned long long v;
-	char q[QUOTE_MAX + 8];
+	char q[UDO_QUOTE_BUF];
 	bool too_big;
 
 	if (word_is(s, n, "any") || word_is(s, n, "-1")) {
@@ -117,9 +96,9 @@ static int cid_span(const char *s, size_t n, uint32_t *cid, char *err, size_t er
 	}
 	if (too_big)
 		return fail(err, errlen, "CID \"%s\" is out of range (0-4294967295)",
-		            quote(s, n, q, sizeof(q)));
+		            udo_quote_n(q, sizeof(q), s, n, 0));
 	return fail(err, errlen, "CID \"%s\" is not a number, -1, any, local or host",
-	            quote(s, n, q, sizeof(q)));
+	            udo_quote_n(q, sizeof(q), s, n, 0));
 }
 
 static int port_span(const char *s, size_t n, enum udo_cli_addr_kind kind,
@@ -129,7 +108,7 @@ static int port_span(const char *s, size_t n, enum udo_cli_addr_kind kind,
 	unsigned long long max = tcp ? UDO_CLI_TCP_PORT_MAX : UDO_CLI_VSOCK_PORT_MAX;
 	const char *any = (flags & UDO_CLI_ANY_PORT) ? ", or any" : "";
 	unsigned long long v;
-	char q[QUOTE_MAX + 8];
+	char q[UDO_QUOTE_BUF];
 	bool too_big, is_any;
 
 	/* vsock's VMADDR_PORT_ANY, written as a number, is "any" too. */
@@ -139,7 +118,7 @@ static int port_span(const char *s, size_t n, enum udo_cli_addr_kind kind,
 		if (!(flags & UDO_CLI_ANY_PORT))
 			return fail(err, errlen,
 			            "port \"%s\": a port to connect to must be a number (0-%llu)",
-			            quote(s, n, q, sizeof(q)), max);
+			            udo_quote_n(q, sizeof(q), s, n, 0), max);
 		*port = -1;
 		return 0;
 	}
@@ -150,9 +129,9 @@ static int port_span(const char *s, size_t n, enum udo_cli_addr_kind kind,
 	}
 	if (too_big)
 		return fail(err, errlen, "port \"%s\" is out of range for %s (0-%llu%s)",
-		            quote(s, n, q, sizeof(q)), tcp ? "tcp" : "vsock", max, any);
+		            udo_quote_n(q, sizeof(q), s, n, 0), tcp ? "tcp" : "vsock", max, any);
 	return fail(err, errlen, "port \"%s\" is not a number (0-%llu%s)",
-	            quote(s, n, q, sizeof(q)), max, any);
+	            udo_quote_n(q, sizeof(q), s, n, 0), max, any);
 }
 
 int udo_cli_parse_cid(const char *text, uint32_t *cid, char *err, size_t errlen)
@@ -181,7 +160,7 @@ static bool host_char(char c, bool bracketed)
 static int host_span(const char *s, size_t n, bool bracketed, char *host,
                      char *err, size_t errlen)
 {
-	char q[QUOTE_MAX + 8];
+	char q[UDO_QUOTE_BUF];
 	size_t i;
 
 	if (n == 0)
@@ -192,7 +171,7 @@ static int host_span(const char *s, size_t n, bool bracketed, char *host,
 	for (i = 0; i < n; i++)
 		if (!host_char(s[i], bracketed))
 			return fail(err, errlen, "host \"%s\" has a character not allowed in a "
-			            "host name or address%s", quote(s, n, q, sizeof(q)),
+			            "host name or address%s", udo_quote_n(q, sizeof(q), s, n, 0),
 			            bracketed ? "" : " (IPv6 addresses go in [brackets])");
 	memcpy(host, s, n);
 	host[n] = '\0';
@@ -260,7 +239,8 @@ static size_t scheme_len(const char *s, size_t n, const char *scheme)
 int udo_cli_parse_addr(const char *text, unsigned int flags, struct udo_cli_addr *addr,
                        char *err, size_t errlen)
 {
-	char why[200], q[QUOTE_MAX + 8];
+	/* A reason may quote a piece of the input too. */
+	char why[UDO_QUOTE_BUF + 160], q[UDO_QUOTE_BUF];
 	size_t n, k;
 	int r;
 
@@ -280,7 +260,7 @@ int udo_cli_parse_addr(const char *text, unsigned int flags, struct udo_cli_addr
 		         "tcp:HOST:PORT or tcp://HOST:PORT");
 	}
 	if (r)
-		return fail(err, errlen, "address \"%s\": %s", quote(text, n, q, sizeof(q)), why);
+		return fail(err, errlen, "address \"%s\": %s", udo_quote_n(q, sizeof(q), text, n, 0), why);
 	return 0;
 }
 

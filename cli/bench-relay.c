@@ -14,11 +14,8 @@
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -31,178 +28,20 @@
 
 #include <udo/vsock-tcp.h>
 
-#define CHUNK (256 * 1024)
+#include "bench-relay.h"
+
 #define MAX_CONFIGS 16
 #define MAX_ROUNDS 51
 
-enum side { SIDE_TCP, SIDE_VSOCK };
-
 struct config {
 	const char *name;
-	enum side from;         /* how the sender connects */
+	enum udo_bench_side from;         /* how the sender connects */
 	int port;               /* where the sender connects */
-	enum side sink;         /* the sink the stream ends in */
+	enum udo_bench_side sink;         /* the sink the stream ends in */
 	pid_t pid;              /* the relay process, 0 for a direct stream */
 	double mbps[MAX_ROUNDS];
 	bool failed;
 };
-
-static int tcp_sink_port, vsock_sink_port;
-
-static void die(const char *what)
-{
-	fprintf(stderr, "bench-relay: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
-/* The sink: read everything, then close (which ends the sender's wait). */
-static void *sink_conn(void *arg)
-{
-	int fd = (int) (long) arg;
-	char *buf = malloc(CHUNK);
-
-	while (buf && read(fd, buf, CHUNK) > 0)
-		;
-	free(buf);
-	close(fd);
-	return NULL;
-}
-
-static void spawn_sink_conn(int fd)
-{
-	pthread_t t;
-
-	if (fd < 0 || pthread_create(&t, NULL, sink_conn, (void *) (long) fd) != 0)
-		die("sink: accept");
-	pthread_detach(t);
-}
-
-static void *tcp_sink(void *arg)
-{
-	int lfd = (int) (long) arg;
-
-	for (;;)
-		spawn_sink_conn(accept4(lfd, NULL, NULL, SOCK_CLOEXEC));
-	return NULL;
-}
-
-static void *vsock_sink(void *arg)
-{
-	struct udo_vsock_tcp *server = arg;
-
-	for (;;)
-		spawn_sink_conn(udo_vsock_tcp_server_accept(server, NULL));
-	return NULL;
-}
-
-/* A TCP listener on 127.0.0.1 and a port the kernel picks. */
-static int tcp_listener(int *port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0 || bind(fd, (struct sockaddr *) &a, sizeof(a)) < 0 || listen(fd, 64) < 0 ||
-	    getsockname(fd, (struct sockaddr *) &a, &len) < 0)
-		die("tcp sink");
-	*port = ntohs(a.sin_port);
-	return fd;
-}
-
-static void start_sinks(void)
-{
-	struct udo_vsock_tcp_server_create_info info = {
-		.vcid = VMADDR_CID_LOCAL, .port = -1, .connections = 64,
-	};
-	struct udo_vsock_tcp *server;
-	pthread_t t;
-	int fd = tcp_listener(&tcp_sink_port);
-
-	if (pthread_create(&t, NULL, tcp_sink, (void *) (long) fd) != 0)
-		die("tcp sink thread");
-	server = udo_vsock_tcp_server_create(NULL, &info);
-	if (!server) {
-		fprintf(stderr, "bench-relay: vsock sink on CID 1: cannot create a server\n");
-		exit(1);
-	}
-	vsock_sink_port = udo_vsock_tcp_get_port(server);
-	if (pthread_create(&t, NULL, vsock_sink, server) != 0)
-		die("vsock sink thread");
-}
-
-/* A connected socket to 127.0.0.1:port or vsock CID 1:port; -1 if refused. */
-static int connect_to(enum side side, int port, struct udo_vsock_tcp **ctx)
-{
-	*ctx = NULL;
-	if (side == SIDE_TCP) {
-		struct sockaddr_in a = {
-			.sin_family = AF_INET, .sin_port = htons((uint16_t) port),
-			.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-		};
-		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-		if (fd >= 0 && connect(fd, (struct sockaddr *) &a, sizeof(a)) == 0)
-			return fd;
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	} else {
-		struct udo_vsock_tcp_client_create_info info = {
-			.vcid = VMADDR_CID_LOCAL, .port = port,
-		};
-
-		*ctx = udo_vsock_tcp_client_create(NULL, &info);
-		if (*ctx && udo_vsock_tcp_client_connect(*ctx) == 0)
-			return udo_vsock_tcp_get_fd(*ctx);
-		udo_vsock_tcp_destroy(*ctx);
-		*ctx = NULL;
-		return -1;
-	}
-}
-
-static void disconnect(int fd, struct udo_vsock_tcp *ctx)
-{
-	if (ctx)
-		udo_vsock_tcp_destroy(ctx);
-	else
-		close(fd);
-}
-
-/* Send bytes, end the stream, wait for the far end to close: MB/s or -1. */
-static double run_stream(const struct config *c, unsigned long long bytes)
-{
-	static char buf[CHUNK];
-	struct udo_vsock_tcp *ctx;
-	unsigned long long left = bytes;
-	double t0 = now(), t;
-	int fd = connect_to(c->from, c->port, &ctx);
-
-	if (fd < 0)
-		return -1;
-	while (left) {
-		ssize_t n = write(fd, buf, left < CHUNK ? (size_t) left : CHUNK);
-
-		if (n <= 0) {
-			disconnect(fd, ctx);
-			return -1;
-		}
-		left -= (unsigned long long) n;
-	}
-	shutdown(fd, SHUT_WR);
-	while (read(fd, buf, sizeof(buf)) > 0)
-		;
-	t = now() - t0;
-	disconnect(fd, ctx);
-	return (double) bytes / t / 1e6;
-}
 
 /* Wait until something listens on the config's port (up to 10 s). */
 static int wait_listening(const struct config *c)
@@ -211,9 +50,9 @@ static int wait_listening(const struct config *c)
 	int i, fd;
 
 	for (i = 0; i < 200; i++) {
-		fd = connect_to(c->from, c->port, &ctx);
+		fd = udo_bench_connect(c->from, c->port, &ctx);
 		if (fd >= 0) {
-			disconnect(fd, ctx);
+			udo_bench_disconnect(fd, ctx);
 			return 0;
 		}
 		usleep(50 * 1000);
@@ -232,10 +71,10 @@ static pid_t spawn(char *const argv[], int *port)
 	size_t got = 0;
 
 	if (pipe2(p, O_CLOEXEC) < 0)
-		die("pipe");
+		udo_bench_die("pipe");
 	pid = fork();
 	if (pid < 0)
-		die("fork");
+		udo_bench_die("fork");
 	if (pid == 0) {
 		if (port)
 			dup2(p[1], STDERR_FILENO);
@@ -265,7 +104,7 @@ static pid_t spawn(char *const argv[], int *port)
 /* A free TCP port on 127.0.0.1 for socat (which cannot report its own). */
 static int free_port(void)
 {
-	int port, fd = tcp_listener(&port);
+	int port, fd = udo_bench_tcp_listener(&port);
 
 	close(fd);
 	return port;
@@ -284,10 +123,11 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+static int tcp_sink_port, vsock_sink_port;
 static struct config configs[MAX_CONFIGS];
 static int n_configs;
 
-static struct config *add(const char *name, enum side from, int port, enum side sink)
+static struct config *add(const char *name, enum udo_bench_side from, int port, enum udo_bench_side sink)
 {
 	struct config *c = &configs[n_configs++];
 
@@ -298,8 +138,8 @@ static struct config *add(const char *name, enum side from, int port, enum side 
 	return c;
 }
 
-static void add_udo_relay(const char *udo, const char *name, enum side from,
-                          enum side to, const char *copy)
+static void add_udo_relay(const char *udo, const char *name, enum udo_bench_side from,
+                          enum udo_bench_side to, const char *copy)
 {
 	char listen[64], target[64], copyopt[32];
 	char *argv[] = { (char *) udo, (char *) "--print-port", copyopt, (char *) "relay",
@@ -308,8 +148,8 @@ static void add_udo_relay(const char *udo, const char *name, enum side from,
 	struct config *c;
 
 	snprintf(copyopt, sizeof(copyopt), "--copy=%s", copy);
-	snprintf(listen, sizeof(listen), from == SIDE_TCP ? "tcp:127.0.0.1:any" : "vsock:local:any");
-	if (to == SIDE_TCP)
+	snprintf(listen, sizeof(listen), from == UDO_BENCH_TCP ? "tcp:127.0.0.1:any" : "vsock:local:any");
+	if (to == UDO_BENCH_TCP)
 		snprintf(target, sizeof(target), "tcp:127.0.0.1:%d", tcp_sink_port);
 	else
 		snprintf(target, sizeof(target), "vsock:local:%u", (uint32_t) vsock_sink_port);
@@ -323,7 +163,7 @@ static void add_socat(const char *socat, const char *name, const char *block)
 	char listen[96], target[64];
 	char *argv[] = { (char *) socat, (char *) "-b", (char *) block, listen, target, NULL };
 	char *argv_default[] = { (char *) socat, listen, target, NULL };
-	struct config *c = add(name, SIDE_TCP, free_port(), SIDE_TCP);
+	struct config *c = add(name, UDO_BENCH_TCP, free_port(), UDO_BENCH_TCP);
 
 	snprintf(listen, sizeof(listen), "TCP-LISTEN:%d,bind=127.0.0.1,reuseaddr,fork", c->port);
 	snprintf(target, sizeof(target), "TCP:127.0.0.1:%d", tcp_sink_port);
@@ -379,17 +219,17 @@ int main(int argc, char **argv)
 	udo = argv[optind];
 	socat = optind + 1 < argc ? argv[optind + 1] : NULL;
 	signal(SIGPIPE, SIG_IGN);
-	start_sinks();
+	udo_bench_start_sinks(&tcp_sink_port, &vsock_sink_port);
 
-	add("direct tcp", SIDE_TCP, tcp_sink_port, SIDE_TCP);
-	add("direct vsock", SIDE_VSOCK, vsock_sink_port, SIDE_VSOCK);
+	add("direct tcp", UDO_BENCH_TCP, tcp_sink_port, UDO_BENCH_TCP);
+	add("direct vsock", UDO_BENCH_VSOCK, vsock_sink_port, UDO_BENCH_VSOCK);
 	/* The default copy mode first, then the alternative it was chosen over. */
-	add_udo_relay(udo, "udo-vsock relay vsock->tcp", SIDE_VSOCK, SIDE_TCP, "read");
-	add_udo_relay(udo, "udo-vsock relay tcp->vsock", SIDE_TCP, SIDE_VSOCK, "read");
-	add_udo_relay(udo, "udo-vsock relay tcp->tcp", SIDE_TCP, SIDE_TCP, "read");
-	add_udo_relay(udo, "udo-vsock --copy=splice vsock->tcp", SIDE_VSOCK, SIDE_TCP, "splice");
-	add_udo_relay(udo, "udo-vsock --copy=splice tcp->vsock", SIDE_TCP, SIDE_VSOCK, "splice");
-	add_udo_relay(udo, "udo-vsock --copy=splice tcp->tcp", SIDE_TCP, SIDE_TCP, "splice");
+	add_udo_relay(udo, "udo-vsock relay vsock->tcp", UDO_BENCH_VSOCK, UDO_BENCH_TCP, "read");
+	add_udo_relay(udo, "udo-vsock relay tcp->vsock", UDO_BENCH_TCP, UDO_BENCH_VSOCK, "read");
+	add_udo_relay(udo, "udo-vsock relay tcp->tcp", UDO_BENCH_TCP, UDO_BENCH_TCP, "read");
+	add_udo_relay(udo, "udo-vsock --copy=splice vsock->tcp", UDO_BENCH_VSOCK, UDO_BENCH_TCP, "splice");
+	add_udo_relay(udo, "udo-vsock --copy=splice tcp->vsock", UDO_BENCH_TCP, UDO_BENCH_VSOCK, "splice");
+	add_udo_relay(udo, "udo-vsock --copy=splice tcp->tcp", UDO_BENCH_TCP, UDO_BENCH_TCP, "splice");
 	if (socat) {
 		add_socat(socat, "socat relay tcp->tcp (default -b 8192)", NULL);
 		add_socat(socat, "socat -b 65536 relay tcp->tcp", "65536");
@@ -410,7 +250,7 @@ int main(int argc, char **argv)
 		for (i = 0; i < n_configs; i++) {
 			if (configs[i].failed)
 				continue;
-			configs[i].mbps[r] = run_stream(&configs[i], mib << 20);
+			configs[i].mbps[r] = udo_bench_stream(configs[i].from, configs[i].port, mib << 20);
 			if (configs[i].mbps[r] < 0) {
 				fprintf(stderr, "bench-relay: %s: the stream failed\n", configs[i].name);
 				configs[i].failed = true;

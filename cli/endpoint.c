@@ -21,6 +21,9 @@
 #include "activate.h"
 #include "endpoint.h"
 #include "errbuf.h"
+/* The library's bounded connect (lib/context.c, compiled in as the
+ * transports do), so a tcp: target is bounded as a vsock one is. */
+#include "transport.h"
 
 static struct udo_vsock_tcp *ctx_alloc(char *err, size_t errlen)
 {
@@ -214,7 +217,7 @@ void udo_cli_listener_close(struct udo_cli_listener *l)
 }
 
 int udo_cli_target_init(struct udo_cli_target *t, const struct udo_cli_addr *addr,
-                        char *err, size_t errlen)
+                        unsigned int timeout_ms, char *err, size_t errlen)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV };
 	char port[16];
@@ -222,6 +225,7 @@ int udo_cli_target_init(struct udo_cli_target *t, const struct udo_cli_addr *add
 
 	memset(t, 0, sizeof(*t));
 	t->addr = *addr;
+	t->timeout_ms = timeout_ms;
 	udo_cli_addr_format(addr, t->where, sizeof(t->where));
 	if (addr->kind != UDO_CLI_ADDR_TCP)
 		return 0;
@@ -233,6 +237,55 @@ int udo_cli_target_init(struct udo_cli_target *t, const struct udo_cli_addr *add
 		            addr->host, port, addr->host, gai_strerror(rc));
 	}
 	return 0;
+}
+
+/* A tcp connect to sa reaches a socket bound to b: the same address, or a
+ * loopback one on the port b holds for every address. */
+static bool tcp_reaches(const struct sockaddr *sa, const struct sockaddr_storage *b)
+{
+	const struct sockaddr_in *a4 = (const void *) sa, *b4 = (const void *) b;
+	const struct sockaddr_in6 *a6 = (const void *) sa, *b6 = (const void *) b;
+	bool loop4 = sa->sa_family == AF_INET && (ntohl(a4->sin_addr.s_addr) >> 24) == 127;
+
+	if (b->ss_family == AF_INET && sa->sa_family == AF_INET)
+		return a4->sin_port == b4->sin_port &&
+		       (a4->sin_addr.s_addr == b4->sin_addr.s_addr ||
+		        (b4->sin_addr.s_addr == htonl(INADDR_ANY) && loop4));
+	if (b->ss_family != AF_INET6)
+		return false;
+	/* [::] also takes IPv4 (unless IPV6_V6ONLY: then it only looks so). */
+	if (sa->sa_family == AF_INET)
+		return a4->sin_port == b6->sin6_port && loop4 &&
+		       IN6_IS_ADDR_UNSPECIFIED(&b6->sin6_addr);
+	return sa->sa_family == AF_INET6 && a6->sin6_port == b6->sin6_port &&
+	       (IN6_ARE_ADDR_EQUAL(&a6->sin6_addr, &b6->sin6_addr) ||
+	        (IN6_IS_ADDR_UNSPECIFIED(&b6->sin6_addr) && IN6_IS_ADDR_LOOPBACK(&a6->sin6_addr)));
+}
+
+bool udo_cli_target_is_listener(const struct udo_cli_target *t,
+                                const struct udo_cli_listener *l)
+{
+	struct sockaddr_storage b;
+	socklen_t len = sizeof(b);
+	const struct addrinfo *ai;
+	uint32_t cid = t->addr.cid;
+
+	if (t->addr.kind != l->addr.kind)
+		return false;
+	if (t->addr.kind == UDO_CLI_ADDR_VSOCK) {
+		/* Over the tcp transport, CID 2 is this machine too. */
+		bool here = cid == VMADDR_CID_LOCAL || cid == udo_vsock_tcp_get_local_vcid() ||
+		            (cid == VMADDR_CID_HOST && !strcmp(udo_cli_listener_transport(l), "tcp"));
+
+		return (uint32_t) t->addr.port == (uint32_t) l->port && here &&
+		       (l->addr.cid == VMADDR_CID_ANY || l->addr.cid == cid);
+	}
+	if (getsockname(l->fd, (struct sockaddr *) &b, &len) < 0)
+		return false;
+	for (ai = t->ai; ai; ai = ai->ai_next)
+		if (tcp_reaches(ai->ai_addr, &b))
+			return true;
+	return false;
 }
 
 void udo_cli_target_free(struct udo_cli_target *t)
@@ -267,28 +320,51 @@ static int connect_vsock(const struct udo_cli_target *t, struct udo_cli_conn *c,
 	return 0;
 }
 
+/* "ADDRESS: reason", after those before it ("; "), as far as it fits. */
+static void add_tried(char *buf, size_t len, size_t *used, const char *where,
+                      const char *why)
+{
+	int n = snprintf(buf + *used, len - *used, "%s%s: %s", *used ? "; " : "", where, why);
+
+	if (n > 0)
+		*used += (size_t) n < len - *used ? (size_t) n : len - *used - 1;
+}
+
 static int connect_tcp(const struct udo_cli_target *t, struct udo_cli_conn *c,
                        char *err, size_t errlen)
 {
-	char where[UDO_CLI_ADDR_TEXT_MAX];
+	char where[UDO_CLI_ADDR_TEXT_MAX], why[64], tried[UDO_CLI_ERR_MAX - 64];
 	const struct addrinfo *ai;
-	int fd;
+	struct udo_deadline d;
+	size_t used = 0;
+	int fd, e, n = 0;
 
+	/* One bound for the whole target: every address tried within it. */
+	udo_deadline_start(&d, t->timeout_ms);
+	tried[0] = '\0';
 	for (ai = t->ai; ai; ai = ai->ai_next) {
-		int e;
-
 		fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+		e = fd < 0 ? errno : -udo_deadline_connect(fd, ai->ai_addr, ai->ai_addrlen, &d);
+		if (e == 0) {
 			c->fd = fd;
 			return 0;
 		}
-		e = errno;
-		fail(err, errlen, "connect to tcp %s: %s",
-		     sa_text(ai->ai_addr, ai->ai_addrlen, where, sizeof(where)), strerror(e));
 		if (fd >= 0)
 			close(fd);
+		n++;
+		sa_text(ai->ai_addr, ai->ai_addrlen, where, sizeof(where));
+		if (e == ETIMEDOUT && d.set)
+			snprintf(why, sizeof(why), "no answer within %u ms", t->timeout_ms);
+		else
+			snprintf(why, sizeof(why), "%s", strerror(e));
+		add_tried(tried, sizeof(tried), &used, where, why);
+		if (e == ETIMEDOUT && d.set)
+			break;
 	}
-	return -1;
+	/* One address: "connect to tcp 127.0.0.1:80: ..."; several: each named. */
+	if (n == 1)
+		return fail(err, errlen, "connect to tcp %s", tried);
+	return fail(err, errlen, "connect to %s: %s", t->where, tried);
 }
 
 int udo_cli_connect(const struct udo_cli_target *t, struct udo_cli_conn *c,

@@ -8,12 +8,13 @@
 #ifndef UDO_CLI_ENDPOINT_H
 #define UDO_CLI_ENDPOINT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "addr.h"
 
 /* Room for one error line. */
-#define UDO_CLI_ERR_MAX 640
+#define UDO_CLI_ERR_MAX 1024
 
 struct udo_vsock_tcp;
 struct addrinfo;
@@ -30,6 +31,7 @@ struct udo_cli_listener {
 struct udo_cli_target {
 	struct udo_cli_addr addr;
 	struct addrinfo *ai;
+	unsigned int timeout_ms; /* tcp: a bound on each connect, 0 for none */
 	char where[UDO_CLI_ADDR_TEXT_MAX];
 };
 
@@ -53,10 +55,25 @@ const char *udo_cli_listener_transport(const struct udo_cli_listener *l);
 
 void udo_cli_listener_close(struct udo_cli_listener *l);
 
-/* Prepare a target (resolve a tcp host). 0, or -1 with err. */
+/*
+ * Prepare a target (resolve a tcp host). timeout_ms (0: none) bounds each
+ * connect to a tcp target, all of its addresses together; vsock targets
+ * take theirs from the library (UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS, which
+ * the tool sets). 0, or -1 with err.
+ */
 int udo_cli_target_init(struct udo_cli_target *t, const struct udo_cli_addr *addr,
-                        char *err, size_t errlen);
+                        unsigned int timeout_ms, char *err, size_t errlen);
 void udo_cli_target_free(struct udo_cli_target *t);
+
+/*
+ * True when connecting to t reaches l itself: a relay from l to t would
+ * connect to itself, again for each connection, until its fd table is full.
+ * Catches the same address and port, and a loopback one (or a CID of this
+ * machine) where l listens on any; not a target that reaches l by another
+ * road (a map, another interface).
+ */
+bool udo_cli_target_is_listener(const struct udo_cli_target *t,
+                                const struct udo_cli_listener *l);
 
 /* Connect to the target. 0 with c filled, or -1 with err. Thread-safe. */
 int udo_cli_connect(const struct udo_cli_target *t, struct udo_cli_conn *c,

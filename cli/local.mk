@@ -4,11 +4,18 @@
 bin_PROGRAMS = udo-vsock
 udo_vsock_SOURCES = cli/errbuf.h \
 	cli/main.c cli/cli.h \
+	cli/say.c cli/say.h \
+	cli/startup.c cli/startup.h \
+	cli/commands.c cli/commands.h \
 	cli/addr.c cli/addr.h \
 	cli/endpoint.c cli/endpoint.h \
 	cli/stream.c cli/stream.h \
 	cli/relay.c cli/relay.h \
-	cli/transports.c cli/transports.h
+	cli/transports.c cli/transports.h \
+	lib/quote.c lib/quote.h lib/context.c lib/transport.h
+# Own flags, so lib/ files compile to objects of their own here (the
+# library builds them with libtool).
+udo_vsock_CPPFLAGS = $(AM_CPPFLAGS)
 # An installed program: the library from $(libdir), not the test suite's
 # -no-install build-tree link and test helpers (t/local.mk's defaults).
 udo_vsock_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
@@ -20,7 +27,7 @@ EXTRA_DIST += cli/udo-vsock.1
 # The relay benchmark: not a test (it measures, it does not judge). Run with
 #   make bench-relay [BENCH_RELAY_FLAGS='-n 2048 -r 7']
 EXTRA_PROGRAMS += cli/bench-relay
-cli_bench_relay_SOURCES = cli/bench-relay.c
+cli_bench_relay_SOURCES = cli/bench-relay.c cli/bench-relay.h cli/bench-relay-ends.c
 cli_bench_relay_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 cli_bench_relay_LDFLAGS = -no-install
 CLEANFILES += cli/bench-relay
@@ -44,11 +51,12 @@ t_cli_echo_SOURCES = t/cli-echo.c
 t_cli_echo_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 t_cli_echo_LDFLAGS = -no-install
 
-CLI_TESTS = t/cli-usage t/cli-stream t/cli-relay t/cli-socat
+CLI_TESTS = t/cli-usage t/cli-stream t/cli-relay t/cli-socat t/cli-stdio t/cli-timeout
 TESTS += $(CLI_TESTS)
 noinst_SCRIPTS += $(CLI_TESTS)
 CLEANFILES += $(CLI_TESTS)
-EXTRA_DIST += t/cli-lib.sh t/cli-usage.sh t/cli-stream.sh t/cli-relay.sh t/cli-socat.sh
+EXTRA_DIST += t/cli-lib.sh t/cli-usage.sh t/cli-stream.sh t/cli-relay.sh t/cli-socat.sh \
+	t/cli-stdio.sh t/cli-timeout.sh
 
 cli_test_gen = $(AM_V_GEN)$(MKDIR_P) t && { \
 	  echo '\#!/bin/sh'; \
@@ -66,6 +74,10 @@ t/cli-stream: $(srcdir)/t/cli-stream.sh $(CLI_TEST_DEPS)
 t/cli-relay: $(srcdir)/t/cli-relay.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 t/cli-socat: $(srcdir)/t/cli-socat.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+t/cli-stdio: $(srcdir)/t/cli-stdio.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+t/cli-timeout: $(srcdir)/t/cli-timeout.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 
 # After an install: the installed udo-vsock runs, finds the installed

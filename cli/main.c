@@ -15,86 +15,32 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include <udo/vsock-tcp.h>
-
-#include "addr.h"
 #include "cli.h"
-#include "endpoint.h"
-#include "relay.h"
-#include "stream.h"
+#include "commands.h"
+#include "quote.h"
+#include "say.h"
+#include "startup.h"
 #include "transports.h"
 #include "activate.h"
-#include "fdpass.h"
 #include "relay-service.h"
-
-#define PROG "udo-vsock"
-
-struct opts {
-	const char *transport;        /* --transport, or NULL */
-	bool keep_open;
-	bool print_port;
-	bool verbose;
-	struct udo_cli_relay_opts relay;
-	bool wait_set;                /* --wait given */
-	unsigned int wait_ms;
-	unsigned int stop_ms;         /* relay: --stop-timeout */
-	bool fdpass;                  /* connect: --fdpass */
-};
 
 struct command {
 	const char *name;
 	const char *alias;
 	int min_args, max_args;
-	int (*run)(const struct opts *o, int argc, char **argv);
+	int (*run)(const struct udo_cli_opts *o, int argc, char **argv);
 	const char *args;             /* for messages: "[CID] PORT" */
 };
-
-void udo_cli_say(const char *fmt, ...)
-{
-	char line[UDO_CLI_ERR_MAX + 256];
-	va_list ap;
-	int n = snprintf(line, sizeof(line), PROG ": ");
-
-	va_start(ap, fmt);
-	n += vsnprintf(line + n, sizeof(line) - (size_t) n - 1, fmt, ap);
-	va_end(ap);
-	if ((size_t) n > sizeof(line) - 2)
-		n = (int) sizeof(line) - 2;
-	line[n++] = '\n';
-	while (write(STDERR_FILENO, line, (size_t) n) < 0 && errno == EINTR)
-		;
-}
-
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-	char msg[UDO_CLI_ERR_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	udo_cli_say("%s (see " PROG " --help)", msg);
-	return UDO_CLI_EXIT_USAGE;
-}
-
-static int failure(const char *msg)
-{
-	udo_cli_say("%s", msg);
-	return UDO_CLI_EXIT_FAILURE;
-}
 
 static void help(void)
 {
 	printf(
-	"Usage: " PROG " [OPTION]... COMMAND [ARGUMENT]...\n"
+	"Usage: " UDO_CLI_PROG " [OPTION]... COMMAND [ARGUMENT]...\n"
 	"Move bytes over vsock streams (with libudo-vsock-tcp's tcp fallback).\n"
 	"\n"
 	"Commands:\n"
@@ -125,6 +71,8 @@ static void help(void)
 	"  -v, --verbose         report connections on standard error\n"
 	"      --copy=MODE       relay: read (default) or splice\n"
 	"      --buffer=BYTES    relay: bytes moved per call (default 262144)\n"
+	"      --connect-timeout=MS  give up each connect after MS milliseconds\n"
+	"                        (default: $" UDO_CLI_TIMEOUT_ENV ", or the kernel's)\n"
 	"      --wait=DURATION   connect, relay: wait up to DURATION (500ms, 30s, 2m)\n"
 	"                        for a vsock listener to appear\n"
 	"      --stop-timeout=DURATION  relay: on SIGTERM, let open connections\n"
@@ -138,172 +86,12 @@ static void help(void)
 	"failed), 2 usage error. See udo-vsock(1).\n");
 }
 
-/* listen's address: [CID] PORT, or one address. */
-static int listen_addr(int argc, char **argv, struct udo_cli_addr *a, char *err, size_t len)
-{
-	if (argc == 2)
-		return udo_cli_parse_cid_port(argv[0], argv[1], UDO_CLI_ANY_PORT, a, err, len);
-	if (strchr(argv[0], ':'))
-		return udo_cli_parse_addr(argv[0], UDO_CLI_ANY_PORT, a, err, len);
-	return udo_cli_parse_cid_port("any", argv[0], UDO_CLI_ANY_PORT, a, err, len);
-}
-
-static void announce(const struct opts *o, const struct udo_cli_listener *l)
-{
-	char line[32];
-	int n;
-
-	if (o->print_port) {
-		n = snprintf(line, sizeof(line), "%u\n", (uint32_t) l->port);
-		while (write(STDERR_FILENO, line, (size_t) n) < 0 && errno == EINTR)
-			;
-	}
-	if (o->verbose)
-		udo_cli_say("listening on %s", l->where);
-}
-
-static int cmd_listen(const struct opts *o, int argc, char **argv)
-{
-	struct udo_cli_stdio io = {
-		.in = STDIN_FILENO, .out = STDOUT_FILENO, .close_out = !o->keep_open,
-	};
-	char err[UDO_CLI_ERR_MAX], peer[UDO_CLI_ADDR_TEXT_MAX + 16];
-	struct udo_cli_listener l;
-	struct udo_cli_addr a;
-	int fd, status = UDO_CLI_EXIT_OK;
-
-	if (listen_addr(argc, argv, &a, err, sizeof(err)))
-		return usage_error("listen: %s", err);
-	if (udo_cli_listen(&l, &a, o->keep_open ? 0 : 1, err, sizeof(err)))
-		return failure(err);
-	announce(o, &l);
-	do {
-		fd = udo_cli_accept(&l, peer, sizeof(peer), err, sizeof(err));
-		if (fd < 0) {
-			status = failure(err);
-			break;
-		}
-		/* One connection: later clients are refused, not left waiting. */
-		if (!o->keep_open)
-			udo_cli_listener_close(&l);
-		if (o->verbose)
-			udo_cli_say("connection from %s", peer);
-		if (udo_cli_stream(fd, peer, &io, err, sizeof(err)))
-			status = failure(err);
-		close(fd);
-	} while (o->keep_open);
-	udo_cli_listener_close(&l);
-	return status;
-}
-
-static int cmd_connect(const struct opts *o, int argc, char **argv)
-{
-	struct udo_cli_stdio io = {
-		.in = STDIN_FILENO, .out = STDOUT_FILENO, .close_out = true,
-	};
-	char err[UDO_CLI_ERR_MAX], peer[UDO_CLI_ADDR_TEXT_MAX + 16];
-	struct udo_cli_target t;
-	struct udo_cli_conn c;
-	struct udo_cli_addr a;
-	int r;
-
-	if (argc == 1 && !strchr(argv[0], ':'))
-		return usage_error("connect takes CID PORT or one ADDRESS, not just \"%.64s\"",
-		                   argv[0]);
-	r = argc == 2 ? udo_cli_parse_cid_port(argv[0], argv[1], 0, &a, err, sizeof(err))
-	              : udo_cli_parse_addr(argv[0], 0, &a, err, sizeof(err));
-	if (r)
-		return usage_error("connect: %s", err);
-	if (udo_cli_target_init(&t, &a, err, sizeof(err)))
-		return failure(err);
-	if (udo_cli_connect(&t, &c, err, sizeof(err))) {
-		udo_cli_target_free(&t);
-		return failure(err);
-	}
-	if (o->fdpass) {
-		r = udo_cli_fdpass(STDOUT_FILENO, c.fd, err, sizeof(err));
-		udo_cli_conn_close(&c);
-		udo_cli_target_free(&t);
-		return r ? failure(err) : UDO_CLI_EXIT_OK;
-	}
-	if (c.ctx)
-		snprintf(peer, sizeof(peer), "%s %s", udo_vsock_tcp_get_transport(c.ctx),
-		         t.where + strlen("vsock:"));
-	else
-		snprintf(peer, sizeof(peer), "%s", t.where);
-	if (o->verbose)
-		udo_cli_say("connected to %s", peer);
-	r = udo_cli_stream(c.fd, peer, &io, err, sizeof(err));
-	udo_cli_conn_close(&c);
-	udo_cli_target_free(&t);
-	return r ? failure(err) : UDO_CLI_EXIT_OK;
-}
-
-static int cmd_relay(const struct opts *o, int argc, char **argv)
-{
-	char err[UDO_CLI_ERR_MAX];
-	struct udo_cli_addr la, ta;
-	struct udo_cli_listener l[64];
-	struct udo_cli_target t;
-	size_t n = 1, i;
-	int status;
-
-	if (strcmp(argv[0], UDO_CLI_PASSED) &&
-	    udo_cli_parse_addr(argv[0], UDO_CLI_ANY_PORT, &la, err, sizeof(err)))
-		return usage_error("relay: listen %s", err);
-	if (udo_cli_parse_addr(argv[1], 0, &ta, err, sizeof(err)))
-		return usage_error("relay: target %s", err);
-	if (udo_cli_target_init(&t, &ta, err, sizeof(err)))
-		return failure(err);
-	/* "passed": one relay listener per socket systemd passed. */
-	if (!strcmp(argv[0], UDO_CLI_PASSED) ?
-	    udo_cli_listen_passed(l, sizeof(l) / sizeof(l[0]), &n, err, sizeof(err)) :
-	    udo_cli_listen(&l[0], &la, 0, err, sizeof(err))) {
-		udo_cli_target_free(&t);
-		return failure(err);
-	}
-	for (i = 0; i < n; i++)
-		announce(o, &l[i]);
-	status = udo_cli_relay_service(l, n, &t, &o->relay, o->stop_ms);
-	udo_cli_target_free(&t);
-	return status ? UDO_CLI_EXIT_FAILURE : UDO_CLI_EXIT_OK;
-}
-
-static int cmd_transports(const struct opts *o, int argc, char **argv)
-{
-	const char *env = getenv(UDO_CLI_TRANSPORT_ENV);
-
-	(void) argc;
-	(void) argv;
-	if (o->transport)
-		udo_cli_transports_show(stdout, o->transport, "--transport");
-	else if (env && *env)
-		udo_cli_transports_show(stdout, env, UDO_CLI_TRANSPORT_ENV);
-	else
-		udo_cli_transports_show(stdout, "auto", "default");
-	return fflush(stdout) == 0 ? UDO_CLI_EXIT_OK : UDO_CLI_EXIT_FAILURE;
-}
-
-static int cmd_local_cid(const struct opts *o, int argc, char **argv)
-{
-	uint32_t cid = udo_vsock_tcp_get_local_vcid();
-
-	(void) o;
-	(void) argc;
-	(void) argv;
-	if (cid == UINT32_MAX)
-		return failure("no local CID: /dev/vsock is missing or does not report one "
-		               "(no vsock on this machine)");
-	printf("%u\n", cid);
-	return fflush(stdout) == 0 ? UDO_CLI_EXIT_OK : UDO_CLI_EXIT_FAILURE;
-}
-
 static const struct command commands[] = {
-	{ "listen", NULL, 1, 2, cmd_listen, "[CID] PORT" },
-	{ "connect", NULL, 1, 2, cmd_connect, "CID PORT" },
-	{ "relay", "proxy", 2, 2, cmd_relay, "LISTEN TARGET" },
-	{ "transports", NULL, 0, 0, cmd_transports, "" },
-	{ "local-cid", NULL, 0, 0, cmd_local_cid, "" },
+	{ "listen", NULL, 1, 2, udo_cli_cmd_listen, "[CID] PORT" },
+	{ "connect", NULL, 1, 2, udo_cli_cmd_connect, "CID PORT" },
+	{ "relay", "proxy", 2, 2, udo_cli_cmd_relay, "LISTEN TARGET" },
+	{ "transports", NULL, 0, 0, udo_cli_cmd_transports, "" },
+	{ "local-cid", NULL, 0, 0, udo_cli_cmd_local_cid, "" },
 };
 
 static const struct command *find_command(const char *name)
@@ -330,7 +118,24 @@ static int parse_size(const char *text, size_t *out)
 	return 0;
 }
 
-enum { OPT_COPY = 256, OPT_BUFFER, OPT_WAIT, OPT_STOP_TIMEOUT, OPT_FDPASS };
+/* Milliseconds as the library reads its variable: digits, 0 to INT_MAX. */
+static int parse_ms(const char *text, unsigned int *out)
+{
+	unsigned long v = 0;
+	const char *p;
+
+	for (p = text; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (unsigned long) (*p - '0');
+		if (v > INT_MAX)
+			return -1;
+	}
+	if (p == text || *p)
+		return -1;
+	*out = (unsigned int) v;
+	return 0;
+}
+
+enum { OPT_COPY = 256, OPT_BUFFER, OPT_CONNECT_TIMEOUT, OPT_WAIT, OPT_STOP_TIMEOUT, OPT_FDPASS };
 
 static const struct option long_options[] = {
 	{ "transport", required_argument, NULL, 't' },
@@ -339,6 +144,7 @@ static const struct option long_options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "copy", required_argument, NULL, OPT_COPY },
 	{ "buffer", required_argument, NULL, OPT_BUFFER },
+	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
 	{ "wait", required_argument, NULL, OPT_WAIT },
 	{ "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
 	{ "fdpass", no_argument, NULL, OPT_FDPASS },
@@ -348,8 +154,9 @@ static const struct option long_options[] = {
 };
 
 /* Options anywhere on the line; returns -1 to go on, else an exit status. */
-static int parse_options(int argc, char **argv, struct opts *o)
+static int parse_options(int argc, char **argv, struct udo_cli_opts *o)
 {
+	char q[UDO_QUOTE_BUF];
 	int c;
 
 	opterr = 0;
@@ -374,21 +181,31 @@ static int parse_options(int argc, char **argv, struct opts *o)
 			else if (!strcmp(optarg, "read"))
 				o->relay.copy = UDO_CLI_COPY_READ;
 			else
-				return usage_error("--copy=\"%.64s\": use splice or read", optarg);
+				return udo_cli_usage("--copy=\"%s\": use splice or read",
+				                     udo_quote(q, sizeof(q), optarg));
 			break;
 		case OPT_BUFFER:
 			if (parse_size(optarg, &o->relay.buffer))
-				return usage_error("--buffer=\"%.64s\": use a number of bytes "
-				                   "from 4096 to 67108864", optarg);
+				return udo_cli_usage("--buffer=\"%s\": use a number of bytes "
+				                     "from 4096 to 67108864",
+				                     udo_quote(q, sizeof(q), optarg));
+			break;
+		case OPT_CONNECT_TIMEOUT:
+			if (parse_ms(optarg, &o->connect_timeout_ms))
+				return udo_cli_usage("--connect-timeout=\"%s\": use milliseconds, "
+				                     "0 to %d (0: the kernel's)", udo_quote(q, sizeof(q), optarg),
+				                     INT_MAX);
+			o->connect_timeout = optarg;
 			break;
 		case OPT_WAIT:
 		case OPT_STOP_TIMEOUT: {
 			unsigned int ms;
 
 			if (udo_cli_parse_duration(optarg, &ms))
-				return usage_error("--%s=\"%.64s\": use a duration such as 500ms, "
-				                   "30s or 2m (at most 2147483647 ms)",
-				                   c == OPT_WAIT ? "wait" : "stop-timeout", optarg);
+				return udo_cli_usage("--%s=\"%s\": use a duration such as 500ms, "
+				                     "30s or 2m (at most 2147483647 ms)",
+				                     c == OPT_WAIT ? "wait" : "stop-timeout",
+				                     udo_quote(q, sizeof(q), optarg));
 			if (c == OPT_WAIT) {
 				o->wait_set = true;
 				o->wait_ms = ms;
@@ -402,67 +219,98 @@ static int parse_options(int argc, char **argv, struct opts *o)
 			break;
 		case 'h':
 			help();
-			return fflush(stdout) == 0 ? UDO_CLI_EXIT_OK : UDO_CLI_EXIT_FAILURE;
+			return udo_cli_stdout_done();
 		case 'V':
-			printf(PROG " (" PACKAGE_NAME ") " PACKAGE_VERSION "\n");
-			return fflush(stdout) == 0 ? UDO_CLI_EXIT_OK : UDO_CLI_EXIT_FAILURE;
+			printf(UDO_CLI_PROG " (" PACKAGE_NAME ") " PACKAGE_VERSION "\n");
+			return udo_cli_stdout_done();
 		case ':':
-			return usage_error("option \"%.64s\" needs a value", argv[optind - 1]);
+			return udo_cli_usage("option \"%s\" needs a value",
+			                     udo_quote(q, sizeof(q), argv[optind - 1]));
 		default:
 			if (optopt >= '0' && optopt <= '9')
-				return usage_error("unknown option \"%.64s\" (for -1 write any, "
-				                   "or put -- before it)", argv[optind - 1]);
-			return usage_error("unknown option \"%.64s\"", argv[optind - 1]);
+				return udo_cli_usage("unknown option \"%s\" (for -1 write any, "
+				                     "or put -- before it)",
+				                     udo_quote(q, sizeof(q), argv[optind - 1]));
+			return udo_cli_usage("unknown option \"%s\"",
+			                     udo_quote(q, sizeof(q), argv[optind - 1]));
 		}
 	}
 	return -1;
 }
 
+/*
+ * --connect-timeout, or the variable as the user set it (empty: none). The
+ * option is passed on in the variable, for the library's vsock connects.
+ */
+static int select_timeout(struct udo_cli_opts *o)
+{
+	const char *env = getenv(UDO_CLI_TIMEOUT_ENV);
+	char q[UDO_QUOTE_BUF];
+
+	if (o->connect_timeout) {
+		if (setenv(UDO_CLI_TIMEOUT_ENV, o->connect_timeout, 1) < 0)
+			return udo_cli_failure("set " UDO_CLI_TIMEOUT_ENV ": out of memory");
+	} else if (env && *env && parse_ms(env, &o->connect_timeout_ms)) {
+		return udo_cli_usage(UDO_CLI_TIMEOUT_ENV "=\"%s\" is not a connect timeout: use "
+		                     "milliseconds, 0 to %d (0: the kernel's)", udo_quote(q, sizeof(q), env),
+		                     INT_MAX);
+	}
+	return -1;
+}
+
 /* --transport, or the variable as the user set it: known, or a usage error. */
-static int select_transport(const struct opts *o)
+static int select_transport(const struct udo_cli_opts *o)
 {
 	const char *env = getenv(UDO_CLI_TRANSPORT_ENV);
+	char q[UDO_QUOTE_BUF];
 
 	if (o->transport) {
 		if (!udo_cli_transport_known(o->transport))
-			return usage_error("unknown transport \"%.64s\" (--transport): use %s",
-			                   o->transport, udo_cli_transport_choices());
+			return udo_cli_usage("unknown transport \"%s\" (--transport): use %s",
+			                     udo_quote(q, sizeof(q), o->transport),
+			                     udo_cli_transport_choices());
 		if (setenv(UDO_CLI_TRANSPORT_ENV, o->transport, 1) < 0)
-			return failure("set " UDO_CLI_TRANSPORT_ENV ": out of memory");
+			return udo_cli_failure("set " UDO_CLI_TRANSPORT_ENV ": out of memory");
 	} else if (env && *env && !udo_cli_transport_known(env)) {
-		return usage_error("unknown transport \"%.64s\" (" UDO_CLI_TRANSPORT_ENV "): use %s",
-		                   env, udo_cli_transport_choices());
+		return udo_cli_usage("unknown transport \"%s\" (" UDO_CLI_TRANSPORT_ENV "): use %s",
+		                     udo_quote(q, sizeof(q), env), udo_cli_transport_choices());
 	}
 	return -1;
 }
 
 int main(int argc, char **argv)
 {
-	struct opts o = {
+	struct udo_cli_opts o = {
 		.relay = { .copy = UDO_CLI_COPY_READ, .buffer = 256 * 1024 },
 		.stop_ms = 10000,
 	};
 	const struct command *cmd;
+	char q[UDO_QUOTE_BUF];
 	int r, nargs;
 
+	if (udo_cli_startup() < 0)
+		return UDO_CLI_EXIT_FAILURE;
 	r = parse_options(argc, argv, &o);
 	if (r >= 0)
 		return r;
 	if (optind >= argc)
-		return usage_error("no command: use listen, connect, relay, transports or local-cid");
+		return udo_cli_usage("no command: use listen, connect, relay, transports or local-cid");
 	cmd = find_command(argv[optind]);
 	if (!cmd)
-		return usage_error("unknown command \"%.64s\": use listen, connect, relay, "
-		                   "transports or local-cid", argv[optind]);
+		return udo_cli_usage("unknown command \"%s\": use listen, connect, relay, "
+		                     "transports or local-cid",
+		                     udo_quote(q, sizeof(q), argv[optind]));
 	nargs = argc - optind - 1;
 	if (nargs < cmd->min_args || nargs > cmd->max_args)
-		return usage_error("%s takes %s%s", cmd->name,
-		                   *cmd->args ? cmd->args : "no arguments",
-		                   cmd->min_args == 1 && cmd->max_args == 2 ? " or one ADDRESS" : "");
+		return udo_cli_usage("%s takes %s%s", cmd->name,
+		                     *cmd->args ? cmd->args : "no arguments",
+		                     cmd->min_args == 1 && cmd->max_args == 2 ? " or one ADDRESS" : "");
 	r = select_transport(&o);
+	if (r < 0)
+		r = select_timeout(&o);
 	if (r >= 0)
 		return r;
 	if (o.wait_set && udo_cli_wait_env(o.wait_ms) < 0)
-		return failure("set " UDO_CLI_WAIT_ENV ": out of memory");
+		return udo_cli_failure("set " UDO_CLI_WAIT_ENV ": out of memory");
 	return cmd->run(&o, nargs, argv + optind + 1);
 }

@@ -24,6 +24,7 @@
 #include "activate.h"
 #include "cli.h"
 #include "relay-service.h"
+#include "say.h"
 
 #define POLL_MS 20
 

@@ -17,7 +17,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +26,7 @@
 
 #include <udo/vsock-tcp.h>
 
-#include "cli.h"
+#include "say.h"
 #include "relay.h"
 
 /* Threads only copy: a small stack is plenty. */
@@ -220,6 +219,54 @@ out:
 	return NULL;
 }
 
+/* Repeats of one accept error are summed up at most this often. */
+#define REPEAT_SECONDS 5
+
+/*
+ * Accept errors repeat while their cause lasts (a full fd table: EMFILE at
+ * every try): the first is said at once, its repeats are counted and said
+ * as one line at most every REPEAT_SECONDS, when they go on or once accept
+ * works again. A different error is said at once.
+ */
+struct repeat {
+	char last[UDO_CLI_ERR_MAX];
+	unsigned long count;   /* repeats not said yet */
+	struct timespec said;  /* when last (or a summary of it) was said */
+};
+
+static long seconds_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long) (now.tv_sec - t->tv_sec) - (now.tv_nsec < t->tv_nsec);
+}
+
+static void repeat_summary(struct repeat *r, const char *then)
+{
+	udo_cli_say("relay: %s (%lu more times in %ld s%s)", r->last, r->count,
+	            seconds_since(&r->said), then);
+	r->count = 0;
+	clock_gettime(CLOCK_MONOTONIC, &r->said);
+}
+
+/* An accept failed with msg, or (msg NULL) worked. */
+static void repeat_note(struct repeat *r, const char *msg)
+{
+	if (msg && strcmp(msg, r->last) != 0) {
+		if (r->count)
+			repeat_summary(r, "");
+		snprintf(r->last, sizeof(r->last), "%s", msg);
+		udo_cli_say("relay: %s", msg);
+		clock_gettime(CLOCK_MONOTONIC, &r->said);
+		return;
+	}
+	if (msg)
+		r->count++;
+	if (r->count && seconds_since(&r->said) >= REPEAT_SECONDS)
+		repeat_summary(r, msg ? "" : "; accepting again");
+}
+
 /* Let accept errors from a full fd table pass without spinning. */
 static void relay_backoff(void)
 {
@@ -231,11 +278,10 @@ static void relay_backoff(void)
 int udo_cli_relay(struct udo_cli_listener *l, const struct udo_cli_target *t,
                   const struct udo_cli_relay_opts *opts)
 {
+	struct repeat accept_errors = { .count = 0 };
 	char err[UDO_CLI_ERR_MAX];
 	pthread_t thread;
 
-	/* Sockets report a gone peer as EPIPE; splice(2) would also signal. */
-	signal(SIGPIPE, SIG_IGN);
 	if (pthread_attr_init(&conn_attr) != 0 || pthread_attr_init(&dir_attr) != 0 ||
 	    pthread_attr_setstacksize(&conn_attr, RELAY_STACK) != 0 ||
 	    pthread_attr_setstacksize(&dir_attr, RELAY_STACK) != 0 ||
@@ -261,11 +307,12 @@ int udo_cli_relay(struct udo_cli_listener *l, const struct udo_cli_target *t,
 			return 0;
 		}
 		if (c->client < 0) {
-			udo_cli_say("relay: %s", err);
+			repeat_note(&accept_errors, err);
 			free(c);
 			relay_backoff();
 			continue;
 		}
+		repeat_note(&accept_errors, NULL);
 		if (opts->open)
 			atomic_fetch_add(opts->open, 1);
 		r = pthread_create(&thread, &conn_attr, relay_conn_main, c);

@@ -32,6 +32,7 @@ struct udo_cli_relay_opts {
  * as a half-close). A connection that fails is reported on one line and
  * closed; the relay goes on. Returns only on a setup failure (-1) or, once
  * opts->stop is set, when an accept is interrupted (0).
+ * SIGPIPE must be ignored (udo_cli_startup): a gone peer is an EPIPE.
  */
 int udo_cli_relay(struct udo_cli_listener *l, const struct udo_cli_target *t,
                   const struct udo_cli_relay_opts *opts);

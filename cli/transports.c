@@ -13,6 +13,7 @@
 
 #include <udo/vsock-tcp.h>
 
+#include "say.h"
 #include "transports.h"
 #include "activate.h"
 
@@ -100,7 +101,7 @@ static int probe(const char *mode, bool server, uint32_t cid, char *name, size_t
 	if (ok)
 		snprintf(name, namelen, "%s", udo_vsock_tcp_get_transport(ok));
 	else
-		snprintf(why, whylen, "%s", udo_log_get_error(ctx));
+		udo_cli_one_line(why, whylen, udo_log_get_error(ctx));
 	udo_vsock_tcp_destroy(ok);
 	free(ctx);
 	return ok ? 0 : -1;

@@ -19,8 +19,8 @@ FUZZ_NAMES = cidmap uds-map addr
 fuzz_cidmap_SRC = fuzz/cidmap.c plugins/tcp/cidmap.c lib/quote.c
 fuzz_cidmap_INC = -I$(top_srcdir)/plugins/tcp -I$(top_srcdir)/lib
 # udo-vsock's address parser: the command line is untrusted text too.
-fuzz_addr_SRC = fuzz/addr.c cli/addr.c
-fuzz_addr_INC = -I$(top_srcdir)/cli
+fuzz_addr_SRC = fuzz/addr.c cli/addr.c lib/quote.c
+fuzz_addr_INC = -I$(top_srcdir)/cli -I$(top_srcdir)/lib
 
 EXTRA_DIST += fuzz/check.h fuzz/cidmap.c fuzz/corpus/cidmap fuzz/addr.c fuzz/corpus/addr
 CLEANFILES += $(FUZZ_NAMES:%=fuzz/%-fuzzer)
@@ -36,7 +36,7 @@ fuzz/cidmap-fuzzer: $(fuzz_cidmap_SRC:%=$(srcdir)/%) $(srcdir)/plugins/tcp/cidma
 	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) $(fuzz_cidmap_INC) \
 	  -o $@ $(fuzz_cidmap_SRC:%=$(srcdir)/%)
 
-fuzz/addr-fuzzer: $(fuzz_addr_SRC:%=$(srcdir)/%) $(srcdir)/cli/addr.h config.h
+fuzz/addr-fuzzer: $(fuzz_addr_SRC:%=$(srcdir)/%) $(srcdir)/cli/addr.h $(srcdir)/lib/quote.h config.h
 	@test -n '$(FUZZ_CC)' || { echo "fuzz: clang not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
 	@$(MKDIR_P) fuzz
 	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) $(fuzz_addr_INC) \
@@ -71,7 +71,8 @@ fuzz_cidmap_replay_LDADD =
 
 check_PROGRAMS += fuzz/addr-replay
 TESTS += fuzz/addr-replay
-fuzz_addr_replay_SOURCES = fuzz/replay.c fuzz/addr.c cli/addr.c cli/addr.h cli/errbuf.h
+fuzz_addr_replay_SOURCES = fuzz/replay.c fuzz/addr.c cli/addr.c cli/addr.h cli/errbuf.h \
+	lib/quote.c lib/quote.h
 fuzz_addr_replay_CPPFLAGS = $(AM_CPPFLAGS) $(fuzz_addr_INC) \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/addr"'
 fuzz_addr_replay_LDADD =

@@ -12,6 +12,16 @@
  *                            a peer that half-closes gets an answer.
  *   cli-echo freeport        print a TCP port free on 127.0.0.1 right now,
  *                            for servers that cannot report their own (socat).
+ *   cli-echo stall           a TCP listener on 127.0.0.1 that never answers:
+ *                            its backlog (0) is filled with connections it
+ *                            never accepts, so a new connect waits (Linux
+ *                            drops the SYN). Prints its port, runs until killed.
+ *   cli-echo hold N M PORT   open N TCP connections to 127.0.0.1:PORT (an
+ *                            echo behind it), one after another, each
+ *                            answering a byte before the next is opened;
+ *                            then M more that only connect (in the kernel's
+ *                            backlog, accepted or not). Prints N+M, holds
+ *                            them all until killed.
  *
  * The transport is the library's choice (UDO_VSOCK_TCP_TRANSPORT).
  */
@@ -19,8 +29,11 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +156,69 @@ static int freeport(void)
 	return 0;
 }
 
+/* A non-blocking connect to a: true when it completes within 200 ms. */
+static bool connects(const struct sockaddr_in *a, int *fd)
+{
+	struct pollfd p = { .events = POLLOUT };
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	p.fd = *fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (p.fd < 0)
+		return false;
+	if (connect(p.fd, (const struct sockaddr *) a, sizeof(*a)) == 0)
+		return true;
+	if (errno != EINPROGRESS || poll(&p, 1, 200) != 1)
+		return false;
+	return getsockopt(p.fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0;
+}
+
+static int stall(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), c, i;
+
+	if (fd < 0 || bind(fd, (struct sockaddr *) &a, sizeof(a)) < 0 || listen(fd, 0) < 0 ||
+	    getsockname(fd, (struct sockaddr *) &a, &len) < 0)
+		return fail("listen on 127.0.0.1:0", NULL);
+	/* Fill the queue; the first connect that does not complete proves it full. */
+	for (i = 0; connects(&a, &c); i++) {
+		if (i == 16) {
+			fprintf(stderr, "cli-echo: 16 connects to a backlog of 0 all completed\n");
+			return 1;
+		}
+	}
+	close(c);
+	printf("%d\n", ntohs(a.sin_port));
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
+static int hold(int n, int m, int port)
+{
+	struct sockaddr_in a = {
+		.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+		.sin_port = htons((uint16_t) port),
+	};
+	int i;
+
+	for (i = 0; i < n + m; i++) {
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		char c = 'x';
+
+		if (fd < 0 || connect(fd, (struct sockaddr *) &a, sizeof(a)) < 0)
+			return fail("connect to 127.0.0.1", NULL);
+		if (i < n && (write(fd, &c, 1) != 1 || read(fd, &c, 1) != 1))
+			return fail("echo of one byte", NULL);
+	}
+	printf("%d\n", n + m);
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "freeport"))
@@ -151,6 +227,10 @@ int main(int argc, char **argv)
 		return serve();
 	if (argc == 3 && !strcmp(argv[1], "reply"))
 		return reply((int) (uint32_t) strtoul(argv[2], NULL, 10));
-	fprintf(stderr, "usage: cli-echo server | reply PORT | freeport\n");
+	if (argc == 2 && !strcmp(argv[1], "stall"))
+		return stall();
+	if (argc == 5 && !strcmp(argv[1], "hold"))
+		return hold(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
+	fprintf(stderr, "usage: cli-echo server | reply PORT | freeport | stall | hold N M PORT\n");
 	return 2;
 }

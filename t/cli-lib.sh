@@ -15,11 +15,13 @@ set -u
 : "${CLI_ECHO:?set CLI_ECHO to the t/cli-echo program}"
 
 # In the build tree udo-vsock is libtool's wrapper script, which runs
-# .libs/udo-vsock with the build tree's library. Where only the program
-# came along (make check-vm's guest copies programs, not scripts), do the
-# same.
+# .libs/udo-vsock with the build tree's library. Do the same here, for the
+# wrapper and where only the program came along (make check-vm's guest
+# copies programs, not scripts): the tests run the program itself, started
+# with the fds they give it (the shell running a wrapper opens its own).
 case $UDO_VSOCK in */*) t_libs=${UDO_VSOCK%/*}/.libs ;; *) t_libs=.libs ;; esac
-if [ ! -e "$UDO_VSOCK" ] && [ -x "$t_libs/${UDO_VSOCK##*/}" ]; then
+if [ -x "$t_libs/${UDO_VSOCK##*/}" ] &&
+   { [ ! -e "$UDO_VSOCK" ] || [ "$(head -c 2 "$UDO_VSOCK")" = '#!' ]; }; then
 	UDO_VSOCK=$t_libs/${UDO_VSOCK##*/}
 	LD_LIBRARY_PATH=$t_libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 	export LD_LIBRARY_PATH
@@ -69,6 +71,10 @@ diag_file() {
 	[ -s "$1" ] && sed 's/^/# /' "$1"
 	return 0
 }
+
+# timed_out STATUS: STATUS is timeout(1)'s for a command it had to stop
+# (coreutils: 124; busybox, as in make check-vm's guest: 143, SIGTERM's).
+timed_out() { [ "$1" -eq 124 ] || [ "$1" -eq 143 ]; }
 
 # udo ARGS...: udo-vsock, bounded in time.
 udo() { timeout "$T_TIMEOUT" "$UDO_VSOCK" "$@"; }

@@ -10,7 +10,7 @@
 # Relay A copies with read/write (the default), relay B with splice.
 . "${srcdir:-.}/t/cli-lib.sh"
 
-plan 9
+plan 13
 
 N=6   # concurrent connections per kind of client
 
@@ -31,7 +31,8 @@ diag "echo on tcp 127.0.0.1:$eport, relay B on vsock local:$bport, relay A on tc
 # 2: one connection held open while N others run to completion: the relay
 # serves connections at once, not one after another.
 mkfifo "$T_DIR/hold"
-timeout "$T_TIMEOUT" "$UDO_VSOCK" connect "tcp:127.0.0.1:$aport" <"$T_DIR/hold" \
+# (A background command: it lives through tests 2-5.)
+timeout "$T_BG_TIMEOUT" "$UDO_VSOCK" connect "tcp:127.0.0.1:$aport" <"$T_DIR/hold" \
 	>"$T_DIR/held.out" 2>"$T_DIR/held.err" &
 held=$!
 t_pids="$t_pids $held"
@@ -139,5 +140,78 @@ kill -0 $relayA 2>/dev/null && kill -0 $relayB 2>/dev/null &&
 	[ "$(wc -l <"$T_DIR/relayA.err")" -eq 1 ] && [ "$(wc -l <"$T_DIR/relayB.err")" -eq 1 ]
 ok $? "the relays are still serving and reported no error"
 diag_file "$T_DIR/relayA.err"
+
+# 10-11: a relay whose target is its own address would relay each
+# connection to itself until its fd table is full: it refuses to start.
+self_relay() {
+	desc=$1
+	shift
+	udo "$@" </dev/null >/dev/null 2>"$T_DIR/self.err"
+	st=$?
+	[ $st -eq 1 ] && [ "$(wc -l <"$T_DIR/self.err")" -eq 1 ] &&
+		grep -q "the target is the relay's own address" "$T_DIR/self.err"
+	r=$?
+	ok $r "$desc"
+	[ $r -eq 0 ] || { diag "exit $st (124 or 143: it ran)"; diag_file "$T_DIR/self.err"; }
+}
+sport=$("$CLI_ECHO" freeport)
+self_relay "a relay from tcp:127.0.0.1:PORT to itself refuses to start" \
+	relay "tcp:127.0.0.1:$sport" "tcp:127.0.0.1:$sport"
+self_relay "a relay from vsock:any:PORT to vsock:1:PORT refuses to start" \
+	--transport tcp relay "vsock:any:$sport" "vsock:1:$sport"
+
+# 12-13: a relay whose fd table is full while clients wait: the repeated
+# accept errors cost a bounded number of lines, and the relay serves again
+# once fds free up. K connections are opened through it (each echoing
+# before the next), then its fd limit is lowered (prlimit) to the lowest
+# number it does not show in /proc: the one its blocked accept has
+# reserved. From then on every accept fails (EMFILE) while 8 more clients
+# wait, until the K connections end.
+K=4
+if ! command -v prlimit >/dev/null 2>&1 || [ ! -d /proc/self/fd ]; then
+	skip "a full fd table costs a bounded number of lines" "no prlimit or /proc here"
+	skip "once fds free up, the relay serves again" "no prlimit or /proc here"
+	done_testing
+fi
+"$UDO_VSOCK" --print-port relay tcp:127.0.0.1:any "tcp:127.0.0.1:$eport" </dev/null \
+	>"$T_DIR/full.out" 2>"$T_DIR/full.err" &
+full=$!
+t_pids="$t_pids $full"
+fport=$(first_line "$T_DIR/full.err")
+bg hold "$CLI_ECHO" hold $K 0 "$fport"
+hold=$bg_pid
+first_line "$T_DIR/hold.out" >/dev/null
+L=0
+while [ -e "/proc/$full/fd/$L" ]; do L=$((L + 1)); done
+prlimit --pid $full --nofile=$L
+bg wait8 "$CLI_ECHO" hold 0 8 "$fport"
+wait8=$bg_pid
+first_line "$T_DIR/wait8.out" >/dev/null
+# Long enough for the repeats to be summed up once (every 5 s).
+sleep 6
+kill $hold $wait8
+wait $hold 2>/dev/null
+wait $wait8 2>/dev/null
+i=0
+while :; do
+	out=$(echo "served again" | udo connect "tcp:127.0.0.1:$fport" 2>"$T_DIR/c.err")
+	[ "$out" = "served again" ] || [ $i -ge 50 ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
+accepts=$(grep -c 'relay: accept' "$T_DIR/full.err")
+[ "$accepts" -ge 2 ] && [ "$accepts" -le 3 ] &&
+	grep -q 'relay: accept .*Too many open files$' "$T_DIR/full.err" &&
+	grep -Eq 'relay: accept .*Too many open files \([0-9]+ more times in [0-9]+ s' \
+		"$T_DIR/full.err"
+r=$?
+ok $r "a full fd table: the first accept error, then one summary with a count, not a line per try"
+if [ $r -ne 0 ]; then
+	diag "$accepts accept lines (fd limit lowered to $L):"
+	head -n 20 "$T_DIR/full.err" | sed 's/^/# /'
+fi
+[ "$out" = "served again" ] && kill -0 $full 2>/dev/null
+ok $? "once fds free up, the relay serves again"
+[ "$out" = "served again" ] || diag_file "$T_DIR/c.err"
 
 done_testing

@@ -7,7 +7,7 @@
 # loopback, vsock where it has it.
 . "${srcdir:-.}/t/cli-lib.sh"
 
-plan 14
+plan 16
 
 data a 4194304
 data b 3000017
@@ -73,7 +73,7 @@ cst=$?
 [ $cst -eq 0 ] && same "$T_DIR/a" "$T_DIR/cli.out"
 ok $? "connect to a library echo server gets all 4 MiB back, then ends"
 
-# 7-12: every spelling reaches the same server.
+# 7-12: every spelling reaches a server.
 for addr in "local $eport" "1 $eport" "vsock:local:$eport" "vsock://1:$eport" \
 	"VSOCK://LOCAL:$eport"; do
 	out=$(echo "hello $addr" | udo connect $addr 2>"$T_DIR/cli.err")
@@ -85,11 +85,54 @@ done
 bg echo2 env UDO_VSOCK_TCP_TRANSPORT=tcp "$CLI_ECHO" server
 tport=$(first_line "$T_DIR/echo2.out")
 out=$(echo "hello tcp" | udo connect "tcp://127.0.0.1:$tport" 2>"$T_DIR/cli.err")
-[ "$out" = "hello tcp" ] && out=$(echo "hello tcp" | udo connect "tcp:localhost:$tport" 2>&1) &&
-	[ "$out" = "hello tcp" ]
-ok $? "connect tcp://127.0.0.1:PORT and tcp:localhost:PORT reach a tcp-transport server"
+[ "$out" = "hello tcp" ]
+ok $? "connect tcp://127.0.0.1:PORT reaches a tcp-transport server"
 
-# 13: --keep-open serves connections one after another.
+# 13-14: a host name, resolved with Debian's stock /etc/hosts (bound over the
+# machine's in a private mount namespace, so the machine's own does not
+# matter) and /etc/host.conf ("multi on": every address of a name; glibc's
+# RESOLV_HOST_CONF names it): localhost is ::1 and 127.0.0.1, ::1 first,
+# and the server is on 127.0.0.1 only: connect tries every address until
+# one answers.
+printf '127.0.0.1\tlocalhost\n127.0.1.1\tdebian\n\n%s\n%s\n%s\n%s\n' \
+	'# The following lines are desirable for IPv6 capable hosts' \
+	'::1     localhost ip6-localhost ip6-loopback' 'ff02::1 ip6-allnodes' \
+	'ff02::2 ip6-allrouters' >"$T_DIR/hosts"
+echo 'multi on' >"$T_DIR/host.conf"
+# with_hosts CMD...: CMD with $T_DIR/hosts as /etc/hosts, $T_DIR/host.conf
+# as /etc/host.conf.
+with_hosts() {
+	RESOLV_HOST_CONF=$T_DIR/host.conf timeout "$T_TIMEOUT" unshare -m \
+		sh -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' sh "$T_DIR/hosts" "$@"
+}
+why=
+if [ ! -f /etc/hosts ]; then
+	why="no /etc/hosts here to bind Debian's stock one over"
+elif ! unshare -m sh -c "mount --bind '$T_DIR/hosts' /etc/hosts" 2>/dev/null; then
+	why="no private mount namespace here (unshare -m, mount --bind)"
+fi
+if [ -n "$why" ]; then
+	skip "connect tcp:localhost:PORT tries ::1, then 127.0.0.1" "$why"
+	skip "a refused tcp:localhost:PORT names each address tried and why" "$why"
+else
+	out=$(echo "hello localhost" | with_hosts "$UDO_VSOCK" connect "tcp:localhost:$tport" \
+		2>"$T_DIR/cli.err")
+	[ "$out" = "hello localhost" ]
+	r=$?
+	ok $r "connect tcp:localhost:PORT tries ::1, then 127.0.0.1"
+	[ $r -eq 0 ] || diag_file "$T_DIR/cli.err"
+	fport=$("$CLI_ECHO" freeport)
+	with_hosts "$UDO_VSOCK" connect "tcp:localhost:$fport" </dev/null >/dev/null \
+		2>"$T_DIR/cli.err"
+	[ $? -eq 1 ] && [ "$(wc -l <"$T_DIR/cli.err")" -eq 1 ] &&
+		grep -q "connect to tcp:localhost:$fport: \\[::1\\]:$fport: .*; 127.0.0.1:$fport: Connection refused\$" \
+		"$T_DIR/cli.err"
+	r=$?
+	ok $r "a refused tcp:localhost:PORT names each address tried and why"
+	[ $r -eq 0 ] || diag_file "$T_DIR/cli.err"
+fi
+
+# 15: --keep-open serves connections one after another.
 bg_in keep "$T_DIR/empty" "$UDO_VSOCK" --keep-open --print-port listen local any
 keep=$bg_pid
 port=$(first_line "$T_DIR/keep.err")
@@ -107,7 +150,7 @@ alive=$?
 	[ "$(cat "$T_DIR/keep.out")" = "$(printf 'first\nsecond\nthird')" ]
 ok $? "--keep-open serves three connections one after another and keeps listening"
 
-# 14: without --keep-open, listen serves one connection: the next is refused.
+# 16: without --keep-open, listen serves one connection: the next is refused.
 bg_in one "$T_DIR/empty" "$UDO_VSOCK" --print-port listen local any
 one=$bg_pid
 port=$(first_line "$T_DIR/one.err")

@@ -5,7 +5,7 @@
 # with one line on standard error that says what failed and why.
 . "${srcdir:-.}/t/cli-lib.sh"
 
-plan 32
+plan 40
 
 # fails STATUS REGEX DESCRIPTION ARGS...: udo-vsock ARGS exits with STATUS,
 # prints nothing on stdout and exactly one line on stderr matching REGEX.
@@ -30,7 +30,8 @@ udo --help >"$T_DIR/help" 2>"$T_DIR/err"
 st=$?
 missing=
 for word in listen connect relay transports local-cid --transport --keep-open \
-	--print-port UDO_VSOCK_TCP_TRANSPORT 'vsock:CID:PORT' 'tcp:HOST:PORT' 'Exit status'; do
+	--print-port --connect-timeout UDO_VSOCK_TCP_TRANSPORT UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS \
+	'vsock:CID:PORT' 'tcp:HOST:PORT' 'Exit status'; do
 	grep -q -- "$word" "$T_DIR/help" || missing="$missing $word"
 done
 [ $st -eq 0 ] && [ -z "$missing" ] && [ ! -s "$T_DIR/err" ]
@@ -73,6 +74,40 @@ st=$?
 	grep -q 'unknown transport "carrier-pigeon" (UDO_VSOCK_TCP_TRANSPORT)' "$T_DIR/err"
 ok $? "an unknown transport from UDO_VSOCK_TCP_TRANSPORT is a usage error"
 
+# Control characters in what the user typed or set are shown escaped, in
+# one line: never raw bytes on the terminal.
+esc=$(printf '\033')
+nl='
+'
+fails 2 'unknown command "fr\\nob\\x1b\[31m": use listen' \
+	"a newline and ESC in a command name are shown escaped, in one line" "fr${nl}ob$esc[31m"
+fails 2 'address "vsock:\\x1b:1": CID "\\x1b" is not a number' \
+	"an ESC in an address is shown escaped" connect "vsock:$esc:1"
+fails 2 '--copy="a\\nb": use splice or read' \
+	"a newline in an option's value is shown escaped" "--copy=a${nl}b" connect 1 2
+udo_env "UDO_VSOCK_TCP_TRANSPORT=x${nl}y$esc" connect 1 5000 >/dev/null 2>"$T_DIR/err"
+st=$?
+[ $st -eq 2 ] && [ "$(wc -l <"$T_DIR/err")" -eq 1 ] &&
+	grep -q 'unknown transport "x\\ny\\x1b" (UDO_VSOCK_TCP_TRANSPORT)' "$T_DIR/err"
+ok $? "a newline and ESC in UDO_VSOCK_TCP_TRANSPORT are shown escaped, in one line"
+[ $st -eq 2 ] || diag_file "$T_DIR/err"
+# The library's messages quote its variables too; what reaches the user is
+# one line whatever they hold.
+udo_env "UDO_VSOCK_TCP_MAP=42=a${nl}b$esc" --transport tcp connect 42 5000 \
+	>/dev/null 2>"$T_DIR/err"
+st=$?
+[ $st -eq 1 ] && [ "$(wc -l <"$T_DIR/err")" -eq 1 ] && grep -q 'a\\nb\\x1b' "$T_DIR/err" &&
+	! grep -q "$esc" "$T_DIR/err"
+ok $? "a newline and ESC in UDO_VSOCK_TCP_MAP reach the user escaped, in one line"
+[ $st -eq 1 ] || diag_file "$T_DIR/err"
+udo_env "UDO_VSOCK_TCP_UDS=x${nl}y$esc" transports >"$T_DIR/tr" 2>"$T_DIR/err"
+st=$?
+# Seven lines: the heading, one a transport, "selected:", "socket activation:".
+[ $st -eq 0 ] && [ "$(wc -l <"$T_DIR/tr")" -eq 7 ] && ! grep -q "$esc" "$T_DIR/tr" &&
+	grep -q '^hybrid .*x\\ny\\x1b' "$T_DIR/tr"
+ok $? "transports shows a newline and ESC in UDO_VSOCK_TCP_UDS escaped: one line a transport"
+[ $st -eq 0 ] || diag_file "$T_DIR/err"
+
 # Failures: status 1, the library's reason (the tcp transport refuses ports
 # above 65535; vsock ports are 32-bit).
 fails 1 'bind to tcp 1:99999999: port out of range' \
@@ -111,6 +146,30 @@ if [ -n "$port" ]; then
 else
 	ok 1 "a refused tcp: connection names the address and reason"
 fi
+
+# vsock ports are 32-bit: what the tool prints of them is unsigned (only
+# "any" stands for -1), 4294967294 being the largest a server can bind.
+timeout 2 "$UDO_VSOCK" -v -p --transport vsock listen any 4294967294 </dev/null >/dev/null \
+	2>"$T_DIR/err"
+st=$?
+if timed_out $st; then
+	[ "$(head -n 1 "$T_DIR/err")" = 4294967294 ] &&
+		grep -q '^udo-vsock: listening on vsock any:4294967294$' "$T_DIR/err"
+	ok $? "listen on vsock port 4294967294 reports it unsigned (--print-port, -v)"
+	grep -q -- '-2' "$T_DIR/err" && diag_file "$T_DIR/err"
+else
+	skip "listen on vsock port 4294967294 reports it unsigned" \
+		"vsock cannot bind port 4294967294 here: $(head -n 1 "$T_DIR/err")"
+fi
+bg big "$UDO_VSOCK" --transport tcp --print-port relay tcp:127.0.0.1:any vsock:1:4294967294
+port=$(first_line "$T_DIR/big.err")
+udo connect "tcp:127.0.0.1:$port" </dev/null >/dev/null 2>&1
+i=0
+while [ "$(wc -l <"$T_DIR/big.err")" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+grep -q "^udo-vsock: relay tcp 127.0.0.1:[0-9]* -> vsock:1:4294967294: " "$T_DIR/big.err"
+r=$?
+ok $r "a relay names its target vsock:1:4294967294 unsigned"
+[ $r -eq 0 ] || diag_file "$T_DIR/big.err"
 
 # transports, local-cid (the suite may run with a transport forced: unset it)
 udo_env UDO_VSOCK_TCP_TRANSPORT= transports >"$T_DIR/tr" 2>"$T_DIR/err"

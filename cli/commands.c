@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The commands: listen and connect (a stream between standard input and
+ * output and one connection), relay, transports, local-cid.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <udo/vsock-tcp.h>
+
+#include "addr.h"
+#include "cli.h"
+#include "commands.h"
+#include "endpoint.h"
+#include "quote.h"
+#include "relay.h"
+#include "say.h"
+#include "stream.h"
+#include "transports.h"
+#include "activate.h"
+#include "fdpass.h"
+#include "relay-service.h"
+
+/* listen's address: [CID] PORT, or one address. */
+static int listen_addr(int argc, char **argv, struct udo_cli_addr *a, char *err, size_t len)
+{
+	if (argc == 2)
+		return udo_cli_parse_cid_port(argv[0], argv[1], UDO_CLI_ANY_PORT, a, err, len);
+	if (strchr(argv[0], ':'))
+		return udo_cli_parse_addr(argv[0], UDO_CLI_ANY_PORT, a, err, len);
+	return udo_cli_parse_cid_port("any", argv[0], UDO_CLI_ANY_PORT, a, err, len);
+}
+
+static void announce(const struct udo_cli_opts *o, const struct udo_cli_listener *l)
+{
+	char line[32];
+	int n;
+
+	if (o->print_port) {
+		n = snprintf(line, sizeof(line), "%u\n", (uint32_t) l->port);
+		while (write(STDERR_FILENO, line, (size_t) n) < 0 && errno == EINTR)
+			;
+	}
+	if (o->verbose)
+		udo_cli_say("listening on %s", l->where);
+}
+
+int udo_cli_cmd_listen(const struct udo_cli_opts *o, int argc, char **argv)
+{
+	struct udo_cli_stdio io = {
+		.in = STDIN_FILENO, .out = STDOUT_FILENO, .close_out = !o->keep_open,
+	};
+	char err[UDO_CLI_ERR_MAX], peer[UDO_CLI_ADDR_TEXT_MAX + 16];
+	struct udo_cli_listener l;
+	struct udo_cli_addr a;
+	int fd, status = UDO_CLI_EXIT_OK;
+
+	if (listen_addr(argc, argv, &a, err, sizeof(err)))
+		return udo_cli_usage("listen: %s", err);
+	if (udo_cli_listen(&l, &a, o->keep_open ? 0 : 1, err, sizeof(err)))
+		return udo_cli_failure(err);
+	announce(o, &l);
+	do {
+		fd = udo_cli_accept(&l, peer, sizeof(peer), err, sizeof(err));
+		if (fd < 0) {
+			status = udo_cli_failure(err);
+			break;
+		}
+		/* One connection: later clients are refused, not left waiting. */
+		if (!o->keep_open)
+			udo_cli_listener_close(&l);
+		if (o->verbose)
+			udo_cli_say("connection from %s", peer);
+		if (udo_cli_stream(fd, peer, &io, err, sizeof(err)))
+			status = udo_cli_failure(err);
+		close(fd);
+	} while (o->keep_open);
+	udo_cli_listener_close(&l);
+	return status;
+}
+
+int udo_cli_cmd_connect(const struct udo_cli_opts *o, int argc, char **argv)
+{
+	struct udo_cli_stdio io = {
+		.in = STDIN_FILENO, .out = STDOUT_FILENO, .close_out = true,
+	};
+	char err[UDO_CLI_ERR_MAX], peer[UDO_CLI_ADDR_TEXT_MAX + 16];
+	struct udo_cli_target t;
+	struct udo_cli_conn c;
+	struct udo_cli_addr a;
+	char q[UDO_QUOTE_BUF];
+	int r;
+
+	if (argc == 1 && !strchr(argv[0], ':'))
+		return udo_cli_usage("connect takes CID PORT or one ADDRESS, not just \"%s\"",
+		                     udo_quote(q, sizeof(q), argv[0]));
+	r = argc == 2 ? udo_cli_parse_cid_port(argv[0], argv[1], 0, &a, err, sizeof(err))
+	              : udo_cli_parse_addr(argv[0], 0, &a, err, sizeof(err));
+	if (r)
+		return udo_cli_usage("connect: %s", err);
+	if (udo_cli_target_init(&t, &a, o->connect_timeout_ms, err, sizeof(err)))
+		return udo_cli_failure(err);
+	if (udo_cli_connect(&t, &c, err, sizeof(err))) {
+		udo_cli_target_free(&t);
+		return udo_cli_failure(err);
+	}
+	if (o->fdpass) {
+		r = udo_cli_fdpass(STDOUT_FILENO, c.fd, err, sizeof(err));
+		udo_cli_conn_close(&c);
+		udo_cli_target_free(&t);
+		return r ? udo_cli_failure(err) : UDO_CLI_EXIT_OK;
+	}
+	if (c.ctx)
+		snprintf(peer, sizeof(peer), "%s %s", udo_vsock_tcp_get_transport(c.ctx),
+		         t.where + strlen("vsock:"));
+	else
+		snprintf(peer, sizeof(peer), "%s", t.where);
+	if (o->verbose)
+		udo_cli_say("connected to %s", peer);
+	r = udo_cli_stream(c.fd, peer, &io, err, sizeof(err));
+	udo_cli_conn_close(&c);
+	udo_cli_target_free(&t);
+	return r ? udo_cli_failure(err) : UDO_CLI_EXIT_OK;
+}
+
+int udo_cli_cmd_relay(const struct udo_cli_opts *o, int argc, char **argv)
+{
+	char err[UDO_CLI_ERR_MAX];
+	struct udo_cli_addr la, ta;
+	struct udo_cli_listener l[64];
+	struct udo_cli_target t;
+	bool passed = !strcmp(argv[0], UDO_CLI_PASSED);
+	size_t n = 1, i;
+	int status;
+
+	(void) argc;
+	if (!passed && udo_cli_parse_addr(argv[0], UDO_CLI_ANY_PORT, &la, err, sizeof(err)))
+		return udo_cli_usage("relay: listen %s", err);
+	if (udo_cli_parse_addr(argv[1], 0, &ta, err, sizeof(err)))
+		return udo_cli_usage("relay: target %s", err);
+	if (udo_cli_target_init(&t, &ta, o->connect_timeout_ms, err, sizeof(err)))
+		return udo_cli_failure(err);
+	/* "passed": one relay listener per socket systemd passed. */
+	if (passed ? udo_cli_listen_passed(l, sizeof(l) / sizeof(l[0]), &n, err, sizeof(err))
+	           : udo_cli_listen(&l[0], &la, 0, err, sizeof(err))) {
+		udo_cli_target_free(&t);
+		return udo_cli_failure(err);
+	}
+	for (i = 0; i < n; i++) {
+		if (!udo_cli_target_is_listener(&t, &l[i]))
+			continue;
+		udo_cli_say("relay %s -> %s: the target is the relay's own address: each "
+		            "connection would be relayed to itself", l[i].where, t.where);
+		for (i = 0; i < n; i++)
+			udo_cli_listener_close(&l[i]);
+		udo_cli_target_free(&t);
+		return UDO_CLI_EXIT_FAILURE;
+	}
+	for (i = 0; i < n; i++)
+		announce(o, &l[i]);
+	status = udo_cli_relay_service(l, n, &t, &o->relay, o->stop_ms);
+	udo_cli_target_free(&t);
+	return status ? UDO_CLI_EXIT_FAILURE : UDO_CLI_EXIT_OK;
+}
+
+int udo_cli_cmd_transports(const struct udo_cli_opts *o, int argc, char **argv)
+{
+	const char *env = getenv(UDO_CLI_TRANSPORT_ENV);
+
+	(void) argc;
+	(void) argv;
+	if (o->transport)
+		udo_cli_transports_show(stdout, o->transport, "--transport");
+	else if (env && *env)
+		udo_cli_transports_show(stdout, env, UDO_CLI_TRANSPORT_ENV);
+	else
+		udo_cli_transports_show(stdout, "auto", "default");
+	return udo_cli_stdout_done();
+}
+
+int udo_cli_cmd_local_cid(const struct udo_cli_opts *o, int argc, char **argv)
+{
+	uint32_t cid = udo_vsock_tcp_get_local_vcid();
+
+	(void) o;
+	(void) argc;
+	(void) argv;
+	if (cid == UINT32_MAX)
+		return udo_cli_failure("no local CID: /dev/vsock is missing or does not report one "
+		               "(no vsock on this machine)");
+	printf("%u\n", cid);
+	return udo_cli_stdout_done();
+}
