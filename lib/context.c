@@ -49,7 +49,7 @@ void udo_ctx_clear_error(struct udo_vsock_tcp *vsock)
 
 int udo_ctx_socket(struct udo_vsock_tcp *vsock, int family, const char *what)
 {
-	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(family, vsock->type | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return udo_ctx_error(vsock, errno, true, "socket for %s", what);

@@ -18,7 +18,7 @@
 #include "udo/log.h"
 #include "udo/vsock-tcp.h"
 
-#define UDO_TRANSPORT_ABI_VERSION 1u
+#define UDO_TRANSPORT_ABI_VERSION 2u
 
 /* The one symbol a transport plugin exports. */
 #define UDO_TRANSPORT_ENTRY "udo_vsock_tcp_transport_entry"
@@ -50,6 +50,7 @@ struct udo_vsock_tcp {
 	socklen_t peer_len;         /* non-vsock transports: resolved address */
 	union udo_sockaddr peer;
 	unsigned int connect_timeout_ms; /* 0: the transport's default */
+	int type;                   /* SOCK_STREAM or SOCK_SEQPACKET (ABI 2) */
 };
 
 /*
@@ -63,7 +64,9 @@ struct udo_transport {
 	/* Bind, listen; set fd, vcid and the port actually bound. */
 	int (*server_create)(struct udo_vsock_tcp *vsock,
 	                     const struct udo_vsock_tcp_server_create_info *info);
-	/* Validate the address and open the socket; set fd, vcid, port. */
+	/* Validate the address and open the socket; set fd, vcid, port.
+	 * Both creates open sockets of vsock->type: the core sends a
+	 * transport only the types it carries (lib/create.c). */
 	int (*client_create)(struct udo_vsock_tcp *vsock,
 	                     const struct udo_vsock_tcp_client_create_info *info);
 	/* Connect (opening a socket first when fd is -1). The core replaces
@@ -93,7 +96,8 @@ int udo_ctx_error(struct udo_vsock_tcp *vsock, int code, bool errno_text,
 /* Clear the recorded error. */
 void udo_ctx_clear_error(struct udo_vsock_tcp *vsock);
 
-/* socket(2) with SOCK_CLOEXEC; -errno on failure with the error recorded. */
+/* socket(2) of the context's type with SOCK_CLOEXEC; -errno on failure
+ * with the error recorded. */
 int udo_ctx_socket(struct udo_vsock_tcp *vsock, int family, const char *what);
 
 /* Give a client context a socket if it has none (the core drops it when a

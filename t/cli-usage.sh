@@ -64,7 +64,7 @@ fails 2 'address "tcp:::1:80": .*brackets'    "an IPv6 address without brackets"
 	relay vsock:1:any tcp:::1:80
 fails 2 'port "70000" is out of range for tcp' "a tcp port above 65535" \
 	relay vsock:1:any tcp:127.0.0.1:70000
-fails 2 'unknown transport "carrier-pigeon" \(--transport\): use vsock, tcp, hybrid or auto' \
+fails 2 'unknown transport "carrier-pigeon" \(--transport\): use vsock, tcp, hybrid, unix or auto' \
 	"an unknown transport from --transport" --transport carrier-pigeon connect 1 5000
 
 udo_env UDO_VSOCK_TCP_TRANSPORT=carrier-pigeon connect 1 5000 >/dev/null 2>"$T_DIR/err"
