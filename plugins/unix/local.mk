@@ -5,3 +5,22 @@ plugins_unix_la_SOURCES = plugins/unix/unix.c \
 	lib/context.c lib/transport.h lib/quote.c lib/quote.h
 plugins_unix_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_unix_la_LIBADD = $(PTHREAD_LIBS)
+
+if HAVE_CMOCKA
+# The seqpacket suite: the same programs on unix here and on vsock in the
+# make check-vm guest (t/seqpacket-common.c picks the transport under test).
+SEQPACKET_TESTS = \
+	t/seqpacket-api \
+	t/seqpacket-messages \
+	t/seqpacket-clients \
+	t/compat-0.2
+check_PROGRAMS += $(SEQPACKET_TESTS)
+TESTS += $(SEQPACKET_TESTS)
+SEQPACKET_COMMON = t/seqpacket-common.c t/seqpacket-common.h
+t_seqpacket_messages_SOURCES = t/seqpacket-messages.c $(SEQPACKET_COMMON)
+t_seqpacket_clients_SOURCES = t/seqpacket-clients.c $(SEQPACKET_COMMON)
+# Built against the 0.2 header, kept as released: old programs still run.
+t_compat_0_2_SOURCES = t/compat-0.2.c \
+	t/compat/0.2/udo/vsock-tcp.h t/compat/0.2/udo/log.h t/compat/0.2/udo/macros.h
+t_compat_0_2_CPPFLAGS = -I$(top_srcdir)/t/compat/0.2 $(AM_CPPFLAGS)
+endif
