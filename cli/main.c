@@ -37,6 +37,7 @@ struct opts {
 	bool keep_open;
 	bool print_port;
 	bool verbose;
+	bool seqpacket;               /* --seqpacket: message sockets */
 	struct udo_cli_relay_opts relay;
 };
 
@@ -84,6 +85,25 @@ static int failure(const char *msg)
 	return UDO_CLI_EXIT_FAILURE;
 }
 
+/*
+ * --seqpacket: the address is a SOCK_SEQPACKET one. Only vsock addresses
+ * (through the library: vsock, or unix as its local fallback) carry
+ * messages; a tcp: address is a stream. 0, or a usage error's status.
+ */
+static int set_type(const struct opts *o, struct udo_cli_addr *a, const char *what)
+{
+	char text[UDO_CLI_ADDR_TEXT_MAX];
+
+	a->type = o->seqpacket ? SOCK_SEQPACKET : SOCK_STREAM;
+	if (!o->seqpacket || a->kind == UDO_CLI_ADDR_VSOCK)
+		return 0;
+	return usage_error("%s: --seqpacket needs vsock addresses: %s is a stream (TCP keeps "
+	                   "no message boundaries)%s", what,
+	                   udo_cli_addr_format(a, text, sizeof(text)),
+	                   strcmp(what, "relay") ? "" : "; a relay between a seqpacket end "
+	                   "and a stream end would lose them");
+}
+
 static void help(void)
 {
 	printf(
@@ -117,6 +137,9 @@ static void help(void)
 	"  -v, --verbose         report connections on standard error\n"
 	"      --copy=MODE       relay: read (default) or splice\n"
 	"      --buffer=BYTES    relay: bytes moved per call (default 262144)\n"
+	"      --seqpacket       SOCK_SEQPACKET (vsock addresses only): message\n"
+	"                        boundaries kept; each read of standard input is one\n"
+	"                        message (at most 65536 bytes)\n"
 	"  -h, --help            show this help and exit\n"
 	"  -V, --version         show the version and exit\n"
 	"\n"
@@ -152,6 +175,7 @@ static int cmd_listen(const struct opts *o, int argc, char **argv)
 {
 	struct udo_cli_stdio io = {
 		.in = STDIN_FILENO, .out = STDOUT_FILENO, .close_out = !o->keep_open,
+		.seqpacket = o->seqpacket,
 	};
 	char err[UDO_CLI_ERR_MAX], peer[UDO_CLI_ADDR_TEXT_MAX + 16];
 	struct udo_cli_listener l;
@@ -160,6 +184,8 @@ static int cmd_listen(const struct opts *o, int argc, char **argv)
 
 	if (listen_addr(argc, argv, &a, err, sizeof(err)))
 		return usage_error("listen: %s", err);
+	if (set_type(o, &a, "listen"))
+		return UDO_CLI_EXIT_USAGE;
 	if (udo_cli_listen(&l, &a, o->keep_open ? 0 : 1, err, sizeof(err)))
 		return failure(err);
 	announce(o, &l);
@@ -186,6 +212,7 @@ static int cmd_connect(const struct opts *o, int argc, char **argv)
 {
 	struct udo_cli_stdio io = {
 		.in = STDIN_FILENO, .out = STDOUT_FILENO, .close_out = true,
+		.seqpacket = o->seqpacket,
 	};
 	char err[UDO_CLI_ERR_MAX], peer[UDO_CLI_ADDR_TEXT_MAX + 16];
 	struct udo_cli_target t;
@@ -200,6 +227,8 @@ static int cmd_connect(const struct opts *o, int argc, char **argv)
 	              : udo_cli_parse_addr(argv[0], 0, &a, err, sizeof(err));
 	if (r)
 		return usage_error("connect: %s", err);
+	if (set_type(o, &a, "connect"))
+		return UDO_CLI_EXIT_USAGE;
 	if (udo_cli_target_init(&t, &a, err, sizeof(err)))
 		return failure(err);
 	if (udo_cli_connect(&t, &c, err, sizeof(err))) {
@@ -230,6 +259,13 @@ static int cmd_relay(const struct opts *o, int argc, char **argv)
 		return usage_error("relay: listen %s", err);
 	if (udo_cli_parse_addr(argv[1], 0, &ta, err, sizeof(err)))
 		return usage_error("relay: target %s", err);
+	if (set_type(o, &la, "relay") || set_type(o, &ta, "relay"))
+		return UDO_CLI_EXIT_USAGE;
+	/* A message is one read: the buffer must hold the largest (vsock's
+	 * 256 KiB by default), and splice would merge messages. */
+	if (o->seqpacket && (o->relay.copy == UDO_CLI_COPY_SPLICE || o->relay.buffer < 262144))
+		return usage_error("relay: --seqpacket copies whole messages: it takes neither "
+		                   "--copy=splice nor a --buffer below 262144");
 	if (udo_cli_target_init(&t, &ta, err, sizeof(err)))
 		return failure(err);
 	if (udo_cli_listen(&l, &la, 0, err, sizeof(err))) {
@@ -304,7 +340,7 @@ static int parse_size(const char *text, size_t *out)
 	return 0;
 }
 
-enum { OPT_COPY = 256, OPT_BUFFER };
+enum { OPT_COPY = 256, OPT_BUFFER, OPT_SEQPACKET };
 
 static const struct option long_options[] = {
 	{ "transport", required_argument, NULL, 't' },
@@ -313,6 +349,7 @@ static const struct option long_options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "copy", required_argument, NULL, OPT_COPY },
 	{ "buffer", required_argument, NULL, OPT_BUFFER },
+	{ "seqpacket", no_argument, NULL, OPT_SEQPACKET },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -351,6 +388,9 @@ static int parse_options(int argc, char **argv, struct opts *o)
 			if (parse_size(optarg, &o->relay.buffer))
 				return usage_error("--buffer=\"%.64s\": use a number of bytes "
 				                   "from 4096 to 67108864", optarg);
+			break;
+		case OPT_SEQPACKET:
+			o->seqpacket = true;
 			break;
 		case 'h':
 			help();

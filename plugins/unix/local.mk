@@ -24,3 +24,16 @@ t_compat_0_2_SOURCES = t/compat-0.2.c \
 	t/compat/0.2/udo/vsock-tcp.h t/compat/0.2/udo/log.h t/compat/0.2/udo/macros.h
 t_compat_0_2_CPPFLAGS = -I$(top_srcdir)/t/compat/0.2 $(AM_CPPFLAGS)
 endif
+
+# udo-vsock --seqpacket (t/cli-seqpacket.sh), against t/sp-peer: written by
+# make like the other t/cli-* tests (cli/local.mk).
+check_PROGRAMS += t/sp-peer
+t_sp_peer_SOURCES = t/sp-peer.c
+t_sp_peer_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
+t_sp_peer_LDFLAGS = -no-install
+TESTS += t/cli-seqpacket
+noinst_SCRIPTS += t/cli-seqpacket
+CLEANFILES += t/cli-seqpacket
+EXTRA_DIST += t/cli-seqpacket.sh
+t/cli-seqpacket: $(srcdir)/t/cli-seqpacket.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
