@@ -51,11 +51,12 @@ int udo_create_fallback(struct udo_vsock_tcp *vsock, int why);
 /*
  * The error path of a failed send or receive, where Linux 6.1's vsock says
  * ENOMEM for what later kernels report properly (lib/quirks.c): an oversized
- * seqpacket message is -EMSGSIZE, a seqpacket MSG_PEEK is -EOPNOTSUPP.
- * Anything else stays -ENOMEM.
+ * seqpacket message is -EMSGSIZE, a seqpacket MSG_PEEK is -EOPNOTSUPP, a
+ * seqpacket receive into memory it cannot write is -EFAULT. Anything else
+ * stays -ENOMEM.
  */
 int udo_quirk_send_enomem(int fd);
-int udo_quirk_peek_enomem(int fd);
+int udo_quirk_recv_enomem(int fd, int flags);
 
 /* Write the context's error to the log when the program asked for it. */
 void udo_log_report(const struct udo_vsock_tcp *vsock, const char *func);

@@ -132,8 +132,7 @@ udo_vsock_tcp_recv_data(const int sock_fd, void *data, const size_t size,
 	n = recv(sock_fd, data, size, io_flags(vsock_info));
 	if (n >= 0)
 		return n;
-	return (errno == ENOMEM && (io_flags(vsock_info) & MSG_PEEK))
-	       ? udo_quirk_peek_enomem(sock_fd) : -errno;
+	return errno == ENOMEM ? udo_quirk_recv_enomem(sock_fd, io_flags(vsock_info)) : -errno;
 }
 
 UDO_API ssize_t

@@ -1,0 +1,71 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The unix transport talks to a program we did not write: socat's ABSTRACT-*
+# addresses reach the abstract name udo-vsock-tcp/PORT, both ways, streams
+# and (socktype=5) seqpacket with its boundaries.
+. "${srcdir:-.}/t/cli-lib.sh"
+: "${SP_PEER:=${CLI_ECHO%/*}/sp-peer}"
+
+plan 3
+
+if ! command -v socat >/dev/null 2>&1; then
+	skip "socat ABSTRACT-CONNECT reaches udo-vsock listen on unix" "no socat"
+	skip "udo-vsock connect on unix reaches socat ABSTRACT-LISTEN" "no socat"
+	skip "socat seqpacket keeps boundaries with a library seqpacket server" "no socat"
+	done_testing
+fi
+
+# 1: socat -> udo-vsock listen (stream), both ways.
+printf 'from udo-vsock\n' >"$T_DIR/reply"
+bg_in listen "$T_DIR/reply" "$UDO_VSOCK" --transport unix --print-port listen local any
+lport=$(first_line "$T_DIR/listen.err")
+printf 'from socat\n' | timeout "$T_TIMEOUT" socat - "ABSTRACT-CONNECT:udo-vsock-tcp/$lport" \
+	>"$T_DIR/socat1.out" 2>"$T_DIR/socat1.err"
+st=$?
+wait "$bg_pid"
+[ $st -eq 0 ] && [ "$(cat "$T_DIR/listen.out")" = "from socat" ] &&
+	[ "$(cat "$T_DIR/socat1.out")" = "from udo-vsock" ]
+ok $? "socat ABSTRACT-CONNECT:udo-vsock-tcp/$lport reaches udo-vsock listen on unix, both ways"
+diag_file "$T_DIR/socat1.err"
+diag_file "$T_DIR/listen.err"
+
+# 2: udo-vsock connect -> socat ABSTRACT-LISTEN, on a name we pick (retried
+# if another program holds it).
+tries=0
+while :; do
+	sport=$(( ($$ * 7 + tries * 131) % 20000 + 20000 ))
+	printf 'from socat\n' >"$T_DIR/sreply"
+	bg_in socat "$T_DIR/sreply" socat -d -d "ABSTRACT-LISTEN:udo-vsock-tcp/$sport" -
+	spid=$bg_pid
+	i=0
+	while [ $i -lt 50 ] && ! grep -q "listening on" "$T_DIR/socat.err" &&
+	      kill -0 "$spid" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -q "listening on" "$T_DIR/socat.err" && break
+	tries=$((tries + 1))
+	[ $tries -lt 5 ] || break
+done
+printf 'from udo-vsock\n' | udo --transport unix connect local "$sport" \
+	>"$T_DIR/connect.out" 2>"$T_DIR/connect.err"
+st=$?
+wait "$spid"
+[ $st -eq 0 ] && [ "$(cat "$T_DIR/socat.out")" = "from udo-vsock" ] &&
+	[ "$(cat "$T_DIR/connect.out")" = "from socat" ]
+ok $? "udo-vsock connect on unix reaches socat ABSTRACT-LISTEN:udo-vsock-tcp/$sport, both ways"
+diag_file "$T_DIR/connect.err"
+
+# 3: socat's seqpacket client and a library seqpacket server on unix: each
+# of socat's reads (two writes apart) is one message, answered "N:M".
+bg peer env UDO_VSOCK_TCP_TRANSPORT=unix "$SP_PEER" server
+pport=$(first_line "$T_DIR/peer.out")
+{ printf abc; sleep 0.5; printf defgh; sleep 0.5; } |
+	timeout "$T_TIMEOUT" socat - "ABSTRACT-CONNECT:udo-vsock-tcp/$pport,socktype=5" \
+	>"$T_DIR/socat3.out" 2>"$T_DIR/socat3.err"
+[ "$(cat "$T_DIR/socat3.out")" = "3:abc5:defgh" ]
+ok $? "socat seqpacket (socktype=5) and a library seqpacket server on unix keep the boundaries"
+diag "socat got: $(cat "$T_DIR/socat3.out")"
+diag_file "$T_DIR/socat3.err"
+
+done_testing
