@@ -22,8 +22,9 @@
  *
  * Usage: bench [-r ROUNDS] [-q] [-t tcp|vsock|all] [-s FIGURES] [-m] [-u] [-v] [-c] [-T]
  *   -r  rounds per figure (default 9)
- *   -s  which figures, comma-separated: bulk,latency,connect,scaling,sizes
- *       (default all)
+ *   -s  which figures, comma-separated: bulk,latency,connect,scaling,sizes,
+ *       seqpacket (default all; seqpacket: bench/seqpacket.c, on vsock in
+ *       the vsock run and on the unix transport in the tcp run)
  *   -q  quick: a tenth of the work per round (a smoke test, noisy)
  *   -t  transports to measure (default all: vsock is skipped where the
  *       machine has no vsock loopback)
@@ -59,6 +60,8 @@
 
 #include <udo/vsock-tcp.h>
 
+#include "seqpacket.h"
+
 #define MiB (1024u * 1024u)
 #define MAX_ROUNDS 101
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
@@ -71,7 +74,7 @@ static int cpu_main = -1, cpu_peer = -1; /* pinned CPUs, -1: not pinned */
 static bool verbose;               /* -v: every round's time */
 static bool caller_memory;         /* -m: client contexts in the caller's memory */
 
-static const char *figures = "bulk,latency,connect,scaling,sizes";
+static const char *figures = "bulk,latency,connect,scaling,sizes,seqpacket";
 
 static bool wanted(const char *figure)
 {
@@ -954,6 +957,15 @@ static void run_transport(const char *name)
 		scaling();
 	if (wanted("sizes"))
 		sizes();
+	if (wanted("seqpacket")) {
+		/* tcp carries no seqpacket: its local fallback is unix. */
+		struct udo_bench_sp_opts sp = {
+			.transport = vsock_mode ? "vsock" : "unix", .rounds = rounds,
+			.scale = scale, .cpu_peer = cpu_peer, .verbose = verbose,
+		};
+
+		misses += udo_bench_seqpacket(&sp);
+	}
 
 }
 
@@ -1026,7 +1038,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: %s [-r ROUNDS] [-q] [-t tcp|vsock|all] "
-			        "[-s bulk,latency,connect,scaling,sizes] [-m] [-u] [-v] [-c] [-T]\n",
+			        "[-s bulk,latency,connect,scaling,sizes,seqpacket] [-m] [-u] [-v] [-c] [-T]\n",
 			        argv[0]);
 			return 2;
 		}

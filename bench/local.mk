@@ -2,7 +2,7 @@
 # (bench/bench.c says how it measures). Not part of `make check`: it
 # measures, it does not test. `make bench BENCH_ARGS="-r 15 -t tcp"`.
 EXTRA_PROGRAMS += bench/bench
-bench_bench_SOURCES = bench/bench.c
+bench_bench_SOURCES = bench/bench.c bench/seqpacket.c bench/seqpacket.h
 bench_bench_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 bench_bench_LDFLAGS = -no-install
 CLEANFILES += bench/bench
