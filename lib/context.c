@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "transport.h"
@@ -67,6 +68,13 @@ int udo_ctx_ensure_socket(struct udo_vsock_tcp *vsock, int family, const char *w
 		return fd;
 	vsock->fd = fd;
 	return 0;
+}
+
+int udo_set_send_timeout(int fd, unsigned int ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (long) (ms % 1000) * 1000 };
+
+	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ? -errno : 0;
 }
 
 uint32_t udo_local_cid(void)

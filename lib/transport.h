@@ -104,6 +104,11 @@ int udo_ctx_socket(struct udo_vsock_tcp *vsock, int family, const char *what);
  * retry socket could not be opened). 0, or -errno with the error recorded. */
 int udo_ctx_ensure_socket(struct udo_vsock_tcp *vsock, int family, const char *what);
 
+/* SO_SNDTIMEO of ms milliseconds (0: none). On AF_UNIX it also bounds a
+ * blocking connect that waits for room in the listener's backlog (then
+ * EAGAIN). 0 or -errno. */
+int udo_set_send_timeout(int fd, unsigned int ms);
+
 /* IOCTL_VM_SOCKETS_GET_LOCAL_CID on /dev/vsock; UINT32_MAX where there is none. */
 uint32_t udo_local_cid(void);
 

@@ -25,10 +25,15 @@ struct udo_vsock_tcp *t_client(struct udo_vsock_tcp *server)
 	struct udo_vsock_tcp_client_create_info info = {
 		.vcid = T_CID, .port = udo_vsock_tcp_get_port(server),
 	};
-	struct udo_vsock_tcp *c = udo_vsock_tcp_client_create(NULL, &info);
 
+	return t_connected(udo_vsock_tcp_client_create(NULL, &info), &info);
+}
+
+struct udo_vsock_tcp *t_connected(struct udo_vsock_tcp *c,
+                                  const struct udo_vsock_tcp_client_create_info *info)
+{
 	if (!c)
-		fail_msg("client for CID %u port %d: %s", T_CID, info.port, strerror(errno));
+		fail_msg("client for CID %u port %d: %s", info->vcid, info->port, strerror(errno));
 	if (udo_vsock_tcp_client_connect(c) != 0)
 		fail_msg("connect: %s", udo_log_get_error(c));
 	return c;

@@ -23,6 +23,11 @@ struct udo_vsock_tcp *t_server(void);
 /* A client connected to server; fails the test otherwise. */
 struct udo_vsock_tcp *t_client(struct udo_vsock_tcp *server);
 
+/* Connect c, just created for info (NULL: the create failed, errno says
+ * why); fails the test otherwise. */
+struct udo_vsock_tcp *t_connected(struct udo_vsock_tcp *c,
+                                  const struct udo_vsock_tcp_client_create_info *info);
+
 /* Accept one connection on server; fails the test otherwise. */
 int t_accept(struct udo_vsock_tcp *server);
 

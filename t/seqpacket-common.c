@@ -49,14 +49,10 @@ struct udo_vsock_tcp *t_sp_client(struct udo_vsock_tcp *server)
 	struct udo_vsock_tcp_client_create_info info = {
 		.vcid = T_CID, .port = udo_vsock_tcp_get_port(server),
 	};
-	struct udo_vsock_tcp *c = udo_vsock_tcp_client_create_type(NULL, &info, SOCK_SEQPACKET);
+	struct udo_vsock_tcp *c;
 
-	if (!c)
-		fail_msg("seqpacket client for CID %u port %d: %s", T_CID, info.port,
-		         strerror(errno));
+	c = t_connected(udo_vsock_tcp_client_create_type(NULL, &info, SOCK_SEQPACKET), &info);
 	assert_string_equal(udo_vsock_tcp_get_transport(c), under_test);
-	if (udo_vsock_tcp_client_connect(c) != 0)
-		fail_msg("seqpacket connect: %s", udo_log_get_error(c));
 	return c;
 }
 

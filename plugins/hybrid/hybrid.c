@@ -124,13 +124,6 @@ static int hybrid_client_create(struct udo_vsock_tcp *vsock,
 	return 0;
 }
 
-static int set_send_timeout(int fd, int ms)
-{
-	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
-
-	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ? -errno : 0;
-}
-
 /*
  * Connect to the VMM's socket and send the CONNECT line, bounded by the
  * deadline. AF_UNIX has no connect in progress (a full backlog gives a
@@ -147,7 +140,7 @@ static int send_request(struct udo_vsock_tcp *vsock, const struct udo_deadline *
 	ssize_t n;
 
 	while ((left = udo_deadline_left_ms(d)) != 0) {
-		if (left > 0 && (r = set_send_timeout(fd, left)) < 0)
+		if (left > 0 && (r = udo_set_send_timeout(fd, (unsigned int) left)) < 0)
 			goto error;
 		if (connect(fd, &vsock->peer.sa, vsock->peer_len) == 0)
 			break;
@@ -178,7 +171,7 @@ static int send_request(struct udo_vsock_tcp *vsock, const struct udo_deadline *
 		req += n;
 		len -= (size_t) n;
 	}
-	if ((r = set_send_timeout(fd, 0)) < 0)
+	if ((r = udo_set_send_timeout(fd, 0)) < 0)
 		goto error;
 	return 0;
 error:

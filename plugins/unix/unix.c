@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "transport.h"
@@ -161,13 +160,6 @@ static int unix_client_create(struct udo_vsock_tcp *vsock,
 	return 0;
 }
 
-static int set_send_timeout(int fd, unsigned int ms)
-{
-	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
-
-	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ? -errno : 0;
-}
-
 /*
  * AF_UNIX connects at once or, with the listener's backlog full, waits; a
  * blocking connect waits at most SO_SNDTIMEO (then EAGAIN), so the connect
@@ -182,13 +174,13 @@ static int unix_client_connect(struct udo_vsock_tcp *vsock)
 	err = udo_ctx_ensure_socket(vsock, AF_UNIX, "unix");
 	if (err < 0)
 		return err;
-	if (ms && (err = set_send_timeout(vsock->fd, ms)) < 0)
+	if (ms && (err = udo_set_send_timeout(vsock->fd, ms)) < 0)
 		return udo_ctx_error(vsock, -err, true, "set the connect timeout for unix %u:%u",
 		                     vsock->vcid, port);
 	do
 		err = connect(vsock->fd, &vsock->peer.sa, vsock->peer_len) == 0 ? 0 : -errno;
 	while (err == -EINTR);
-	if (err == 0 && ms && (err = set_send_timeout(vsock->fd, 0)) < 0)
+	if (err == 0 && ms && (err = udo_set_send_timeout(vsock->fd, 0)) < 0)
 		return udo_ctx_error(vsock, -err, true, "clear the send timeout for unix %u:%u",
 		                     vsock->vcid, port);
 	if (err == -EAGAIN && ms)
