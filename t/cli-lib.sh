@@ -123,6 +123,16 @@ first_line() {
 	return 1
 }
 
+# wait_for FILE TEXT: wait (up to T_TIMEOUT) until FILE holds exactly TEXT.
+wait_for() {
+	i=0
+	while [ "$(cat "$1" 2>/dev/null)" != "$2" ] && [ $i -lt $((T_TIMEOUT * 10)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(cat "$1" 2>/dev/null)" = "$2" ]
+}
+
 # data NAME BYTES: a file of random bytes.
 data() { head -c "$2" /dev/urandom >"$T_DIR/$1"; }
 

@@ -33,9 +33,20 @@ pport=$(first_line "$T_DIR/peer.out")
 ok $? "the seqpacket peer reports its port"
 diag_file "$T_DIR/peer.err"
 
-# 2: connect: two reads of standard input, two messages, each answered.
-{ printf one; sleep 0.5; printf twotwo; sleep 0.5; } |
-	udo --seqpacket connect local "$pport" >"$T_DIR/connect.out" 2>"$T_DIR/connect.err"
+# 2: connect: two reads of standard input, two messages, each answered. The
+# second write waits for the first answer, so the two are two reads.
+mkfifo "$T_DIR/in2"
+timeout "$T_TIMEOUT" "$UDO_VSOCK" --seqpacket connect local "$pport" <"$T_DIR/in2" \
+	>"$T_DIR/connect.out" 2>"$T_DIR/connect.err" &
+cpid=$!
+t_pids="$t_pids $cpid"
+exec 4>"$T_DIR/in2"
+printf one >&4
+wait_for "$T_DIR/connect.out" "3:one"
+printf twotwo >&4
+wait_for "$T_DIR/connect.out" "3:one6:twotwo"
+exec 4>&-
+wait "$cpid"
 st=$?
 [ $st -eq 0 ] && [ "$(cat "$T_DIR/connect.out")" = "3:one6:twotwo" ]
 ok $? "connect --seqpacket: each read of standard input is one message, each answer written whole"

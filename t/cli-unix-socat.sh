@@ -1,17 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # The unix transport talks to a program we did not write: socat's ABSTRACT-*
-# addresses reach the abstract name udo-vsock-tcp/PORT, both ways, streams
-# and (socktype=5) seqpacket with its boundaries.
+# addresses reach the abstract name udo-vsock-tcp/PORT, both ways (streams;
+# seqpacket peers are in t/cli-seqpacket-peers).
 . "${srcdir:-.}/t/cli-lib.sh"
-: "${SP_PEER:=${CLI_ECHO%/*}/sp-peer}"
 
-plan 3
+plan 2
 
 if ! command -v socat >/dev/null 2>&1; then
 	skip "socat ABSTRACT-CONNECT reaches udo-vsock listen on unix" "no socat"
 	skip "udo-vsock connect on unix reaches socat ABSTRACT-LISTEN" "no socat"
-	skip "socat seqpacket keeps boundaries with a library seqpacket server" "no socat"
 	done_testing
 fi
 
@@ -55,17 +53,5 @@ wait "$spid"
 	[ "$(cat "$T_DIR/connect.out")" = "from socat" ]
 ok $? "udo-vsock connect on unix reaches socat ABSTRACT-LISTEN:udo-vsock-tcp/$sport, both ways"
 diag_file "$T_DIR/connect.err"
-
-# 3: socat's seqpacket client and a library seqpacket server on unix: each
-# of socat's reads (two writes apart) is one message, answered "N:M".
-bg peer env UDO_VSOCK_TCP_TRANSPORT=unix "$SP_PEER" server
-pport=$(first_line "$T_DIR/peer.out")
-{ printf abc; sleep 0.5; printf defgh; sleep 0.5; } |
-	timeout "$T_TIMEOUT" socat - "ABSTRACT-CONNECT:udo-vsock-tcp/$pport,socktype=5" \
-	>"$T_DIR/socat3.out" 2>"$T_DIR/socat3.err"
-[ "$(cat "$T_DIR/socat3.out")" = "3:abc5:defgh" ]
-ok $? "socat seqpacket (socktype=5) and a library seqpacket server on unix keep the boundaries"
-diag "socat got: $(cat "$T_DIR/socat3.out")"
-diag_file "$T_DIR/socat3.err"
 
 done_testing

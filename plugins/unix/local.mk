@@ -32,15 +32,15 @@ t_sp_peer_SOURCES = t/sp-peer.c
 t_sp_peer_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 t_sp_peer_LDFLAGS = -no-install
 # t/cli-unix-socat: socat's ABSTRACT-* addresses against the unix transport;
-# t/cli-socket-activate: systemd-socket-activate --seqpacket as a peer.
-UNIX_CLI_TESTS = t/cli-seqpacket t/cli-unix-socat t/cli-socket-activate
+# t/cli-seqpacket-peers: socat and systemd-socket-activate as seqpacket peers.
+UNIX_CLI_TESTS = t/cli-seqpacket t/cli-unix-socat t/cli-seqpacket-peers
 TESTS += $(UNIX_CLI_TESTS)
 noinst_SCRIPTS += $(UNIX_CLI_TESTS)
 CLEANFILES += $(UNIX_CLI_TESTS)
-EXTRA_DIST += t/cli-seqpacket.sh t/cli-unix-socat.sh t/cli-socket-activate.sh
+EXTRA_DIST += t/cli-seqpacket.sh t/cli-unix-socat.sh t/cli-seqpacket-peers.sh
 t/cli-seqpacket: $(srcdir)/t/cli-seqpacket.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 t/cli-unix-socat: $(srcdir)/t/cli-unix-socat.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
-t/cli-socket-activate: $(srcdir)/t/cli-socket-activate.sh $(CLI_TEST_DEPS)
+t/cli-seqpacket-peers: $(srcdir)/t/cli-seqpacket-peers.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
