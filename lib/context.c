@@ -70,6 +70,23 @@ int udo_ctx_ensure_socket(struct udo_vsock_tcp *vsock, int family, const char *w
 	return 0;
 }
 
+int udo_ctx_accept_from(struct udo_vsock_tcp *vsock, const char *name,
+                        struct sockaddr_vm *addr, uint32_t cid)
+{
+	int fd = accept4(vsock->fd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return udo_ctx_error(vsock, errno, true, "accept on %s %u:%u", name, vsock->vcid,
+		                     (uint32_t) vsock->port);
+	if (addr) {
+		memset(addr, 0, sizeof(*addr));
+		addr->svm_family = AF_VSOCK;
+		addr->svm_cid = cid;
+		addr->svm_port = VMADDR_PORT_ANY;
+	}
+	return fd;
+}
+
 int udo_set_send_timeout(int fd, unsigned int ms)
 {
 	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (long) (ms % 1000) * 1000 };

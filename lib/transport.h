@@ -104,6 +104,12 @@ int udo_ctx_socket(struct udo_vsock_tcp *vsock, int family, const char *what);
  * retry socket could not be opened). 0, or -errno with the error recorded. */
 int udo_ctx_ensure_socket(struct udo_vsock_tcp *vsock, int family, const char *what);
 
+/* accept4 (close-on-exec) for transports whose peers have no address of
+ * their own: addr, when not NULL, gets cid and VMADDR_PORT_ANY. The fd, or
+ * -errno with "accept on NAME CID:PORT" recorded. */
+int udo_ctx_accept_from(struct udo_vsock_tcp *vsock, const char *name,
+                        struct sockaddr_vm *addr, uint32_t cid);
+
 /* SO_SNDTIMEO of ms milliseconds (0: none). On AF_UNIX it also bounds a
  * blocking connect that waits for room in the listener's backlog (then
  * EAGAIN). 0 or -errno. */

@@ -34,6 +34,18 @@ seqpacket_exchange() {
 	[ "$(cat "$T_DIR/$2.out")" = "3:abc5:defgh" ]
 }
 
+# socat_case TRANSPORT ADDRESS-PREFIX: a library seqpacket server on
+# TRANSPORT, socat's seqpacket client at ADDRESS-PREFIX and its port.
+socat_case() {
+	bg "$1peer" env UDO_VSOCK_TCP_TRANSPORT="$1" "$SP_PEER" server
+	sc_port=$(first_line "$T_DIR/$1peer.out")
+	seqpacket_exchange "$2$sc_port,socktype=5" "$1socat"
+	ok $? "socat ${2%%:*} seqpacket keeps every boundary with a library server ($1)"
+	diag "socat got: $(cat "$T_DIR/$1socat.out")"
+	diag_file "$T_DIR/$1socat.err"
+	diag_file "$T_DIR/$1peer.err"
+}
+
 have_loopback() { "$UDO_VSOCK" transports | grep -q 'loopback (CID 1) works'; }
 
 # 1-2: socat's seqpacket client.
@@ -41,20 +53,9 @@ if ! command -v socat >/dev/null 2>&1; then
 	skip "socat ABSTRACT-CONNECT seqpacket keeps every boundary with a library server" "no socat"
 	skip "socat VSOCK-CONNECT seqpacket keeps every boundary with a library server" "no socat"
 else
-	bg upeer env UDO_VSOCK_TCP_TRANSPORT=unix "$SP_PEER" server
-	uport=$(first_line "$T_DIR/upeer.out")
-	seqpacket_exchange "ABSTRACT-CONNECT:udo-vsock-tcp/$uport,socktype=5" usocat
-	ok $? "socat ABSTRACT-CONNECT seqpacket keeps every boundary with a library server (unix)"
-	diag "socat got: $(cat "$T_DIR/usocat.out")"
-	diag_file "$T_DIR/usocat.err"
+	socat_case unix ABSTRACT-CONNECT:udo-vsock-tcp/
 	if have_loopback; then
-		bg vpeer env UDO_VSOCK_TCP_TRANSPORT=vsock "$SP_PEER" server
-		vport=$(first_line "$T_DIR/vpeer.out")
-		seqpacket_exchange "VSOCK-CONNECT:1:$vport,socktype=5" vsocat
-		ok $? "socat VSOCK-CONNECT seqpacket keeps every boundary with a library server (vsock)"
-		diag "socat got: $(cat "$T_DIR/vsocat.out")"
-		diag_file "$T_DIR/vsocat.err"
-		diag_file "$T_DIR/vpeer.err"
+		socat_case vsock VSOCK-CONNECT:1:
 	else
 		skip "socat VSOCK-CONNECT seqpacket keeps every boundary with a library server" \
 			"no vsock loopback (CID 1) here"
@@ -67,20 +68,10 @@ if ! command -v systemd-socket-activate >/dev/null 2>&1; then
 	skip "$desc" "no systemd-socket-activate"
 	done_testing
 fi
-tries=0
-while :; do
-	port=$(( ($$ * 13 + tries * 257) % 20000 + 20000 ))
+start_ssa() {
 	bg ssa systemd-socket-activate -l "@udo-vsock-tcp/$port" --seqpacket --accept --inetd cat
-	i=0
-	while [ $i -lt 100 ] && ! grep -q "Listening on" "$T_DIR/ssa.err" &&
-	      kill -0 "$bg_pid" 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	grep -q "Listening on" "$T_DIR/ssa.err" && break
-	tries=$((tries + 1))
-	[ $tries -lt 5 ] || break
-done
+}
+pick_port start_ssa ssa "Listening on" $(($$ * 13))
 timeout "$T_TIMEOUT" env UDO_VSOCK_TCP_TRANSPORT=unix "$SP_PEER" send "$port" \
 	a bb 'three three' >"$T_DIR/send.out" 2>"$T_DIR/send.err"
 printf '1:a\n2:bb\n11:three three\n' >"$T_DIR/want"

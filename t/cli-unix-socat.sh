@@ -29,22 +29,11 @@ diag_file "$T_DIR/listen.err"
 
 # 2: udo-vsock connect -> socat ABSTRACT-LISTEN, on a name we pick (retried
 # if another program holds it).
-tries=0
-while :; do
-	sport=$(( ($$ * 7 + tries * 131) % 20000 + 20000 ))
-	printf 'from socat\n' >"$T_DIR/sreply"
-	bg_in socat "$T_DIR/sreply" socat -d -d "ABSTRACT-LISTEN:udo-vsock-tcp/$sport" -
-	spid=$bg_pid
-	i=0
-	while [ $i -lt 50 ] && ! grep -q "listening on" "$T_DIR/socat.err" &&
-	      kill -0 "$spid" 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	grep -q "listening on" "$T_DIR/socat.err" && break
-	tries=$((tries + 1))
-	[ $tries -lt 5 ] || break
-done
+printf 'from socat\n' >"$T_DIR/sreply"
+start_socat() { bg_in socat "$T_DIR/sreply" socat -d -d "ABSTRACT-LISTEN:udo-vsock-tcp/$port" -; }
+pick_port start_socat socat "listening on" $(($$ * 7))
+sport=$port
+spid=$bg_pid
 printf 'from udo-vsock\n' | udo --transport unix connect local "$sport" \
 	>"$T_DIR/connect.out" 2>"$T_DIR/connect.err"
 st=$?

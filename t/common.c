@@ -10,13 +10,18 @@
 
 struct udo_vsock_tcp *t_server(void)
 {
+	return t_server_type(SOCK_STREAM);
+}
+
+struct udo_vsock_tcp *t_server_type(int type)
+{
 	struct udo_vsock_tcp_server_create_info info = {
 		.vcid = T_CID, .port = -1, .connections = 64,
 	};
-	struct udo_vsock_tcp *s = udo_vsock_tcp_server_create(NULL, &info);
+	struct udo_vsock_tcp *s = udo_vsock_tcp_server_create_type(NULL, &info, type);
 
 	if (!s)
-		fail_msg("server on CID %u: %s", T_CID, strerror(errno));
+		fail_msg("server (type %d) on CID %u: %s", type, T_CID, strerror(errno));
 	return s;
 }
 

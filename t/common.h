@@ -19,6 +19,7 @@
 
 /* A listening server on T_CID and a free port; fails the test otherwise. */
 struct udo_vsock_tcp *t_server(void);
+struct udo_vsock_tcp *t_server_type(int type); /* SOCK_STREAM, SOCK_SEQPACKET */
 
 /* A client connected to server; fails the test otherwise. */
 struct udo_vsock_tcp *t_client(struct udo_vsock_tcp *server);

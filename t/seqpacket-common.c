@@ -33,13 +33,8 @@ const char *t_sp_transport(void)
 
 struct udo_vsock_tcp *t_sp_server(void)
 {
-	struct udo_vsock_tcp_server_create_info info = {
-		.vcid = T_CID, .port = -1, .connections = 64,
-	};
-	struct udo_vsock_tcp *s = udo_vsock_tcp_server_create_type(NULL, &info, SOCK_SEQPACKET);
+	struct udo_vsock_tcp *s = t_server_type(SOCK_SEQPACKET);
 
-	if (!s)
-		fail_msg("seqpacket server on CID %u: %s", T_CID, strerror(errno));
 	assert_string_equal(udo_vsock_tcp_get_transport(s), under_test);
 	return s;
 }

@@ -433,19 +433,8 @@ fail:
 
 static int hybrid_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *addr)
 {
-	int fd = accept4(vsock->fd, NULL, NULL, SOCK_CLOEXEC);
-
-	if (fd < 0)
-		return udo_ctx_error(vsock, errno, true, "accept on hybrid %u:%u", vsock->vcid,
-		                     (uint32_t) vsock->port);
-	if (addr) {
-		/* The VMM tells the guest's CID (by the socket) but not its port. */
-		memset(addr, 0, sizeof(*addr));
-		addr->svm_family = AF_VSOCK;
-		addr->svm_cid = vsock->addr.svm_cid;
-		addr->svm_port = VMADDR_PORT_ANY;
-	}
-	return fd;
+	/* The VMM tells the guest's CID (by the socket) but not its port. */
+	return udo_ctx_accept_from(vsock, "hybrid", addr, vsock->addr.svm_cid);
 }
 
 static const struct udo_transport hybrid_transport = {

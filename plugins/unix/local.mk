@@ -23,6 +23,7 @@ t_seqpacket_clients_SOURCES = t/seqpacket-clients.c $(SEQPACKET_COMMON)
 t_compat_0_2_SOURCES = t/compat-0.2.c \
 	t/compat/0.2/udo/vsock-tcp.h t/compat/0.2/udo/log.h t/compat/0.2/udo/macros.h
 t_compat_0_2_CPPFLAGS = -I$(top_srcdir)/t/compat/0.2 $(AM_CPPFLAGS)
+t_compat_0_2_LDADD = libudo-vsock-tcp.la $(CMOCKA_LIBS)
 endif
 
 # udo-vsock --seqpacket (t/cli-seqpacket.sh), against t/sp-peer: written by

@@ -195,19 +195,8 @@ static int unix_client_connect(struct udo_vsock_tcp *vsock)
 
 static int unix_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *addr)
 {
-	int fd = accept4(vsock->fd, NULL, NULL, SOCK_CLOEXEC);
-
-	if (fd < 0)
-		return udo_ctx_error(vsock, errno, true, "accept on unix %u:%u", vsock->vcid,
-		                     (uint32_t) vsock->port);
-	if (addr) {
-		/* The peer is on this machine; its socket has no port. */
-		memset(addr, 0, sizeof(*addr));
-		addr->svm_family = AF_VSOCK;
-		addr->svm_cid = VMADDR_CID_LOCAL;
-		addr->svm_port = VMADDR_PORT_ANY;
-	}
-	return fd;
+	/* The peer is on this machine; its socket has no port. */
+	return udo_ctx_accept_from(vsock, "unix", addr, VMADDR_CID_LOCAL);
 }
 
 static const struct udo_transport unix_transport = {
