@@ -3,7 +3,8 @@
 # measures, it does not test. `make bench BENCH_ARGS="-r 15 -t tcp"`.
 EXTRA_PROGRAMS += bench/bench
 bench_bench_SOURCES = bench/main.c bench/bench.h bench/stats.c bench/endpoint.c \
-	bench/throughput.c bench/latency.c bench/connect.c bench/scaling.c bench/sizes.c
+	bench/throughput.c bench/latency.c bench/connect.c bench/scaling.c bench/sizes.c \
+	bench/seqpacket.c bench/seqpacket.h
 bench_bench_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 bench_bench_LDFLAGS = -no-install
 CLEANFILES += bench/bench

@@ -27,7 +27,9 @@
  *
  * Usage: bench [-r ROUNDS] [-q] [-t tcp|vsock|all] [-s FIGURES] [-m] [-u] [-v] [-c] [-T]
  *   -r  rounds per figure (default 9)
- *   -s  which figures, comma-separated: bulk,latency,connect,scaling,sizes
+ *   -s  which figures, comma-separated: bulk,latency,connect,scaling,sizes,
+ *       seqpacket (seqpacket: bench/seqpacket.c, on vsock in the vsock run
+ *       and on the unix transport in the tcp run)
  *       (default all)
  *   -q  quick: a tenth of the work per round (a smoke test, noisy)
  *   -t  transports to measure (default all: vsock is skipped where the
@@ -50,6 +52,7 @@
 #include <sys/resource.h>
 
 #include "bench.h"
+#include "seqpacket.h"
 
 int rounds = 9;
 unsigned int scale = 1;
@@ -57,7 +60,8 @@ bool vsock_mode;
 bool verbose;
 bool caller_memory;
 
-static const char *figures = "bulk,latency,connect,scaling,sizes";
+static const char *figures = "bulk,latency,connect,scaling,sizes,seqpacket";
+static int cpu_main = -1, cpu_peer = -1; /* pinned CPUs, -1: not pinned */
 
 static bool wanted(const char *figure)
 {
@@ -114,6 +118,15 @@ static void run_transport(const char *name)
 		scaling();
 	if (wanted("sizes"))
 		sizes();
+	if (wanted("seqpacket")) {
+		/* tcp carries no seqpacket: its local fallback is unix. */
+		struct udo_bench_sp_opts sp = {
+			.transport = vsock_mode ? "vsock" : "unix", .rounds = rounds,
+			.scale = scale, .cpu_peer = cpu_peer, .verbose = verbose,
+		};
+
+		misses += udo_bench_seqpacket(&sp);
+	}
 }
 
 static void raise_fd_limit(void)
@@ -151,7 +164,7 @@ int main(int argc, char **argv)
 {
 	const char *which = "all";
 	bool check = false, pin = true, tap = false;
-	int opt, cpu_main, cpu_peer;
+	int opt;
 
 	args_from_env(&argc, &argv);
 	while ((opt = getopt(argc, argv, "r:qt:s:muvcT")) != -1) {
@@ -185,7 +198,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: %s [-r ROUNDS] [-q] [-t tcp|vsock|all] "
-			        "[-s bulk,latency,connect,scaling,sizes] [-m] [-u] [-v] [-c] [-T]\n",
+			        "[-s bulk,latency,connect,scaling,sizes,seqpacket] [-m] [-u] [-v] [-c] [-T]\n",
 			        argv[0]);
 			return 2;
 		}

@@ -39,6 +39,7 @@ struct udo_cli_addr {
 	 * (above INT_MAX it is negative); -1: any (only with UDO_CLI_ANY_PORT). */
 	int port;
 	char host[UDO_CLI_HOST_MAX];  /* tcp: host name or address, no brackets */
+	int type;                     /* vsock: SOCK_SEQPACKET (--seqpacket), else a stream */
 };
 
 /* Flags for the parsers. */

@@ -26,6 +26,25 @@
 #include "fdpass.h"
 #include "relay-service.h"
 
+/*
+ * --seqpacket: the address is a SOCK_SEQPACKET one. Only vsock addresses
+ * (through the library: vsock, or unix as its local fallback) carry
+ * messages; a tcp: address is a stream. 0, or a usage error's status.
+ */
+static int set_type(const struct udo_cli_opts *o, struct udo_cli_addr *a, const char *what)
+{
+	char text[UDO_CLI_ADDR_TEXT_MAX];
+
+	a->type = o->seqpacket ? SOCK_SEQPACKET : SOCK_STREAM;
+	if (!o->seqpacket || a->kind == UDO_CLI_ADDR_VSOCK)
+		return 0;
+	return udo_cli_usage("%s: --seqpacket needs vsock addresses: %s is a stream (TCP keeps "
+	                     "no message boundaries)%s", what,
+	                     udo_cli_addr_format(a, text, sizeof(text)),
+	                     strcmp(what, "relay") ? "" : "; a relay between a seqpacket end "
+	                     "and a stream end would lose them");
+}
+
 /* listen's address: [CID] PORT, or one address. */
 static int listen_addr(int argc, char **argv, struct udo_cli_addr *a, char *err, size_t len)
 {
@@ -54,6 +73,7 @@ int udo_cli_cmd_listen(const struct udo_cli_opts *o, int argc, char **argv)
 {
 	struct udo_cli_stdio io = {
 		.in = STDIN_FILENO, .out = STDOUT_FILENO, .close_out = !o->keep_open,
+		.seqpacket = o->seqpacket,
 	};
 	char err[UDO_CLI_ERR_MAX], peer[UDO_CLI_ADDR_TEXT_MAX + 16];
 	struct udo_cli_listener l;
@@ -62,6 +82,8 @@ int udo_cli_cmd_listen(const struct udo_cli_opts *o, int argc, char **argv)
 
 	if (listen_addr(argc, argv, &a, err, sizeof(err)))
 		return udo_cli_usage("listen: %s", err);
+	if (set_type(o, &a, "listen"))
+		return UDO_CLI_EXIT_USAGE;
 	if (udo_cli_listen(&l, &a, o->keep_open ? 0 : 1, err, sizeof(err)))
 		return udo_cli_failure(err);
 	announce(o, &l);
@@ -88,6 +110,7 @@ int udo_cli_cmd_connect(const struct udo_cli_opts *o, int argc, char **argv)
 {
 	struct udo_cli_stdio io = {
 		.in = STDIN_FILENO, .out = STDOUT_FILENO, .close_out = true,
+		.seqpacket = o->seqpacket,
 	};
 	char err[UDO_CLI_ERR_MAX], peer[UDO_CLI_ADDR_TEXT_MAX + 16];
 	struct udo_cli_target t;
@@ -103,6 +126,8 @@ int udo_cli_cmd_connect(const struct udo_cli_opts *o, int argc, char **argv)
 	              : udo_cli_parse_addr(argv[0], 0, &a, err, sizeof(err));
 	if (r)
 		return udo_cli_usage("connect: %s", err);
+	if (set_type(o, &a, "connect"))
+		return UDO_CLI_EXIT_USAGE;
 	if (udo_cli_target_init(&t, &a, o->connect_timeout_ms, err, sizeof(err)))
 		return udo_cli_failure(err);
 	if (udo_cli_connect(&t, &c, err, sizeof(err))) {
@@ -143,6 +168,13 @@ int udo_cli_cmd_relay(const struct udo_cli_opts *o, int argc, char **argv)
 		return udo_cli_usage("relay: listen %s", err);
 	if (udo_cli_parse_addr(argv[1], 0, &ta, err, sizeof(err)))
 		return udo_cli_usage("relay: target %s", err);
+	if ((!passed && set_type(o, &la, "relay")) || set_type(o, &ta, "relay"))
+		return UDO_CLI_EXIT_USAGE;
+	/* A message is one read: the buffer must hold the largest (vsock's
+	 * 256 KiB by default), and splice would merge messages. */
+	if (o->seqpacket && (o->relay.copy == UDO_CLI_COPY_SPLICE || o->relay.buffer < 262144))
+		return udo_cli_usage("relay: --seqpacket copies whole messages: it takes neither "
+		                     "--copy=splice nor a --buffer below 262144");
 	if (udo_cli_target_init(&t, &ta, o->connect_timeout_ms, err, sizeof(err)))
 		return udo_cli_failure(err);
 	/* "passed": one relay listener per socket systemd passed. */

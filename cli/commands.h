@@ -16,6 +16,7 @@ struct udo_cli_opts {
 	bool keep_open;
 	bool print_port;
 	bool verbose;
+	bool seqpacket;               /* --seqpacket: message sockets */
 	const char *connect_timeout;     /* --connect-timeout, or NULL */
 	unsigned int connect_timeout_ms; /* it, or the variable's; 0: none */
 	struct udo_cli_relay_opts relay;

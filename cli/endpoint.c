@@ -84,7 +84,8 @@ static int listen_vsock(struct udo_cli_listener *l, int backlog, char *err, size
 
 	if (!ctx)
 		return -1;
-	if (!udo_vsock_tcp_server_create(ctx, &info)) {
+	if (!udo_vsock_tcp_server_create_type(ctx, &info, l->addr.type == SOCK_SEQPACKET
+	                                                  ? SOCK_SEQPACKET : SOCK_STREAM)) {
 		ctx_fail(ctx, "listen", err, errlen);
 		free(ctx);
 		return -1;
@@ -305,7 +306,8 @@ static int connect_vsock(const struct udo_cli_target *t, struct udo_cli_conn *c,
 
 	if (!ctx)
 		return -1;
-	if (!udo_vsock_tcp_client_create(ctx, &info)) {
+	if (!udo_vsock_tcp_client_create_type(ctx, &info, t->addr.type == SOCK_SEQPACKET
+	                                                  ? SOCK_SEQPACKET : SOCK_STREAM)) {
 		ctx_fail(ctx, "connect", err, errlen);
 		free(ctx);
 		return -1;

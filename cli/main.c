@@ -71,6 +71,9 @@ static void help(void)
 	"  -v, --verbose         report connections on standard error\n"
 	"      --copy=MODE       relay: read (default) or splice\n"
 	"      --buffer=BYTES    relay: bytes moved per call (default 262144)\n"
+	"      --seqpacket       SOCK_SEQPACKET (vsock addresses only): message\n"
+	"                        boundaries kept; each read of standard input is one\n"
+	"                        message (at most 65536 bytes)\n"
 	"      --connect-timeout=MS  give up each connect after MS milliseconds\n"
 	"                        (default: $" UDO_CLI_TIMEOUT_ENV ", or the kernel's)\n"
 	"      --wait=DURATION   connect, relay: wait up to DURATION (500ms, 30s, 2m)\n"
@@ -135,7 +138,8 @@ static int parse_ms(const char *text, unsigned int *out)
 	return 0;
 }
 
-enum { OPT_COPY = 256, OPT_BUFFER, OPT_CONNECT_TIMEOUT, OPT_WAIT, OPT_STOP_TIMEOUT, OPT_FDPASS };
+enum { OPT_COPY = 256, OPT_BUFFER, OPT_CONNECT_TIMEOUT, OPT_WAIT, OPT_STOP_TIMEOUT, OPT_FDPASS,
+       OPT_SEQPACKET };
 
 static const struct option long_options[] = {
 	{ "transport", required_argument, NULL, 't' },
@@ -148,6 +152,7 @@ static const struct option long_options[] = {
 	{ "wait", required_argument, NULL, OPT_WAIT },
 	{ "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
 	{ "fdpass", no_argument, NULL, OPT_FDPASS },
+	{ "seqpacket", no_argument, NULL, OPT_SEQPACKET },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -216,6 +221,9 @@ static int parse_options(int argc, char **argv, struct udo_cli_opts *o)
 		}
 		case OPT_FDPASS:
 			o->fdpass = true;
+			break;
+		case OPT_SEQPACKET:
+			o->seqpacket = true;
 			break;
 		case 'h':
 			help();

@@ -67,13 +67,17 @@ struct pump {
 /* Peer -> output: 0, or -1 with the error set. */
 static int pump_down(struct pump *p)
 {
-	ssize_t n = udo_vsock_tcp_recv_data(p->sock, p->down, STREAM_BUF, NULL);
+	int flags = p->io->seqpacket ? MSG_TRUNC : 0; /* a message's full length */
+	ssize_t n = udo_vsock_tcp_recv_data(p->sock, p->down, STREAM_BUF, &flags);
 	int r;
 
 	if (n == -EAGAIN || n == -EINTR)
 		return 0;
 	if (n < 0)
 		return fail(p->err, p->errlen, "receive from %s: %s", p->peer, strerror((int) -n));
+	if (n > STREAM_BUF)
+		return fail(p->err, p->errlen, "receive from %s: a %zd-byte message is larger "
+		            "than the %d bytes udo-vsock takes", p->peer, n, STREAM_BUF);
 	if (n == 0) {
 		p->peer_eof = true;
 		if (p->io->close_out && p->io->out >= 0) {
@@ -114,7 +118,7 @@ static int pump_up(struct pump *p)
 /* Input -> buffer: 0, or -1 with the error set. */
 static int pump_in(struct pump *p)
 {
-	ssize_t n = read(p->io->in, p->up, STREAM_BUF);
+	ssize_t n = read(p->io->in, p->up, p->io->seqpacket ? UDO_CLI_MSG_IN : STREAM_BUF);
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return 0;

@@ -10,7 +10,14 @@ struct udo_cli_stdio {
 	int in, out;
 	bool in_eof;      /* end of input seen: later connections get none */
 	bool close_out;   /* close out when the peer ends its side */
+	bool seqpacket;   /* sock keeps message boundaries: each read of in is one
+	                   * message (at most UDO_CLI_MSG_IN bytes), each message
+	                   * received is written to out as it is */
 };
+
+/* The most a read of standard input takes, so the most one message carries,
+ * with --seqpacket (below every transport's largest message). */
+#define UDO_CLI_MSG_IN 65536
 
 /*
  * Copy io->in to sock and sock to io->out until both directions are done:

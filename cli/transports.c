@@ -47,6 +47,8 @@ static const struct transport_info transports[] = {
 	         "UDO_VSOCK_TCP_MAP maps others", cid_local },
 	{ "hybrid", "the Unix-socket vsock of Firecracker and cloud-hypervisor; "
 	            "UDO_VSOCK_TCP_UDS names each guest's socket", cid_first_uds },
+	{ "unix", "abstract AF_UNIX sockets (@udo-vsock-tcp/PORT) between two ends on "
+	          "this machine (CID 1, 2, its own); streams and seqpacket", cid_local },
 };
 
 #define N_TRANSPORTS (sizeof(transports) / sizeof(transports[0]))

@@ -82,6 +82,11 @@ static int candidates(const struct udo_vsock_tcp *vsock, int mode,
 		return n;
 	}
 	out[n++] = UDO_TRANSPORT_VSOCK;
+	/* The fallbacks auto picks: unix for messages, tcp (or hybrid) for streams. */
+	if (vsock->type == SOCK_SEQPACKET) {
+		out[n++] = UDO_TRANSPORT_UNIX;
+		return n;
+	}
 	out[n++] = UDO_TRANSPORT_TCP;
 	if (uds && *uds)
 		out[n++] = UDO_TRANSPORT_HYBRID;

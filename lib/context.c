@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "transport.h"
@@ -49,7 +50,7 @@ void udo_ctx_clear_error(struct udo_vsock_tcp *vsock)
 
 int udo_ctx_socket(struct udo_vsock_tcp *vsock, int family, const char *what)
 {
-	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(family, vsock->type | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return udo_ctx_error(vsock, errno, true, "socket for %s", what);
@@ -76,6 +77,30 @@ const char *udo_port_text(int port, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%u", (uint32_t) port);
 	return buf;
+}
+
+int udo_ctx_accept_from(struct udo_vsock_tcp *vsock, const char *name,
+                        struct sockaddr_vm *addr, uint32_t cid)
+{
+	int fd = accept4(vsock->fd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return udo_ctx_error(vsock, errno, true, "accept on %s %u:%u", name, vsock->vcid,
+		                     (uint32_t) vsock->port);
+	if (addr) {
+		memset(addr, 0, sizeof(*addr));
+		addr->svm_family = AF_VSOCK;
+		addr->svm_cid = cid;
+		addr->svm_port = VMADDR_PORT_ANY;
+	}
+	return fd;
+}
+
+int udo_set_send_timeout(int fd, unsigned int ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (long) (ms % 1000) * 1000 };
+
+	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ? -errno : 0;
 }
 
 uint32_t udo_local_cid(void)

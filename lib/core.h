@@ -11,6 +11,7 @@ enum udo_transport_id {
 	UDO_TRANSPORT_VSOCK,
 	UDO_TRANSPORT_TCP,
 	UDO_TRANSPORT_HYBRID,
+	UDO_TRANSPORT_UNIX,
 	UDO_TRANSPORT_COUNT
 };
 
@@ -29,6 +30,30 @@ int udo_transport_mode(struct udo_vsock_tcp *vsock);
  */
 const struct udo_transport *udo_transport_load(enum udo_transport_id id,
                                                struct udo_vsock_tcp *vsock);
+
+/* errno values that mean "vsock cannot carry this here" (lib/create.c). */
+bool udo_vsock_unavailable(int neg_errno);
+
+/* Free what destroy frees: close the fd, free library-allocated memory. */
+void udo_ctx_release(struct udo_vsock_tcp *vsock);
+
+/*
+ * A client that "auto" put on vsock met a vsock that cannot carry the
+ * connect (why, -errno): re-create it on the fallback of its type (tcp for
+ * streams, unix for seqpacket to a local CID). 0, or -errno with the error
+ * recorded (why itself when there is no fallback).
+ */
+int udo_create_fallback(struct udo_vsock_tcp *vsock, int why);
+
+/*
+ * The error path of a failed send or receive, where Linux 6.1's vsock says
+ * ENOMEM for what later kernels report properly (lib/quirks.c): an oversized
+ * seqpacket message is -EMSGSIZE, a seqpacket MSG_PEEK is -EOPNOTSUPP, a
+ * seqpacket receive into memory it cannot write is -EFAULT. Anything else
+ * stays -ENOMEM.
+ */
+int udo_quirk_send_enomem(int fd);
+int udo_quirk_recv_enomem(int fd, int flags);
 
 /* Write the context's error to the log when the program asked for it. */
 void udo_log_report(const struct udo_vsock_tcp *vsock, const char *func);

@@ -28,6 +28,7 @@ static const char *const transport_names[UDO_TRANSPORT_COUNT] = {
 	[UDO_TRANSPORT_VSOCK] = "vsock",
 	[UDO_TRANSPORT_TCP] = "tcp",
 	[UDO_TRANSPORT_HYBRID] = "hybrid",
+	[UDO_TRANSPORT_UNIX] = "unix",
 };
 
 static pthread_mutex_t loader_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -46,7 +47,7 @@ int udo_transport_mode(struct udo_vsock_tcp *vsock)
 		if (!strcmp(want, transport_names[id]))
 			return id;
 	return udo_ctx_error(vsock, EINVAL, false,
-	                     "%s=\"%s\" is not a transport: use vsock, tcp, hybrid or auto",
+	                     "%s=\"%s\" is not a transport: use vsock, tcp, hybrid, unix or auto",
 	                     UDO_TRANSPORT_ENV, udo_quote(q, sizeof(q), want));
 }
 

@@ -55,6 +55,7 @@ struct udo_vsock_tcp {
 	 * create runs, NULL otherwise. */
 	const struct udo_env *env;
 	unsigned int connect_wait_ms;    /* 0: one attempt (lib/connect-wait.c) */
+	int type;                   /* SOCK_STREAM or SOCK_SEQPACKET (ABI 2) */
 };
 
 /*
@@ -68,7 +69,9 @@ struct udo_transport {
 	/* Bind, listen; set fd, vcid and the port actually bound. */
 	int (*server_create)(struct udo_vsock_tcp *vsock,
 	                     const struct udo_vsock_tcp_server_create_info *info);
-	/* Validate the address and open the socket; set fd, vcid, port. */
+	/* Validate the address and open the socket; set fd, vcid, port.
+	 * Both creates open sockets of vsock->type: the core sends a
+	 * transport only the types it carries (lib/create.c). */
 	int (*client_create)(struct udo_vsock_tcp *vsock,
 	                     const struct udo_vsock_tcp_client_create_info *info);
 	/* Connect (opening a socket first when fd is -1). The core replaces
@@ -105,7 +108,8 @@ int udo_ctx_error(struct udo_vsock_tcp *vsock, int code, bool errno_text,
 /* Clear the recorded error. */
 void udo_ctx_clear_error(struct udo_vsock_tcp *vsock);
 
-/* socket(2) with SOCK_CLOEXEC; -errno on failure with the error recorded. */
+/* socket(2) of the context's type with SOCK_CLOEXEC; -errno on failure
+ * with the error recorded. */
 int udo_ctx_socket(struct udo_vsock_tcp *vsock, int family, const char *what);
 
 /* Give a client context a socket if it has none (the core drops it when a
@@ -119,6 +123,17 @@ int udo_ctx_ensure_socket(struct udo_vsock_tcp *vsock, int family, const char *w
  */
 #define UDO_PORT_TEXT_MAX 12
 const char *udo_port_text(int port, char *buf, size_t len);
+
+/* accept4 (close-on-exec) for transports whose peers have no address of
+ * their own: addr, when not NULL, gets cid and VMADDR_PORT_ANY. The fd, or
+ * -errno with "accept on NAME CID:PORT" recorded. */
+int udo_ctx_accept_from(struct udo_vsock_tcp *vsock, const char *name,
+                        struct sockaddr_vm *addr, uint32_t cid);
+
+/* SO_SNDTIMEO of ms milliseconds (0: none). On AF_UNIX it also bounds a
+ * blocking connect that waits for room in the listener's backlog (then
+ * EAGAIN). 0 or -errno. */
+int udo_set_send_timeout(int fd, unsigned int ms);
 
 /* IOCTL_VM_SOCKETS_GET_LOCAL_CID on /dev/vsock; UINT32_MAX where there is none. */
 uint32_t udo_local_cid(void);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The public API: argument checks, transport choice, dispatch to the
- * transport's table. Sends and receives take an fd and go straight to the
- * syscall: no transport is involved once a stream is connected.
+ * The public API after create (lib/create.c): dispatch to the transport's
+ * table. Sends and receives take an fd and go straight to the syscall: no
+ * transport is involved once a stream is connected.
  */
 #include "config.h"
 
@@ -14,176 +14,7 @@
 #include <unistd.h>
 
 #include "core.h"
-#include "activation.h"
 #include "connect-wait.h"
-
-#define UDO_CONNECT_TIMEOUT_ENV "UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS"
-
-/* errno values that mean "vsock cannot carry this here", as opposed to an
- * answer from a peer: "auto" falls back to tcp on these and only these. */
-static bool vsock_unavailable(int neg_errno)
-{
-	switch (-neg_errno) {
-	case EAFNOSUPPORT:
-	case EPROTONOSUPPORT:
-	case ESOCKTNOSUPPORT:
-	case EADDRNOTAVAIL:
-	case ENODEV:
-	case ENETUNREACH:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/*
- * A fresh context. Only the first byte of the 512-byte error buffer is
- * cleared (the message is a string), and library memory comes from malloc,
- * not calloc: glibc serves malloc from its per-thread cache, calloc never.
- */
-static struct udo_vsock_tcp *ctx_init(struct udo_vsock_tcp *vsock, enum udo_role role)
-{
-	bool allocated = !vsock;
-
-	if (allocated) {
-		vsock = malloc(sizeof(*vsock));
-		if (!vsock)
-			return NULL;
-	}
-	udo_ctx_clear_error(vsock);
-	memset(&vsock->free, 0, sizeof(*vsock) - offsetof(struct udo_vsock_tcp, free));
-	vsock->free = allocated;
-	vsock->fd = -1;
-	vsock->vcid = UINT32_MAX;
-	vsock->port = -1;
-	vsock->role = role;
-	return vsock;
-}
-
-/* Close what is open; free the context if the library allocated it. */
-static void ctx_release(struct udo_vsock_tcp *vsock)
-{
-	if (vsock->fd >= 0)
-		close(vsock->fd);
-	vsock->fd = -1;
-	vsock->transport = NULL;
-	if (vsock->free)
-		free(vsock);
-}
-
-/* A failed create: report, release what the library allocated, set errno. */
-static struct udo_vsock_tcp *create_failed(struct udo_vsock_tcp *vsock, const char *func)
-{
-	int code = (int) vsock->err.code;
-
-	udo_log_report(vsock, func);
-	ctx_release(vsock);
-	errno = code;
-	return NULL;
-}
-
-/* Run a create step on transport id; 0 or -errno. */
-static int try_create(struct udo_vsock_tcp *vsock, enum udo_transport_id id,
-                      const void *info)
-{
-	const struct udo_transport *t = udo_transport_load(id, vsock);
-	int r;
-
-	if (!t)
-		return -(int) vsock->err.code;
-	udo_ctx_clear_error(vsock);
-	r = vsock->role == UDO_ROLE_SERVER ? t->server_create(vsock, info)
-	                                   : t->client_create(vsock, info);
-	if (r == 0)
-		vsock->transport = t;
-	return r;
-}
-
-/*
- * "auto": vsock where the machine has it and it reaches the address, tcp
- * only when vsock is absent (no plugin, no family, no transport for the CID,
- * address not available), never because a peer answered.
- */
-static int create_auto(struct udo_vsock_tcp *vsock, const void *info, uint32_t cid)
-{
-	const char *uds = vsock->env->uds;
-	const struct udo_transport *t;
-	int r;
-
-	/* A hybrid-vsock host (Firecracker, cloud-hypervisor): the VMM's Unix
-	 * socket is configured for this CID. Without the variable the hybrid
-	 * plugin is not even loaded; a malformed value (-EINVAL) is reported
-	 * by the hybrid create, never ignored. */
-	if (uds && *uds) {
-		t = udo_transport_load(UDO_TRANSPORT_HYBRID, vsock);
-		if (!t)
-			return -(int) vsock->err.code;
-		r = t->client_reachable(cid);
-		if (r == 0 || r == -EINVAL)
-			return try_create(vsock, UDO_TRANSPORT_HYBRID, info);
-	}
-
-	t = udo_transport_load(UDO_TRANSPORT_VSOCK, vsock);
-	if (!t || (vsock->role == UDO_ROLE_CLIENT && t->client_reachable(cid) != 0))
-		return try_create(vsock, UDO_TRANSPORT_TCP, info);
-	r = try_create(vsock, UDO_TRANSPORT_VSOCK, info);
-	if (r < 0 && vsock_unavailable(r))
-		return try_create(vsock, UDO_TRANSPORT_TCP, info);
-	vsock->auto_picked = (r == 0);
-	return r;
-}
-
-static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role role,
-                                    const void *info, uint32_t cid, const char *func)
-{
-	struct udo_env env;
-	int mode, r;
-
-	vsock = ctx_init(vsock, role);
-	if (!vsock)
-		return NULL;
-	if (!info) {
-		udo_ctx_error(vsock, EINVAL, false, "%s: vsock_info is NULL", func);
-		return create_failed(vsock, func);
-	}
-	udo_env_read(&env);
-	vsock->env = &env;
-	r = udo_env_ms(vsock, UDO_CONNECT_TIMEOUT_ENV, env.connect_timeout,
-	               "connect timeout", "the transport's default", &vsock->connect_timeout_ms);
-	if (r == 0)
-		r = udo_env_ms(vsock, UDO_CONNECT_WAIT_ENV, env.connect_wait,
-		               "connect wait", "one attempt", &vsock->connect_wait_ms);
-	if (r == 0) {
-		mode = udo_transport_mode(vsock);
-		if (role == UDO_ROLE_SERVER && mode >= UDO_TRANSPORT_AUTO &&
-		    udo_activation_adopt(vsock, mode, info, SOCK_STREAM))
-			r = 1; /* a passed socket, adopted */
-		else if (mode == UDO_TRANSPORT_AUTO)
-			r = create_auto(vsock, info, cid);
-		else if (mode >= 0)
-			r = try_create(vsock, (enum udo_transport_id) mode, info);
-		else
-			r = mode;
-	}
-	vsock->env = NULL;
-	return r >= 0 ? vsock : create_failed(vsock, func);
-}
-
-UDO_API struct udo_vsock_tcp *
-udo_vsock_tcp_server_create(struct udo_vsock_tcp *vsock, const void *vsock_info)
-{
-	const struct udo_vsock_tcp_server_create_info *info = vsock_info;
-
-	return create(vsock, UDO_ROLE_SERVER, info, info ? info->vcid : 0, __func__);
-}
-
-UDO_API struct udo_vsock_tcp *
-udo_vsock_tcp_client_create(struct udo_vsock_tcp *vsock, const void *vsock_info)
-{
-	const struct udo_vsock_tcp_client_create_info *info = vsock_info;
-
-	return create(vsock, UDO_ROLE_CLIENT, info, info ? info->vcid : 0, __func__);
-}
 
 /* A context fit for the operation, or false with errno (and, when there is
  * a context, its error) set to EINVAL. */
@@ -219,26 +50,6 @@ udo_vsock_tcp_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *add
 	return fd < 0 ? op_failed(vsock, fd, __func__) : fd;
 }
 
-/* "auto" picked vsock but the kernel has no transport for this CID. */
-static int connect_fallback(struct udo_vsock_tcp *vsock)
-{
-	struct udo_vsock_tcp_client_create_info info = {
-		.vcid = vsock->vcid, .port = vsock->port,
-	};
-	struct udo_env env;
-	int r;
-
-	if (vsock->fd >= 0)
-		close(vsock->fd);
-	vsock->fd = -1;
-	vsock->auto_picked = false;
-	udo_env_read(&env);
-	vsock->env = &env;
-	r = try_create(vsock, UDO_TRANSPORT_TCP, &info);
-	vsock->env = NULL;
-	return r < 0 ? r : vsock->transport->client_connect(vsock);
-}
-
 /*
  * After a failed connect the socket's state is unspecified: replace it with a
  * fresh one of the same family so the context can retry. Not when the socket
@@ -257,7 +68,7 @@ static void renew_socket(struct udo_vsock_tcp *vsock, int neg_errno)
 		domain = -1;
 	close(vsock->fd);
 	/* If this fails, the transport opens one at the next connect. */
-	vsock->fd = domain < 0 ? -1 : socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	vsock->fd = domain < 0 ? -1 : socket(domain, vsock->type | SOCK_CLOEXEC, 0);
 }
 
 /* One connect attempt; after a failure the context is ready for another. */
@@ -265,8 +76,12 @@ static int connect_once(struct udo_vsock_tcp *vsock)
 {
 	int r = vsock->transport->client_connect(vsock);
 
-	if (r < 0 && vsock->auto_picked && vsock_unavailable(r))
-		r = connect_fallback(vsock);
+	/* "auto" picked vsock but the kernel has no transport for this CID. */
+	if (r < 0 && vsock->auto_picked && udo_vsock_unavailable(r)) {
+		r = udo_create_fallback(vsock, r);
+		if (r == 0)
+			r = vsock->transport->client_connect(vsock);
+	}
 	if (r < 0)
 		renew_socket(vsock, r);
 	return r;
@@ -334,7 +149,9 @@ udo_vsock_tcp_send_data(const int sock_fd, const void *data, const size_t size,
 	if (io_args_bad(data, size))
 		return -EINVAL;
 	n = send(sock_fd, data, size, io_flags(vsock_info) | MSG_NOSIGNAL);
-	return n < 0 ? -errno : n;
+	if (n >= 0)
+		return n;
+	return errno == ENOMEM ? udo_quirk_send_enomem(sock_fd) : -errno;
 }
 
 UDO_API ssize_t
@@ -346,7 +163,9 @@ udo_vsock_tcp_recv_data(const int sock_fd, void *data, const size_t size,
 	if (io_args_bad(data, size))
 		return -EINVAL;
 	n = recv(sock_fd, data, size, io_flags(vsock_info));
-	return n < 0 ? -errno : n;
+	if (n >= 0)
+		return n;
+	return errno == ENOMEM ? udo_quirk_recv_enomem(sock_fd, io_flags(vsock_info)) : -errno;
 }
 
 UDO_API ssize_t
@@ -381,7 +200,7 @@ UDO_API const char *udo_vsock_tcp_get_transport(struct udo_vsock_tcp *vsock)
 UDO_API void udo_vsock_tcp_destroy(struct udo_vsock_tcp *vsock)
 {
 	if (vsock)
-		ctx_release(vsock);
+		udo_ctx_release(vsock);
 }
 
 UDO_API int udo_vsock_tcp_get_sizeof(void)

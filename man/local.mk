@@ -40,7 +40,7 @@ MAN3_0_3 = \
 	man/udo_vsock_tcp_client_create_type.3 \
 	man/udo_vsock_tcp_get_type.3
 
-MAN3 = $(MAN3_PAGES) $(MAN3_LINKS)
+MAN3 = $(MAN3_PAGES) $(MAN3_LINKS) $(MAN3_0_3)
 dist_man3_MANS = $(MAN3)
 dist_man7_MANS = man/udo-vsock-tcp.7
 EXTRA_DIST += $(MAN3_0_3) t/man-pages.sh

@@ -13,15 +13,19 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include "common.h"
 
-enum { TCP_LOOP, TCP_TWICE, TCP_ANY, TCP_BOUND, UDP_LOOP, TCP_OTHER, TCP_REPLACED, VSOCK_ANY, NPASSED };
+enum { TCP_LOOP, TCP_TWICE, TCP_ANY, TCP_BOUND, UDP_LOOP, TCP_OTHER, TCP_REPLACED, VSOCK_ANY, UNIX_SEQ,
+       NPASSED };
 
 static struct { int fd, port; } p[NPASSED]; /* fd 3 + index, and its port */
 static bool have_vsock;
@@ -65,6 +69,26 @@ static int vsock_socket(int *port)
 	return fd;
 }
 
+/* A seqpacket listener on the unix transport's abstract name for a port
+ * of its own ("udo-vsock-tcp/P"), as systemd-socket-activate --seqpacket
+ * would pass it. */
+static int unix_seqpacket_socket(int *port)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), n, tries;
+
+	assert_true(fd >= 0);
+	for (tries = 0; tries < 100; tries++) {
+		*port = 20000 + (int) ((unsigned int) (getpid() + tries * 7919) % 20000u);
+		n = snprintf(sun.sun_path + 1, sizeof(sun.sun_path) - 1, "udo-vsock-tcp/%d", *port);
+		if (bind(fd, (struct sockaddr *) &sun,
+		         (socklen_t) (offsetof(struct sockaddr_un, sun_path) + 1 + (size_t) n)) == 0)
+			break;
+	}
+	assert_int_equal(listen(fd, 8), 0);
+	return fd;
+}
+
 /* Put fd at 3 + i, as a service manager passes it. */
 static void pass(int i, int fd)
 {
@@ -93,6 +117,7 @@ static void pass_sockets(void)
 	fd[TCP_REPLACED] = inet_socket(SOCK_STREAM, "127.0.0.1", true, &p[TCP_REPLACED].port);
 	fd[VSOCK_ANY] = vsock_socket(&p[VSOCK_ANY].port);
 	have_vsock = fd[VSOCK_ANY] >= 0;
+	fd[UNIX_SEQ] = unix_seqpacket_socket(&p[UNIX_SEQ].port);
 	if (!have_vsock) /* a placeholder that matches nothing */
 		fd[VSOCK_ANY] = inet_socket(SOCK_DGRAM, "127.0.0.1", false, &p[VSOCK_ANY].port);
 	for (i = 0; i < NPASSED; i++)
@@ -247,6 +272,46 @@ static void any_port_takes_a_wildcard_socket_under_auto(void **state)
 	udo_vsock_tcp_destroy(s);
 }
 
+static struct udo_vsock_tcp *seqpacket_server(const char *transport, int port)
+{
+	struct udo_vsock_tcp_server_create_info si = { .vcid = VMADDR_CID_LOCAL, .port = port };
+	struct udo_vsock_tcp *s;
+
+	setenv("UDO_VSOCK_TCP_TRANSPORT", transport, 1);
+	s = udo_vsock_tcp_server_create_type(NULL, &si, SOCK_SEQPACKET);
+	unsetenv("UDO_VSOCK_TCP_TRANSPORT");
+	return s;
+}
+
+static void a_unix_seqpacket_server_adopts_the_passed_abstract_socket(void **state)
+{
+	struct udo_vsock_tcp *s = seqpacket_server("unix", p[UNIX_SEQ].port);
+
+	/* Not adopted, the bind would fail: the activator holds the name. */
+	assert_non_null(s);
+	assert_int_equal(udo_vsock_tcp_get_fd(s), p[UNIX_SEQ].fd);
+	assert_string_equal(udo_vsock_tcp_get_transport(s), "unix");
+	assert_int_equal(udo_vsock_tcp_get_type(s), SOCK_SEQPACKET);
+	assert_int_equal(udo_vsock_tcp_get_port(s), p[UNIX_SEQ].port);
+	udo_vsock_tcp_destroy(s);
+}
+
+static void a_stream_server_does_not_take_a_passed_seqpacket_socket(void **state)
+{
+	struct udo_vsock_tcp_server_create_info si = {
+		.vcid = VMADDR_CID_LOCAL, .port = p[UNIX_SEQ].port,
+	};
+	struct udo_vsock_tcp *s;
+
+	setenv("UDO_VSOCK_TCP_TRANSPORT", "unix", 1);
+	s = udo_vsock_tcp_server_create(NULL, &si);
+	unsetenv("UDO_VSOCK_TCP_TRANSPORT");
+	/* Stream and seqpacket abstract names are apart: its own bind works. */
+	assert_non_null(s);
+	assert_int_not_equal(udo_vsock_tcp_get_fd(s), p[UNIX_SEQ].fd);
+	udo_vsock_tcp_destroy(s);
+}
+
 int main(void)
 {
 	/* In this order: each adoption uses a socket up. */
@@ -260,6 +325,8 @@ int main(void)
 		cmocka_unit_test(vsock_socket_is_not_adopted_by_tcp),
 		cmocka_unit_test(auto_takes_the_transport_of_the_passed_socket),
 		cmocka_unit_test(any_port_takes_a_wildcard_socket_under_auto),
+		cmocka_unit_test(a_stream_server_does_not_take_a_passed_seqpacket_socket),
+		cmocka_unit_test(a_unix_seqpacket_server_adopts_the_passed_abstract_socket),
 	};
 
 #ifndef HAVE_LIBSYSTEMD

@@ -129,6 +129,36 @@ first_line() {
 	return 1
 }
 
+# wait_for FILE TEXT: wait (up to T_TIMEOUT) until FILE holds exactly TEXT.
+wait_for() {
+	i=0
+	while [ "$(cat "$1" 2>/dev/null)" != "$2" ] && [ $i -lt $((T_TIMEOUT * 10)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(cat "$1" 2>/dev/null)" = "$2" ]
+}
+
+# pick_port START NAME READY SEED: for a server that cannot pick its own
+# port: run START (a function that starts it on $port with bg NAME) until
+# $T_DIR/NAME.err shows READY, with another port from 20000-39999 when that
+# one is taken (5 tries). Sets $port.
+pick_port() {
+	pp_tries=0
+	while [ $pp_tries -lt 5 ]; do
+		port=$(( ($4 + pp_tries * 257) % 20000 + 20000 ))
+		"$1"
+		i=0
+		while [ $i -lt 100 ] && ! grep -q "$3" "$T_DIR/$2.err" && kill -0 "$bg_pid" 2>/dev/null; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		grep -q "$3" "$T_DIR/$2.err" && return 0
+		pp_tries=$((pp_tries + 1))
+	done
+	return 1
+}
+
 # data NAME BYTES: a file of random bytes.
 data() { head -c "$2" /dev/urandom >"$T_DIR/$1"; }
 

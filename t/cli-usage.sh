@@ -65,7 +65,7 @@ fails 2 'address "tcp:::1:80": .*brackets'    "an IPv6 address without brackets"
 	relay vsock:1:any tcp:::1:80
 fails 2 'port "70000" is out of range for tcp' "a tcp port above 65535" \
 	relay vsock:1:any tcp:127.0.0.1:70000
-fails 2 'unknown transport "carrier-pigeon" \(--transport\): use vsock, tcp, hybrid or auto' \
+fails 2 'unknown transport "carrier-pigeon" \(--transport\): use vsock, tcp, hybrid, unix or auto' \
 	"an unknown transport from --transport" --transport carrier-pigeon connect 1 5000
 
 udo_env UDO_VSOCK_TCP_TRANSPORT=carrier-pigeon connect 1 5000 >/dev/null 2>"$T_DIR/err"
@@ -102,8 +102,8 @@ ok $? "a newline and ESC in UDO_VSOCK_TCP_MAP reach the user escaped, in one lin
 [ $st -eq 1 ] || diag_file "$T_DIR/err"
 udo_env "UDO_VSOCK_TCP_UDS=x${nl}y$esc" transports >"$T_DIR/tr" 2>"$T_DIR/err"
 st=$?
-# Seven lines: the heading, one a transport, "selected:", "socket activation:".
-[ $st -eq 0 ] && [ "$(wc -l <"$T_DIR/tr")" -eq 7 ] && ! grep -q "$esc" "$T_DIR/tr" &&
+# Eight lines: the heading, one a transport (five), "selected:", "socket activation:".
+[ $st -eq 0 ] && [ "$(wc -l <"$T_DIR/tr")" -eq 8 ] && ! grep -q "$esc" "$T_DIR/tr" &&
 	grep -q '^hybrid .*x\\ny\\x1b' "$T_DIR/tr"
 ok $? "transports shows a newline and ESC in UDO_VSOCK_TCP_UDS escaped: one line a transport"
 [ $st -eq 0 ] || diag_file "$T_DIR/err"

@@ -12,13 +12,18 @@
 
 struct udo_vsock_tcp *t_server(void)
 {
+	return t_server_type(SOCK_STREAM);
+}
+
+struct udo_vsock_tcp *t_server_type(int type)
+{
 	struct udo_vsock_tcp_server_create_info info = {
 		.vcid = T_CID, .port = -1, .connections = 64,
 	};
-	struct udo_vsock_tcp *s = udo_vsock_tcp_server_create(NULL, &info);
+	struct udo_vsock_tcp *s = udo_vsock_tcp_server_create_type(NULL, &info, type);
 
 	if (!s)
-		fail_msg("server on CID %u: %s", T_CID, strerror(errno));
+		fail_msg("server (type %d) on CID %u: %s", type, T_CID, strerror(errno));
 	return s;
 }
 
@@ -27,10 +32,15 @@ struct udo_vsock_tcp *t_client(struct udo_vsock_tcp *server)
 	struct udo_vsock_tcp_client_create_info info = {
 		.vcid = T_CID, .port = udo_vsock_tcp_get_port(server),
 	};
-	struct udo_vsock_tcp *c = udo_vsock_tcp_client_create(NULL, &info);
 
+	return t_connected(udo_vsock_tcp_client_create(NULL, &info), &info);
+}
+
+struct udo_vsock_tcp *t_connected(struct udo_vsock_tcp *c,
+                                  const struct udo_vsock_tcp_client_create_info *info)
+{
 	if (!c)
-		fail_msg("client for CID %u port %d: %s", T_CID, info.port, strerror(errno));
+		fail_msg("client for CID %u port %d: %s", info->vcid, info->port, strerror(errno));
 	if (udo_vsock_tcp_client_connect(c) != 0)
 		fail_msg("connect: %s", udo_log_get_error(c));
 	return c;

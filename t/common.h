@@ -19,9 +19,15 @@
 
 /* A listening server on T_CID and a free port; fails the test otherwise. */
 struct udo_vsock_tcp *t_server(void);
+struct udo_vsock_tcp *t_server_type(int type); /* SOCK_STREAM, SOCK_SEQPACKET */
 
 /* A client connected to server; fails the test otherwise. */
 struct udo_vsock_tcp *t_client(struct udo_vsock_tcp *server);
+
+/* Connect c, just created for info (NULL: the create failed, errno says
+ * why); fails the test otherwise. */
+struct udo_vsock_tcp *t_connected(struct udo_vsock_tcp *c,
+                                  const struct udo_vsock_tcp_client_create_info *info);
 
 /* Accept one connection on server; fails the test otherwise. */
 int t_accept(struct udo_vsock_tcp *server);

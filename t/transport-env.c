@@ -33,7 +33,7 @@ static void unknown_transport_fails_server_create(void **state)
 	assert_int_equal(errno, EINVAL);
 	assert_null(udo_vsock_tcp_server_create(mem, &si));
 	t_assert_error(mem, EINVAL, "\"carrier-pigeon\"");
-	t_assert_error(mem, EINVAL, "vsock, tcp, hybrid or auto");
+	t_assert_error(mem, EINVAL, "vsock, tcp, hybrid, unix or auto");
 	assert_int_equal(t_count_fds(), before);
 	free(mem);
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libudo-vsock-tcp: stream sockets between virtual machines and their host
- * over AF_VSOCK, with a TCP fallback for machines without vsock.
+ * libudo-vsock-tcp: stream and message (SOCK_SEQPACKET) sockets between
+ * virtual machines and their host over AF_VSOCK, with a TCP fallback for
+ * streams and a local AF_UNIX one for both.
  *
  * The transport is chosen at create time by UDO_VSOCK_TCP_TRANSPORT
- * ("vsock", "tcp", "hybrid" or "auto", the default). Errors are recorded in the
+ * ("vsock", "tcp", "hybrid", "unix" or "auto", the default). Errors are recorded in the
  * context and read with udo_log_get_error() / udo_log_get_error_code().
  */
 #ifndef UDO_VSOCK_TCP_H
@@ -98,7 +99,8 @@ UDO_API ssize_t
 udo_vsock_tcp_send_data(const int sock_fd, const void *data, const size_t size,
                         const void *vsock_info);
 
-/* Name of the transport a context uses ("vsock", "tcp" or "hybrid"); NULL for NULL. */
+/* Name of the transport a context uses ("vsock", "tcp", "hybrid" or "unix");
+ * NULL for NULL. */
 UDO_API const char *
 udo_vsock_tcp_get_transport(struct udo_vsock_tcp *vsock);
 
@@ -128,5 +130,27 @@ udo_vsock_tcp_set_connect_timeout(struct udo_vsock_tcp *vsock, unsigned int ms);
  */
 UDO_API int
 udo_vsock_tcp_set_connect_wait(struct udo_vsock_tcp *vsock, unsigned int ms);
+
+/*
+ * The creates with a socket type: SOCK_STREAM (what udo_vsock_tcp_*_create()
+ * make) or SOCK_SEQPACKET, optionally | SOCK_CLOEXEC (always applied).
+ * Anything else: NULL with errno EINVAL. A SOCK_SEQPACKET socket keeps
+ * message boundaries: each send is one message, a receive returns at most
+ * one (a shorter buffer gets its first part, the rest is dropped; with
+ * MSG_TRUNC the return value is the full length), a message larger than the
+ * transport carries is -EMSGSIZE and nothing of it is sent. vsock and unix
+ * carry it; tcp and hybrid refuse it with EPROTONOSUPPORT; "auto" picks
+ * vsock where it reaches the CID, else unix for this machine's CIDs.
+ * Since 0.3 (symbol version UDO_VSOCK_TCP_0.3).
+ */
+UDO_API struct udo_vsock_tcp *
+udo_vsock_tcp_server_create_type(struct udo_vsock_tcp *vsock, const void *vsock_info,
+                                 int type);
+UDO_API struct udo_vsock_tcp *
+udo_vsock_tcp_client_create_type(struct udo_vsock_tcp *vsock, const void *vsock_info,
+                                 int type);
+
+/* SOCK_STREAM or SOCK_SEQPACKET; -1 for NULL. Since 0.3. */
+UDO_API int udo_vsock_tcp_get_type(struct udo_vsock_tcp *vsock);
 
 #endif /* UDO_VSOCK_TCP_H */

@@ -105,13 +105,6 @@ static int hybrid_client_create(struct udo_vsock_tcp *vsock,
 	return 0;
 }
 
-static int set_send_timeout(int fd, int ms)
-{
-	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
-
-	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ? -errno : 0;
-}
-
 /*
  * Connect to the VMM's socket and send the CONNECT line, bounded by the
  * deadline. AF_UNIX has no connect in progress (a full backlog gives a
@@ -128,7 +121,7 @@ static int send_request(struct udo_vsock_tcp *vsock, const struct udo_deadline *
 	ssize_t n;
 
 	while ((left = udo_deadline_left_ms(d)) != 0) {
-		if (left > 0 && (r = set_send_timeout(fd, left)) < 0)
+		if (left > 0 && (r = udo_set_send_timeout(fd, (unsigned int) left)) < 0)
 			goto error;
 		if (connect(fd, &vsock->peer.sa, vsock->peer_len) == 0)
 			break;
@@ -159,7 +152,7 @@ static int send_request(struct udo_vsock_tcp *vsock, const struct udo_deadline *
 		req += n;
 		len -= (size_t) n;
 	}
-	if ((r = set_send_timeout(fd, 0)) < 0)
+	if ((r = udo_set_send_timeout(fd, 0)) < 0)
 		goto error;
 	return 0;
 error:
@@ -421,19 +414,8 @@ fail:
 
 static int hybrid_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *addr)
 {
-	int fd = accept4(vsock->fd, NULL, NULL, SOCK_CLOEXEC);
-
-	if (fd < 0)
-		return udo_ctx_error(vsock, errno, true, "accept on hybrid %u:%u", vsock->vcid,
-		                     (uint32_t) vsock->port);
-	if (addr) {
-		/* The VMM tells the guest's CID (by the socket) but not its port. */
-		memset(addr, 0, sizeof(*addr));
-		addr->svm_family = AF_VSOCK;
-		addr->svm_cid = vsock->addr.svm_cid;
-		addr->svm_port = VMADDR_PORT_ANY;
-	}
-	return fd;
+	/* The VMM tells the guest's CID (by the socket) but not its port. */
+	return udo_ctx_accept_from(vsock, "hybrid", addr, vsock->addr.svm_cid);
 }
 
 static const struct udo_transport hybrid_transport = {

@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Creating a context: argument checks, the socket type, and which transport
+ * serves it (UDO_VSOCK_TCP_TRANSPORT, or "auto"'s rules). Everything after
+ * create (accept, connect, I/O, getters) is in vsock-tcp.c.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core.h"
+#include "activation.h"
+#include "connect-wait.h"
+
+#define UDO_CONNECT_TIMEOUT_ENV "UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS"
+
+/* errno values that mean "vsock cannot carry this here", as opposed to an
+ * answer from a peer: "auto" falls back on these and only these. */
+bool udo_vsock_unavailable(int neg_errno)
+{
+	switch (-neg_errno) {
+	case EAFNOSUPPORT:
+	case EPROTONOSUPPORT:
+	case ESOCKTNOSUPPORT:
+	case EADDRNOTAVAIL:
+	case ENODEV:
+	case ENETUNREACH:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * A fresh context. Only the first byte of the 512-byte error buffer is
+ * cleared (the message is a string), and library memory comes from malloc,
+ * not calloc: glibc serves malloc from its per-thread cache, calloc never.
+ */
+static struct udo_vsock_tcp *ctx_init(struct udo_vsock_tcp *vsock, enum udo_role role)
+{
+	bool allocated = !vsock;
+
+	if (allocated) {
+		vsock = malloc(sizeof(*vsock));
+		if (!vsock)
+			return NULL;
+	}
+	udo_ctx_clear_error(vsock);
+	memset(&vsock->free, 0, sizeof(*vsock) - offsetof(struct udo_vsock_tcp, free));
+	vsock->free = allocated;
+	vsock->fd = -1;
+	vsock->vcid = UINT32_MAX;
+	vsock->port = -1;
+	vsock->role = role;
+	vsock->type = SOCK_STREAM;
+	return vsock;
+}
+
+void udo_ctx_release(struct udo_vsock_tcp *vsock)
+{
+	if (vsock->fd >= 0)
+		close(vsock->fd);
+	vsock->fd = -1;
+	vsock->transport = NULL;
+	if (vsock->free)
+		free(vsock);
+}
+
+/* A failed create: report, release what the library allocated, set errno. */
+static struct udo_vsock_tcp *create_failed(struct udo_vsock_tcp *vsock, const char *func)
+{
+	int code = (int) vsock->err.code;
+
+	udo_log_report(vsock, func);
+	udo_ctx_release(vsock);
+	errno = code;
+	return NULL;
+}
+
+static const char *op_name(const struct udo_vsock_tcp *vsock)
+{
+	return vsock->role == UDO_ROLE_SERVER ? "bind to" : "connect to";
+}
+
+/*
+ * tcp and hybrid carry byte streams only: a seqpacket request is refused
+ * before the plugin sees it, with what to use instead.
+ */
+static int refuse_seqpacket(struct udo_vsock_tcp *vsock, enum udo_transport_id id,
+                            uint32_t cid, int port)
+{
+	const char *name = id == UDO_TRANSPORT_TCP ? "tcp" : "hybrid";
+	const char *why = id == UDO_TRANSPORT_TCP
+	                  ? "TCP keeps no message boundaries"
+	                  : "the VMM's Unix-socket protocol carries streams only";
+
+	return udo_ctx_error(vsock, EPROTONOSUPPORT, false,
+	                     "%s %s %u:%u: the %s transport carries SOCK_STREAM only (%s): "
+	                     "for SOCK_SEQPACKET use vsock, or unix for two ends on one "
+	                     "machine (UDO_VSOCK_TCP_TRANSPORT=unix)",
+	                     op_name(vsock), name, cid, (uint32_t) port, name, why);
+}
+
+/* The CID and port of a create's info. */
+static void info_addr(const struct udo_vsock_tcp *vsock, const void *info, uint32_t *cid,
+                      int *port)
+{
+	const struct udo_vsock_tcp_server_create_info *s = info;
+	const struct udo_vsock_tcp_client_create_info *c = info;
+
+	*cid = vsock->role == UDO_ROLE_SERVER ? s->vcid : c->vcid;
+	*port = vsock->role == UDO_ROLE_SERVER ? s->port : c->port;
+}
+
+/* Run a create step on transport id; 0 or -errno. */
+static int try_create(struct udo_vsock_tcp *vsock, enum udo_transport_id id,
+                      const void *info)
+{
+	const struct udo_transport *t;
+	uint32_t cid;
+	int port, r;
+
+	if (vsock->type == SOCK_SEQPACKET &&
+	    (id == UDO_TRANSPORT_TCP || id == UDO_TRANSPORT_HYBRID)) {
+		info_addr(vsock, info, &cid, &port);
+		return refuse_seqpacket(vsock, id, cid, port);
+	}
+	t = udo_transport_load(id, vsock);
+	if (!t)
+		return -(int) vsock->err.code;
+	udo_ctx_clear_error(vsock);
+	r = vsock->role == UDO_ROLE_SERVER ? t->server_create(vsock, info)
+	                                   : t->client_create(vsock, info);
+	if (r == 0)
+		vsock->transport = t;
+	return r;
+}
+
+/*
+ * "auto" with SOCK_STREAM: vsock where the machine has it and it reaches the
+ * address, tcp only when vsock is absent (no plugin, no family, no transport
+ * for the CID, address not available), never because a peer answered.
+ */
+static int create_auto(struct udo_vsock_tcp *vsock, const void *info, uint32_t cid)
+{
+	const char *uds = vsock->env->uds;
+	const struct udo_transport *t;
+	int r;
+
+	/* A hybrid-vsock host (Firecracker, cloud-hypervisor): the VMM's Unix
+	 * socket is configured for this CID. Without the variable the hybrid
+	 * plugin is not even loaded; a malformed value (-EINVAL) is reported
+	 * by the hybrid create, never ignored. */
+	if (uds && *uds) {
+		t = udo_transport_load(UDO_TRANSPORT_HYBRID, vsock);
+		if (!t)
+			return -(int) vsock->err.code;
+		r = t->client_reachable(cid);
+		if (r == 0 || r == -EINVAL)
+			return try_create(vsock, UDO_TRANSPORT_HYBRID, info);
+	}
+
+	t = udo_transport_load(UDO_TRANSPORT_VSOCK, vsock);
+	if (!t || (vsock->role == UDO_ROLE_CLIENT && t->client_reachable(cid) != 0))
+		return try_create(vsock, UDO_TRANSPORT_TCP, info);
+	r = try_create(vsock, UDO_TRANSPORT_VSOCK, info);
+	if (r < 0 && udo_vsock_unavailable(r))
+		return try_create(vsock, UDO_TRANSPORT_TCP, info);
+	vsock->auto_picked = (r == 0);
+	return r;
+}
+
+/* seqpacket where vsock does not reach: unix for this machine's CIDs (and a
+ * server on any CID), else EPROTONOSUPPORT saying why (vsock_err: -errno). */
+static int seqpacket_fallback(struct udo_vsock_tcp *vsock, const void *info, int vsock_err)
+{
+	const struct udo_transport *u = udo_transport_load(UDO_TRANSPORT_UNIX, vsock);
+	char buf[160];
+	const char *why;
+	uint32_t cid;
+	int port;
+
+	if (!u)
+		return -(int) vsock->err.code;
+	info_addr(vsock, info, &cid, &port);
+	if ((vsock->role == UDO_ROLE_SERVER && cid == VMADDR_CID_ANY) ||
+	    u->client_reachable(cid) == 0)
+		return try_create(vsock, UDO_TRANSPORT_UNIX, info);
+	why = strerror_r(-vsock_err, buf, sizeof(buf)); /* GNU: the text it chose */
+	return udo_ctx_error(vsock, EPROTONOSUPPORT, false,
+	                     "%s auto %u:%u: no transport carries SOCK_SEQPACKET to CID %u "
+	                     "here: vsock does not reach it (%s) and unix serves only this "
+	                     "machine's CIDs", op_name(vsock), cid, (uint32_t) port, cid, why);
+}
+
+/* "auto" with SOCK_SEQPACKET: vsock where it reaches the address (the stream
+ * rules), else unix for a local CID; tcp and hybrid never carry it. */
+static int create_auto_seqpacket(struct udo_vsock_tcp *vsock, const void *info,
+                                 uint32_t cid)
+{
+	const struct udo_transport *t = udo_transport_load(UDO_TRANSPORT_VSOCK, vsock);
+	int r = t ? 0 : -EAFNOSUPPORT;
+
+	if (t && vsock->role == UDO_ROLE_CLIENT)
+		r = t->client_reachable(cid);
+	if (r == 0) {
+		r = try_create(vsock, UDO_TRANSPORT_VSOCK, info);
+		if (r == 0 || !udo_vsock_unavailable(r)) {
+			vsock->auto_picked = (r == 0);
+			return r;
+		}
+	}
+	return seqpacket_fallback(vsock, info, r);
+}
+
+int udo_create_fallback(struct udo_vsock_tcp *vsock, int why)
+{
+	struct udo_vsock_tcp_client_create_info info = {
+		.vcid = vsock->vcid, .port = vsock->port,
+	};
+	const struct udo_transport *u;
+	enum udo_transport_id id = UDO_TRANSPORT_TCP;
+
+	if (vsock->type == SOCK_SEQPACKET) {
+		u = udo_transport_load(UDO_TRANSPORT_UNIX, vsock);
+		if (!u)
+			return -(int) vsock->err.code;
+		if (u->client_reachable(vsock->vcid) != 0)
+			return why;
+		id = UDO_TRANSPORT_UNIX;
+	}
+	struct udo_env env;
+	int r;
+
+	if (vsock->fd >= 0)
+		close(vsock->fd);
+	vsock->fd = -1;
+	vsock->auto_picked = false;
+	udo_env_read(&env);
+	vsock->env = &env;
+	r = try_create(vsock, id, &info);
+	vsock->env = NULL;
+	return r;
+}
+
+/* SOCK_STREAM or SOCK_SEQPACKET, maybe with SOCK_CLOEXEC (applied anyway). */
+static int set_type(struct udo_vsock_tcp *vsock, int type, const char *func)
+{
+	int base = type & ~SOCK_CLOEXEC;
+
+	if (base != SOCK_STREAM && base != SOCK_SEQPACKET)
+		return udo_ctx_error(vsock, EINVAL, false,
+		                     "%s: socket type %d is not one this library creates: use "
+		                     "SOCK_STREAM or SOCK_SEQPACKET, optionally | SOCK_CLOEXEC",
+		                     func, type);
+	vsock->type = base;
+	return 0;
+}
+
+/* The variables, the type, then the transport: a passed socket (socket
+ * activation), the one asked for, or auto's pick. 0 (1: adopted) or -errno. */
+static int create_steps(struct udo_vsock_tcp *vsock, const struct udo_env *env,
+                        const void *info, uint32_t cid, int type, const char *func)
+{
+	int mode, r;
+
+	r = udo_env_ms(vsock, UDO_CONNECT_TIMEOUT_ENV, env->connect_timeout,
+	               "connect timeout", "the transport's default", &vsock->connect_timeout_ms);
+	if (r == 0)
+		r = udo_env_ms(vsock, UDO_CONNECT_WAIT_ENV, env->connect_wait,
+		               "connect wait", "one attempt", &vsock->connect_wait_ms);
+	if (r == 0)
+		r = set_type(vsock, type, func);
+	if (r < 0)
+		return r;
+	mode = udo_transport_mode(vsock);
+	if (vsock->role == UDO_ROLE_SERVER && mode >= UDO_TRANSPORT_AUTO &&
+	    udo_activation_adopt(vsock, mode, info, vsock->type))
+		return 1;
+	if (mode == UDO_TRANSPORT_AUTO)
+		return vsock->type == SOCK_SEQPACKET ? create_auto_seqpacket(vsock, info, cid)
+		                                     : create_auto(vsock, info, cid);
+	return mode >= 0 ? try_create(vsock, (enum udo_transport_id) mode, info) : mode;
+}
+
+static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role role,
+                                    const void *info, uint32_t cid, int type,
+                                    const char *func)
+{
+	struct udo_env env;
+	int r;
+
+	vsock = ctx_init(vsock, role);
+	if (!vsock)
+		return NULL;
+	if (!info) {
+		udo_ctx_error(vsock, EINVAL, false, "%s: vsock_info is NULL", func);
+		return create_failed(vsock, func);
+	}
+	udo_env_read(&env);
+	vsock->env = &env;
+	r = create_steps(vsock, &env, info, cid, type, func);
+	vsock->env = NULL;
+	return r >= 0 ? vsock : create_failed(vsock, func);
+}
+
+UDO_API struct udo_vsock_tcp *
+udo_vsock_tcp_server_create_type(struct udo_vsock_tcp *vsock, const void *vsock_info, int type)
+{
+	const struct udo_vsock_tcp_server_create_info *info = vsock_info;
+
+	return create(vsock, UDO_ROLE_SERVER, info, info ? info->vcid : 0, type, __func__);
+}
+
+UDO_API struct udo_vsock_tcp *
+udo_vsock_tcp_client_create_type(struct udo_vsock_tcp *vsock, const void *vsock_info, int type)
+{
+	const struct udo_vsock_tcp_client_create_info *info = vsock_info;
+
+	return create(vsock, UDO_ROLE_CLIENT, info, info ? info->vcid : 0, type, __func__);
+}
+
+UDO_API struct udo_vsock_tcp *
+udo_vsock_tcp_server_create(struct udo_vsock_tcp *vsock, const void *vsock_info)
+{
+	const struct udo_vsock_tcp_server_create_info *info = vsock_info;
+
+	return create(vsock, UDO_ROLE_SERVER, info, info ? info->vcid : 0, SOCK_STREAM,
+	              __func__);
+}
+
+UDO_API struct udo_vsock_tcp *
+udo_vsock_tcp_client_create(struct udo_vsock_tcp *vsock, const void *vsock_info)
+{
+	const struct udo_vsock_tcp_client_create_info *info = vsock_info;
+
+	return create(vsock, UDO_ROLE_CLIENT, info, info ? info->vcid : 0, SOCK_STREAM,
+	              __func__);
+}
+
+UDO_API int udo_vsock_tcp_get_type(struct udo_vsock_tcp *vsock)
+{
+	return vsock ? vsock->type : -1;
+}

@@ -1,0 +1,47 @@
+# The unix transport: abstract AF_UNIX sockets for two ends on one machine,
+# streams and seqpacket (README, "Message sockets").
+pkglib_LTLIBRARIES += plugins/unix.la
+plugins_unix_la_SOURCES = plugins/unix/unix.c \
+	lib/context.c lib/transport.h lib/quote.c lib/quote.h
+plugins_unix_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_unix_la_LIBADD = $(PTHREAD_LIBS)
+
+if HAVE_CMOCKA
+# The seqpacket suite: the same programs on unix here and on vsock in the
+# make check-vm guest (t/seqpacket-common.c picks the transport under test).
+SEQPACKET_TESTS = \
+	t/seqpacket-api \
+	t/seqpacket-messages \
+	t/seqpacket-clients \
+	t/compat-0.2
+check_PROGRAMS += $(SEQPACKET_TESTS)
+TESTS += $(SEQPACKET_TESTS)
+SEQPACKET_COMMON = t/seqpacket-common.c t/seqpacket-common.h
+t_seqpacket_messages_SOURCES = t/seqpacket-messages.c $(SEQPACKET_COMMON)
+t_seqpacket_clients_SOURCES = t/seqpacket-clients.c $(SEQPACKET_COMMON)
+# Built against the 0.2 header, kept as released: old programs still run.
+t_compat_0_2_SOURCES = t/compat-0.2.c \
+	t/compat/0.2/udo/vsock-tcp.h t/compat/0.2/udo/log.h t/compat/0.2/udo/macros.h
+t_compat_0_2_CPPFLAGS = -I$(top_srcdir)/t/compat/0.2 $(AM_CPPFLAGS)
+t_compat_0_2_LDADD = libudo-vsock-tcp.la $(CMOCKA_LIBS)
+endif
+
+# udo-vsock --seqpacket (t/cli-seqpacket.sh), against t/sp-peer: written by
+# make like the other t/cli-* tests (cli/local.mk).
+check_PROGRAMS += t/sp-peer
+t_sp_peer_SOURCES = t/sp-peer.c
+t_sp_peer_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
+t_sp_peer_LDFLAGS = -no-install
+# t/cli-unix-socat: socat's ABSTRACT-* addresses against the unix transport;
+# t/cli-seqpacket-peers: socat and systemd-socket-activate as seqpacket peers.
+UNIX_CLI_TESTS = t/cli-seqpacket t/cli-unix-socat t/cli-seqpacket-peers
+TESTS += $(UNIX_CLI_TESTS)
+noinst_SCRIPTS += $(UNIX_CLI_TESTS)
+CLEANFILES += $(UNIX_CLI_TESTS)
+EXTRA_DIST += t/cli-seqpacket.sh t/cli-unix-socat.sh t/cli-seqpacket-peers.sh
+t/cli-seqpacket: $(srcdir)/t/cli-seqpacket.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+t/cli-unix-socat: $(srcdir)/t/cli-unix-socat.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+t/cli-seqpacket-peers: $(srcdir)/t/cli-seqpacket-peers.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
