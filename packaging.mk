@@ -37,3 +37,11 @@ dist-hook-debian:
 	  libudo-vsock-tcp0 libudo-vsock-tcp0-dbgsym libudo-vsock-tcp-dev \
 	  udo-vsock udo-vsock-dbgsym exported.symbols listed.names exported.names
 .PHONY: dist-hook-debian
+
+# make deb-arm64: the same packages cross-built for arm64 (scripts/deb
+# --host-arch arm64), lintian, installed beside the native system and tested
+# under qemu-user (scripts/deb-test), purged.
+DEB_ARM64_OUT = $(abs_top_srcdir)/_deb-arm64
+deb-arm64:
+	$(top_srcdir)/scripts/deb --host-arch arm64 '$(DEB_ARM64_OUT)'
+.PHONY: deb-arm64
