@@ -2,10 +2,10 @@
 # guest's kernel, and for a guest of another architecture its busybox and
 # socat, each fetched with `apt-get download` and unpacked with `dpkg -x`
 # into the cache ($cache), reused while apt names the same version.
-# Uses vm/run's say, die, debarch, add_libs and root.
+# Uses vm/run's say, die, cache, debarch, root, add_libs and libroot.
 # shellcheck shell=bash
 
-# Sets unpacked to the package unpacked in the cache.
+# The package's files in $cache/NAME.
 unpack_deb() { # DEB NAME
 	local tmp
 	tmp=$(mktemp -d "$cache/.unpack.XXXXXX")
@@ -13,7 +13,6 @@ unpack_deb() { # DEB NAME
 	# Another run may have unpacked it meanwhile: theirs is as good as ours.
 	mv -T "$tmp/tree" "$cache/$2" 2>/dev/null || true
 	rm -rf "$tmp"
-	unpacked=$cache/$2
 }
 
 download_deb() { # PKG[:ARCH]=VERSION NAME HINT: unpacked into $cache/NAME
