@@ -8,7 +8,7 @@
 # debian/ is in the release tarball: this is a native package, so the tarball
 # holds everything dpkg-buildpackage needs, and `make check` (and so
 # distcheck) checks that the symbols file matches the version script.
-EXTRA_DIST += debian scripts/deb scripts/deb-test t/debian.sh
+EXTRA_DIST += debian scripts/deb scripts/deb-test scripts/test-arm64 t/debian.sh
 
 # The test runs as t/debian from the build tree: t/debian.sh with the source
 # tree's path written in, since a test must be a file of the build tree (for
@@ -37,3 +37,11 @@ dist-hook-debian:
 	  libudo-vsock-tcp0 libudo-vsock-tcp0-dbgsym libudo-vsock-tcp-dev \
 	  udo-vsock udo-vsock-dbgsym exported.symbols listed.names exported.names
 .PHONY: dist-hook-debian
+
+# make deb-arm64: the same packages cross-built for arm64 (scripts/deb
+# --host-arch arm64), lintian, installed beside the native system and tested
+# under qemu-user (scripts/deb-test), purged.
+DEB_ARM64_OUT = $(abs_top_srcdir)/_deb-arm64
+deb-arm64:
+	$(top_srcdir)/scripts/deb --host-arch arm64 '$(DEB_ARM64_OUT)'
+.PHONY: deb-arm64

@@ -16,12 +16,14 @@ set -u
 
 # In the build tree udo-vsock is libtool's wrapper script, which runs
 # .libs/udo-vsock with the build tree's library. Do the same here, for the
-# wrapper and where only the program came along (make check-vm's guest
-# copies programs, not scripts): the tests run the program itself, started
-# with the fds they give it (the shell running a wrapper opens its own).
+# wrapper, where only the program came along (make check-vm's guest copies
+# programs, not scripts), and where the program must run under an emulator
+# (below): the tests run the program itself, started with the fds they give
+# it (the shell running a wrapper opens its own).
 case $UDO_VSOCK in */*) t_libs=${UDO_VSOCK%/*}/.libs ;; *) t_libs=.libs ;; esac
 if [ -x "$t_libs/${UDO_VSOCK##*/}" ] &&
-   { [ ! -e "$UDO_VSOCK" ] || [ "$(head -c 2 "$UDO_VSOCK")" = '#!' ]; }; then
+   { [ ! -e "$UDO_VSOCK" ] || [ -n "${UDO_TEST_EMULATOR:-}" ] ||
+     [ "$(head -c 2 "$UDO_VSOCK")" = '#!' ]; }; then
 	UDO_VSOCK=$t_libs/${UDO_VSOCK##*/}
 	LD_LIBRARY_PATH=$t_libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 	export LD_LIBRARY_PATH
@@ -34,6 +36,20 @@ t_count=0
 t_failed=0
 t_pids=
 T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/udo-vsock-test.XXXXXX") || exit 99
+
+# A cross build's make check (UDO_TEST_EMULATOR, e.g. qemu-aarch64-static,
+# set by t/local.mk): the tests start the programs through wrappers that run
+# them under the emulator.
+if [ -n "${UDO_TEST_EMULATOR:-}" ]; then
+	mkdir "$T_DIR/emulated" || exit 99
+	for t_var in UDO_VSOCK CLI_ECHO; do
+		eval "t_prog=\$$t_var"
+		t_wrap=$T_DIR/emulated/${t_prog##*/}
+		printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$UDO_TEST_EMULATOR" "$t_prog" >"$t_wrap"
+		chmod +x "$t_wrap"
+		eval "$t_var=\$t_wrap"
+	done
+fi
 
 t_cleanup() {
 	for p in $t_pids; do

@@ -7,6 +7,14 @@ EXTRA_DIST += t/tap-cmocka.sh
 AM_TESTS_ENVIRONMENT = \
 	UDO_VSOCK_TCP_PLUGIN_PATH='$(abs_top_builddir)/plugins'; \
 	export UDO_VSOCK_TCP_PLUGIN_PATH;
+if TEST_EMULATOR
+# A cross build: t/tap-cmocka.sh runs each test program under the emulator,
+# and the tests run the programs they start through it too (configure.ac).
+AM_TESTS_ENVIRONMENT += \
+	UDO_TEST_EMULATOR='$(UDO_TEST_EMULATOR)'; export UDO_TEST_EMULATOR; \
+	if test -n '$(QEMU_LD_PREFIX)'; then \
+	  QEMU_LD_PREFIX='$(QEMU_LD_PREFIX)'; export QEMU_LD_PREFIX; fi;
+endif
 
 if HAVE_CMOCKA
 # Programs default to these; programs that install override them.

@@ -5,7 +5,7 @@
 # UDO_VSOCK_TCP_TRANSPORT=vsock and again with auto, and reads the results
 # back as TAP: a failing guest test fails the target with its name.
 # vm/run is the host side, vm/init the guest's only process.
-EXTRA_DIST += vm/run vm/init
+EXTRA_DIST += vm/run vm/init vm/debs.sh vm/results.sh
 
 if HAVE_CMOCKA
 # Tests that need real vsock loopback: they skip on a host without it and
@@ -27,7 +27,7 @@ check-vm: all-am $(check_LTLIBRARIES) $(check_PROGRAMS)
 	$(AM_TESTS_ENVIRONMENT) \
 	AM_TAP_AWK='$(AWK)' \
 	  $(SHELL) '$(abs_top_srcdir)/vm/run' \
-	    --builddir '$(abs_top_builddir)' \
+	    --builddir '$(abs_top_builddir)' --arch '$(host_cpu)' \
 	    --driver '$(abs_top_srcdir)/build-aux/tap-driver.sh' \
 	    --log-compiler '$(LOG_COMPILER)' \
 	    --results '$(abs_top_builddir)/vm-check' \
