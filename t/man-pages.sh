@@ -144,7 +144,9 @@ build_example() {
 		> "$2.log" 2>&1 || { sed 's/^/# /' "$2.log"; return 1; }
 }
 run_example() {
-	$timeout ${timeout:+120} "$1" > "$1.out" 2>&1
+	# A cross build (UDO_TEST_EMULATOR, t/local.mk) runs it under qemu-user.
+	# shellcheck disable=SC2086 # an optional command word
+	$timeout ${timeout:+120} ${UDO_TEST_EMULATOR:-} "$1" > "$1.out" 2>&1
 	r=$?
 	sed 's/^/# /' "$1.out"
 	[ "$r" -eq 0 ] || { echo "# exit status $r"; return 1; }
