@@ -14,15 +14,19 @@ FUZZ_RUN_FLAGS = -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats
 
 # Every harness, by name. uds-map (UDO_VSOCK_TCP_UDS) is built and replayed
 # by plugins/hybrid/local.mk.
-FUZZ_NAMES = cidmap uds-map addr
+FUZZ_NAMES = cidmap uds-map addr adopt
 # The parsers quote bad entries with udo_quote() (lib/quote.c).
 fuzz_cidmap_SRC = fuzz/cidmap.c plugins/tcp/cidmap.c lib/quote.c
 fuzz_cidmap_INC = -I$(top_srcdir)/plugins/tcp -I$(top_srcdir)/lib
 # udo-vsock's address parser: the command line is untrusted text too.
 fuzz_addr_SRC = fuzz/addr.c cli/addr.c lib/quote.c
 fuzz_addr_INC = -I$(top_srcdir)/cli -I$(top_srcdir)/lib
+# Socket activation: a passed socket's address against a create's request.
+fuzz_adopt_SRC = fuzz/adopt.c plugins/adopt-addr.c
+fuzz_adopt_INC = -I$(top_srcdir)/plugins
 
-EXTRA_DIST += fuzz/check.h fuzz/cidmap.c fuzz/corpus/cidmap fuzz/addr.c fuzz/corpus/addr
+EXTRA_DIST += fuzz/check.h fuzz/cidmap.c fuzz/corpus/cidmap fuzz/addr.c fuzz/corpus/addr \
+	fuzz/adopt.c fuzz/corpus/adopt
 CLEANFILES += $(FUZZ_NAMES:%=fuzz/%-fuzzer)
 clean-local: clean-fuzz
 clean-fuzz:
@@ -41,6 +45,12 @@ fuzz/addr-fuzzer: $(fuzz_addr_SRC:%=$(srcdir)/%) $(srcdir)/cli/addr.h $(srcdir)/
 	@$(MKDIR_P) fuzz
 	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) $(fuzz_addr_INC) \
 	  -o $@ $(fuzz_addr_SRC:%=$(srcdir)/%)
+
+fuzz/adopt-fuzzer: $(fuzz_adopt_SRC:%=$(srcdir)/%) $(srcdir)/plugins/adopt-addr.h config.h
+	@test -n '$(FUZZ_CC)' || { echo "fuzz: clang not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
+	@$(MKDIR_P) fuzz
+	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) $(fuzz_adopt_INC) \
+	  -o $@ $(fuzz_adopt_SRC:%=$(srcdir)/%)
 
 .PHONY: fuzz fuzz-merge clean-fuzz
 fuzz: $(FUZZ_NAMES:%=fuzz/%-fuzzer)
@@ -76,3 +86,10 @@ fuzz_addr_replay_SOURCES = fuzz/replay.c fuzz/addr.c cli/addr.c cli/addr.h cli/e
 fuzz_addr_replay_CPPFLAGS = $(AM_CPPFLAGS) $(fuzz_addr_INC) \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/addr"'
 fuzz_addr_replay_LDADD =
+
+check_PROGRAMS += fuzz/adopt-replay
+TESTS += fuzz/adopt-replay
+fuzz_adopt_replay_SOURCES = fuzz/replay.c fuzz/adopt.c plugins/adopt-addr.c plugins/adopt-addr.h
+fuzz_adopt_replay_CPPFLAGS = $(AM_CPPFLAGS) $(fuzz_adopt_INC) \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/adopt"'
+fuzz_adopt_replay_LDADD =
