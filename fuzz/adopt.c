@@ -30,6 +30,7 @@ static void check_vsock(const void *sa, size_t len, uint32_t cid, int port)
 	CHECK(len >= sizeof(own));
 	CHECK(!memcmp(&own, sa, sizeof(own)));
 	CHECK(own.svm_family == AF_VSOCK);
+	CHECK(own.svm_port != VMADDR_PORT_ANY); /* get_port would say -1 */
 	CHECK(port == -1 || own.svm_port == (uint32_t) port);
 	CHECK(cid == VMADDR_CID_ANY || own.svm_cid == VMADDR_CID_ANY || own.svm_cid == cid);
 	CHECK(udo_adopt_vsock(&own, sizeof(own), own.svm_cid, (int) own.svm_port, &again));
@@ -46,6 +47,7 @@ static void check_unix(const void *sa, size_t len, int port)
 		CHECK(own == 0x5a5a5a5a);
 		return;
 	}
+	CHECK(own != VMADDR_PORT_ANY);
 	CHECK(port == -1 || own == (uint32_t) port);
 	/* Exactly the name a create of that port binds, byte for byte. */
 	n = udo_unix_name(&name, own);
@@ -61,6 +63,10 @@ static void check_unix_name(uint32_t port)
 	uint32_t own = 0;
 
 	CHECK(n <= sizeof(name));
+	if (port == VMADDR_PORT_ANY) {
+		CHECK(!udo_adopt_unix(&name, n, -1, &own));
+		return;
+	}
 	CHECK(udo_adopt_unix(&name, n, -1, &own) && own == port);
 	CHECK(udo_adopt_unix(&name, n, (int) port, &own) && own == port);
 	/* One byte short or one byte more is another name. */

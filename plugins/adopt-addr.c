@@ -28,7 +28,7 @@ int udo_adopt_vsock(const void *sa, size_t len, uint32_t cid, int port,
 	if (len < sizeof(vm))
 		return 0;
 	memcpy(&vm, sa, sizeof(vm));
-	if (vm.svm_family != AF_VSOCK)
+	if (vm.svm_family != AF_VSOCK || vm.svm_port == VMADDR_PORT_ANY)
 		return 0;
 	if (port != -1 && vm.svm_port != (uint32_t) port)
 		return 0;
@@ -58,7 +58,7 @@ int udo_adopt_unix(const void *sa, size_t len, int port, uint32_t *own_port)
 			return 0;
 		v = v * 10 + (uint64_t) (*p - '0');
 	}
-	if (v > UINT32_MAX)
+	if (v >= VMADDR_PORT_ANY)
 		return 0;
 	/* No leading zeros, nothing after the digits: what a create binds. */
 	if (udo_unix_name(&want, (uint32_t) v) != len || memcmp(&want, &got, len))

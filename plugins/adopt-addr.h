@@ -21,12 +21,16 @@
 socklen_t udo_unix_name(struct sockaddr_un *sun, uint32_t port);
 
 /* vsock: an AF_VSOCK address on port (any for -1) and cid, either side
- * VMADDR_CID_ANY matching all; *own is the address. */
+ * VMADDR_CID_ANY matching all; *own is the address. A socket on port
+ * VMADDR_PORT_ANY, which get_port could not tell from "no port" (-1),
+ * serves nothing. */
 int udo_adopt_vsock(const void *sa, size_t len, uint32_t cid, int port,
                     struct sockaddr_vm *own);
 
 /* unix: exactly the name a create of its port binds (no other spelling of
- * the number), on port (any for -1); *own_port is that port. */
+ * the number), on port (any for -1); *own_port is that port. The name of
+ * VMADDR_PORT_ANY, which get_port could not tell from "no port" (-1),
+ * serves nothing. */
 int udo_adopt_unix(const void *sa, size_t len, int port, uint32_t *own_port);
 
 /* tcp: an AF_INET or AF_INET6 address on port (any for -1); *own is the
