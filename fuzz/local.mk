@@ -14,7 +14,7 @@ FUZZ_RUN_FLAGS = -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats
 
 # Every harness, by name. uds-map (UDO_VSOCK_TCP_UDS) is built and replayed
 # by plugins/hybrid/local.mk.
-FUZZ_NAMES = cidmap uds-map addr adopt
+FUZZ_NAMES = cidmap uds-map addr adopt hybrid-ack
 # The parsers quote bad entries with udo_quote() (lib/quote.c).
 fuzz_cidmap_SRC = fuzz/cidmap.c plugins/tcp/cidmap.c lib/quote.c
 fuzz_cidmap_INC = -I$(top_srcdir)/plugins/tcp -I$(top_srcdir)/lib
@@ -24,9 +24,12 @@ fuzz_addr_INC = -I$(top_srcdir)/cli -I$(top_srcdir)/lib
 # Socket activation: a passed socket's address against a create's request.
 fuzz_adopt_SRC = fuzz/adopt.c plugins/adopt-addr.c
 fuzz_adopt_INC = -I$(top_srcdir)/plugins
+# hybrid: the VMM's "OK <port>" answer to CONNECT.
+fuzz_hybrid_ack_SRC = fuzz/hybrid-ack.c plugins/hybrid/ack.c lib/quote.c
+fuzz_hybrid_ack_INC = -I$(top_srcdir)/plugins/hybrid -I$(top_srcdir)/lib
 
 EXTRA_DIST += fuzz/check.h fuzz/cidmap.c fuzz/corpus/cidmap fuzz/addr.c fuzz/corpus/addr \
-	fuzz/adopt.c fuzz/corpus/adopt
+	fuzz/adopt.c fuzz/corpus/adopt fuzz/hybrid-ack.c fuzz/corpus/hybrid-ack
 CLEANFILES += $(FUZZ_NAMES:%=fuzz/%-fuzzer)
 clean-local: clean-fuzz
 clean-fuzz:
@@ -51,6 +54,13 @@ fuzz/adopt-fuzzer: $(fuzz_adopt_SRC:%=$(srcdir)/%) $(srcdir)/plugins/adopt-addr.
 	@$(MKDIR_P) fuzz
 	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) $(fuzz_adopt_INC) \
 	  -o $@ $(fuzz_adopt_SRC:%=$(srcdir)/%)
+
+fuzz/hybrid-ack-fuzzer: $(fuzz_hybrid_ack_SRC:%=$(srcdir)/%) $(srcdir)/plugins/hybrid/ack.h \
+		$(srcdir)/lib/quote.h config.h
+	@test -n '$(FUZZ_CC)' || { echo "fuzz: clang not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
+	@$(MKDIR_P) fuzz
+	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) $(fuzz_hybrid_ack_INC) \
+	  -o $@ $(fuzz_hybrid_ack_SRC:%=$(srcdir)/%)
 
 .PHONY: fuzz fuzz-merge clean-fuzz
 fuzz: $(FUZZ_NAMES:%=fuzz/%-fuzzer)
@@ -93,3 +103,11 @@ fuzz_adopt_replay_SOURCES = fuzz/replay.c fuzz/adopt.c plugins/adopt-addr.c plug
 fuzz_adopt_replay_CPPFLAGS = $(AM_CPPFLAGS) $(fuzz_adopt_INC) \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/adopt"'
 fuzz_adopt_replay_LDADD =
+
+check_PROGRAMS += fuzz/hybrid-ack-replay
+TESTS += fuzz/hybrid-ack-replay
+fuzz_hybrid_ack_replay_SOURCES = fuzz/replay.c fuzz/hybrid-ack.c plugins/hybrid/ack.c \
+	plugins/hybrid/ack.h lib/quote.c lib/quote.h
+fuzz_hybrid_ack_replay_CPPFLAGS = $(AM_CPPFLAGS) $(fuzz_hybrid_ack_INC) \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/hybrid-ack"'
+fuzz_hybrid_ack_replay_LDADD =
