@@ -15,8 +15,7 @@ echo_port=$(first_line "$T_DIR/echo.out")
 transport=$(cid1_transport)
 
 # 1: the fd received is connected to the echo server.
-# shellcheck disable=SC2086 # a cross build runs fdpass-recv under its emulator
-got=$(timeout "$T_TIMEOUT" ${UDO_TEST_EMULATOR:-} "$recv" "$UDO_VSOCK" connect --fdpass local "$echo_port" 2>"$T_DIR/recv.err")
+got=$(timeout "$T_TIMEOUT" "$recv" "$UDO_VSOCK" connect --fdpass local "$echo_port" 2>"$T_DIR/recv.err")
 case $transport in vsock) family=AF_VSOCK ;; *) family=AF_INET ;; esac
 [ "$got" = "$family ping" ]
 ok $? "connect --fdpass hands over a connected $transport socket ($got)"

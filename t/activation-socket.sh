@@ -22,9 +22,7 @@ activate() {
 	a_env="-E UDO_VSOCK_TCP_PLUGIN_PATH"
 	for v; do a_env="$a_env -E $v"; done
 	# shellcheck disable=SC2086 # the options are words
-	# (A cross build's server runs under its emulator: UDO_TEST_EMULATOR.)
-	bg act "$activator" -l "$a_listen" $a_env ${UDO_TEST_EMULATOR:-} "$act_server" \
-		"$a_cid" "$a_port"
+	bg act "$activator" -l "$a_listen" $a_env "$act_server" "$a_cid" "$a_port"
 	act=$bg_pid
 }
 

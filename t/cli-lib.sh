@@ -39,16 +39,23 @@ T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/udo-vsock-test.XXXXXX") || exit 99
 
 # A cross build's make check (UDO_TEST_EMULATOR, e.g. qemu-aarch64-static,
 # set by t/local.mk): the tests start the programs through wrappers that run
-# them under the emulator.
+# them under the emulator. The helpers beside cli-echo, which the tests find
+# as ${CLI_ECHO%/*}/NAME, get wrappers there too: the emulated directory
+# stands in for the build tree's t/. A wrapper execs, so the program keeps
+# the wrapper's pid (LISTEN_PID) and fds.
 if [ -n "${UDO_TEST_EMULATOR:-}" ]; then
 	mkdir "$T_DIR/emulated" || exit 99
-	for t_var in UDO_VSOCK CLI_ECHO; do
-		eval "t_prog=\$$t_var"
-		t_wrap=$T_DIR/emulated/${t_prog##*/}
-		printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$UDO_TEST_EMULATOR" "$t_prog" >"$t_wrap"
-		chmod +x "$t_wrap"
-		eval "$t_var=\$t_wrap"
+	t_wrap() { # PROGRAM: print the wrapper's path
+		t_w=$T_DIR/emulated/${1##*/}
+		printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$UDO_TEST_EMULATOR" "$1" >"$t_w"
+		chmod +x "$t_w"
+		printf '%s\n' "$t_w"
+	}
+	for t_helper in sp-peer activation-server fdpass-recv; do
+		[ ! -x "${CLI_ECHO%/*}/$t_helper" ] || t_wrap "${CLI_ECHO%/*}/$t_helper" >/dev/null
 	done
+	UDO_VSOCK=$(t_wrap "$UDO_VSOCK")
+	CLI_ECHO=$(t_wrap "$CLI_ECHO")
 fi
 
 t_cleanup() {

@@ -3,7 +3,9 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -209,4 +211,26 @@ unsigned int t_wait_attempts(const char *msg)
 	if (!p || sscanf(p, " ms and %u attempt", &n) != 1)
 		fail_msg("no attempt count in \"%s\"", msg);
 	return n;
+}
+
+void t_exec_self(char *const args[])
+{
+	const char *emulator = getenv("UDO_TEST_EMULATOR");
+	char self[PATH_MAX], *argv[16];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	size_t n = 0, i;
+
+	if (len < 0) {
+		fprintf(stderr, "readlink /proc/self/exe: %s\n", strerror(errno));
+		return;
+	}
+	self[len] = '\0'; /* the emulated program's own path, under qemu-user too */
+	if (emulator && *emulator)
+		argv[n++] = (char *) emulator;
+	argv[n++] = self;
+	for (i = 0; args[i] && n < sizeof(argv) / sizeof(argv[0]) - 1; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	execvp(argv[0], argv);
+	fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
 }

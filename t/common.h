@@ -87,4 +87,10 @@ long t_elapsed_ms(const struct timespec *since);
  * attempts"); fails the test when the message has none. */
 unsigned int t_wait_attempts(const char *msg);
 
+/* Exec this test program again with args (NULL-terminated, after argv[0]).
+ * Under a cross build's emulator (UDO_TEST_EMULATOR) through the emulator:
+ * there an exec of /proc/self/exe would run the target's binary natively.
+ * Returns only when the exec failed, having said why on stderr. */
+void t_exec_self(char *const args[]);
+
 #endif

@@ -20,9 +20,10 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "../adopt-addr.h"
 #include "transport.h"
 
-#define NAME_PREFIX "udo-vsock-tcp/"
+#define NAME_PREFIX UDO_UNIX_NAME_PREFIX
 /* Port -1 on a server: the first free port from a random place in the range
  * the kernel uses for ephemeral ports. */
 #define PICK_FIRST 49152u
@@ -59,12 +60,7 @@ static int check_cid(struct udo_vsock_tcp *vsock, uint32_t cid, uint32_t port, b
 /* The abstract address of port; its length for bind and connect. */
 static socklen_t name_addr(struct sockaddr_un *sun, uint32_t port)
 {
-	int n;
-
-	memset(sun, 0, sizeof(*sun));
-	sun->sun_family = AF_UNIX;
-	n = snprintf(sun->sun_path + 1, sizeof(sun->sun_path) - 1, NAME_PREFIX "%u", port);
-	return (socklen_t) (offsetof(struct sockaddr_un, sun_path) + 1 + (size_t) n);
+	return udo_unix_name(sun, port);
 }
 
 static int bind_port(int fd, uint32_t port)
@@ -204,34 +200,19 @@ static int unix_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *a
 static int unix_server_adopt(struct udo_vsock_tcp *vsock,
                              const struct udo_vsock_tcp_server_create_info *info, int fd)
 {
-	struct sockaddr_un own, want;
-	socklen_t len = sizeof(own), want_len;
-	const char *p, *name = own.sun_path + 1;
-	size_t n;
-	unsigned long port = 0;
+	struct sockaddr_un own;
+	socklen_t len = sizeof(own);
+	uint32_t port;
 
 	if ((info->vcid != VMADDR_CID_ANY && unix_client_reachable(info->vcid) != 0) ||
-	    getsockname(fd, (struct sockaddr *) &own, &len) < 0 || own.sun_family != AF_UNIX ||
-	    len <= offsetof(struct sockaddr_un, sun_path) + 1 || own.sun_path[0] != '\0')
-		return 0;
-	n = len - offsetof(struct sockaddr_un, sun_path) - 1;
-	if (n <= strlen(NAME_PREFIX) || memcmp(name, NAME_PREFIX, strlen(NAME_PREFIX)))
-		return 0;
-	for (p = name + strlen(NAME_PREFIX); p < name + n && *p >= '0' && *p <= '9'; p++) {
-		port = port * 10 + (unsigned long) (*p - '0');
-		if (port > UINT32_MAX)
-			return 0;
-	}
-	/* The name must be exactly what a create of that port binds. */
-	want_len = name_addr(&want, (uint32_t) port);
-	if (want_len != len || memcmp(&want, &own, len) ||
-	    (info->port != -1 && (uint32_t) info->port != (uint32_t) port))
+	    getsockname(fd, (struct sockaddr *) &own, &len) < 0 ||
+	    !udo_adopt_unix(&own, len, info->port, &port))
 		return 0;
 	vsock->vcid = info->vcid;
-	vsock->port = (int) (uint32_t) port;
+	vsock->port = (int) port;
 	vsock->addr.svm_family = AF_VSOCK;
 	vsock->addr.svm_cid = info->vcid;
-	vsock->addr.svm_port = (uint32_t) port;
+	vsock->addr.svm_port = port;
 	return 1;
 }
 
