@@ -17,7 +17,8 @@ if HAVE_CMOCKA
 ACTIVATION_T_TESTS = \
 	t/connect-wait \
 	t/connect-wait-rules \
-	t/activation
+	t/activation \
+	t/activation-flags
 check_PROGRAMS += $(ACTIVATION_T_TESTS)
 TESTS += $(ACTIVATION_T_TESTS)
 

@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,11 +41,53 @@ static struct passed_fd *passed; /* kept for the life of the process */
 static int passed_count;
 static pid_t passed_pid;         /* a forked child adopts nothing */
 
+/*
+ * sd_listen_fds() makes every fd LISTEN_FDS names close-on-exec (from 3 up
+ * to the first that is not open), adopted or not. A program that creates a
+ * server and then execs a helper must still hand the helper its other
+ * passed sockets: so the flags of those fds are read before and put back
+ * after, and only the fd a create adopts is made close-on-exec (there).
+ * flags[i] is fd 3 + i's; the count is how many were open.
+ */
+static int save_fd_flags(int **flags)
+{
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	char *end;
+	long want;
+	int n = 0;
+
+	*flags = NULL;
+	if (!pid || !fds)
+		return 0;
+	errno = 0;
+	want = strtol(fds, &end, 10);
+	/* What sd_listen_fds() would refuse before touching any fd. */
+	if (errno || end == fds || *end || want <= 0 || want > INT_MAX - SD_LISTEN_FDS_START)
+		return 0;
+	while (n < want && fcntl(SD_LISTEN_FDS_START + n, F_GETFD) >= 0)
+		n++;
+	if (!n || !(*flags = calloc((size_t) n, sizeof(**flags))))
+		return 0;
+	for (int i = 0; i < n; i++)
+		(*flags)[i] = fcntl(SD_LISTEN_FDS_START + i, F_GETFD);
+	return n;
+}
+
+static void restore_fd_flags(const int *flags, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (flags[i] >= 0 && fcntl(SD_LISTEN_FDS_START + i, F_GETFD) != flags[i])
+			fcntl(SD_LISTEN_FDS_START + i, F_SETFD, flags[i]);
+}
+
 static void note_passed_fds(void)
 {
 	struct stat st;
+	int *flags, saved = save_fd_flags(&flags);
 	int n = sd_listen_fds(0), i; /* 0: the variables stay for later creates */
 
+	restore_fd_flags(flags, saved);
+	free(flags);
 	if (n <= 0 || !(passed = calloc((size_t) n, sizeof(*passed))))
 		return;
 	for (i = 0; i < n; i++) {
