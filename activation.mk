@@ -18,9 +18,15 @@ ACTIVATION_T_TESTS = \
 	t/connect-wait \
 	t/connect-wait-rules \
 	t/activation \
-	t/activation-flags
+	t/activation-flags \
+	t/activation-broken
 check_PROGRAMS += $(ACTIVATION_T_TESTS)
 TESTS += $(ACTIVATION_T_TESTS)
+# Cases that need a process of their own: the passed fds' flags, and
+# variables sd_listen_fds() refuses.
+ACTIVATION_CHILD = t/activation-child.c t/activation-child.h
+t_activation_flags_SOURCES = t/activation-flags.c $(ACTIVATION_CHILD)
+t_activation_broken_SOURCES = t/activation-broken.c $(ACTIVATION_CHILD)
 
 t_connect_wait_rules_SOURCES = t/connect-wait-rules.c t/hybrid-peer.c t/hybrid-peer.h
 endif
