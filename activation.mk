@@ -86,3 +86,13 @@ ACTIVATION_SH_TESTS += t/activation-fdpass
 EXTRA_DIST += t/activation-fdpass.sh
 t/activation-fdpass: $(srcdir)/t/activation-fdpass.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
+
+# relay passed, with sockets passed by t/pass-fds (ports the kernel picks).
+check_PROGRAMS += t/pass-fds
+t_pass_fds_SOURCES = t/pass-fds.c
+t_pass_fds_LDADD =
+t_pass_fds_LDFLAGS = -no-install
+ACTIVATION_SH_TESTS += t/activation-relay
+EXTRA_DIST += t/activation-relay.sh
+t/activation-relay: $(srcdir)/t/activation-relay.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)

@@ -161,7 +161,7 @@ int udo_cli_cmd_relay(const struct udo_cli_opts *o, int argc, char **argv)
 	struct udo_cli_target t;
 	bool passed = !strcmp(argv[0], UDO_CLI_PASSED);
 	size_t n = 1, i;
-	int status;
+	int status, r;
 
 	(void) argc;
 	if (!passed && udo_cli_parse_addr(argv[0], UDO_CLI_ANY_PORT, &la, err, sizeof(err)))
@@ -178,10 +178,13 @@ int udo_cli_cmd_relay(const struct udo_cli_opts *o, int argc, char **argv)
 	if (udo_cli_target_init(&t, &ta, o->connect_timeout_ms, err, sizeof(err)))
 		return udo_cli_failure(err);
 	/* "passed": one relay listener per socket systemd passed. */
-	if (passed ? udo_cli_listen_passed(l, sizeof(l) / sizeof(l[0]), &n, err, sizeof(err))
-	           : udo_cli_listen(&l[0], &la, 0, err, sizeof(err))) {
+	r = passed ? udo_cli_listen_passed(l, sizeof(l) / sizeof(l[0]), &n, ta.type, err,
+	                                   sizeof(err))
+	           : udo_cli_listen(&l[0], &la, 0, err, sizeof(err));
+	if (r) {
 		udo_cli_target_free(&t);
-		return udo_cli_failure(err);
+		return r == -2 ? udo_cli_usage("relay %s: %s", UDO_CLI_PASSED, err)
+		               : udo_cli_failure(err);
 	}
 	for (i = 0; i < n; i++) {
 		if (!udo_cli_target_is_listener(&t, &l[i]))
