@@ -27,9 +27,6 @@
 #include "errbuf.h"
 #include "transports.h"
 
-/* The most passed sockets udo-vsock keeps track of. */
-#define PASSED_MAX 64
-
 void udo_cli_activation_show(FILE *out)
 {
 #ifdef HAVE_LIBSYSTEMD
@@ -60,14 +57,22 @@ void udo_cli_notify(const char *state)
 }
 
 #ifdef HAVE_LIBSYSTEMD
-static bool claimed[PASSED_MAX];
+/* Which passed fds a listener took already (fd 3 + i), for as many as were
+ * passed: read once (sd_listen_fds), at startup, in one thread. */
+static bool *claimed;
+static int claimed_count = -1;
 
-/* The passed fds (0 when none), at most PASSED_MAX. */
+/* The passed fds (0 when none, or when there is no memory to track them). */
 static int passed_count(void)
 {
-	int n = sd_listen_fds(0);
+	int n;
 
-	return n <= 0 ? 0 : n > PASSED_MAX ? PASSED_MAX : n;
+	if (claimed_count >= 0)
+		return claimed_count;
+	n = sd_listen_fds(0);
+	claimed = n > 0 ? calloc((size_t) n, sizeof(*claimed)) : NULL;
+	claimed_count = claimed ? n : 0;
+	return claimed_count;
 }
 
 static bool same_host(const struct sockaddr *a, const struct sockaddr *b)
@@ -253,26 +258,35 @@ static int listen_passed(struct udo_cli_listener *l, int fd, int type, char *err
 	return listen_passed_vsock(l, fd, family, type, err, errlen);
 }
 
-int udo_cli_listen_passed(struct udo_cli_listener *ls, size_t max, size_t *n, int type,
+int udo_cli_listen_passed(struct udo_cli_listener **ls, size_t *n, int type,
                           char *err, size_t errlen)
 {
 	int count = passed_count(), i, r;
 
 	*n = 0;
-	for (i = 0; i < count && *n < max; i++) {
+	*ls = count ? calloc((size_t) count, sizeof(**ls)) : NULL;
+	if (count && !*ls)
+		return fail(err, errlen, "%s: track %d passed sockets: %s", UDO_CLI_PASSED, count,
+		            strerror(ENOMEM));
+	for (i = 0; i < count; i++) {
 		if (claimed[i])
 			continue;
-		r = listen_passed(&ls[*n], SD_LISTEN_FDS_START + i, type, err, errlen);
+		r = listen_passed(&(*ls)[*n], SD_LISTEN_FDS_START + i, type, err, errlen);
 		if (r < 0) {
 			while (*n)
-				udo_cli_listener_close(&ls[--*n]);
+				udo_cli_listener_close(&(*ls)[--*n]);
+			free(*ls);
+			*ls = NULL;
 			return r;
 		}
 		++*n;
 	}
-	if (!*n)
+	if (!*n) {
+		free(*ls);
+		*ls = NULL;
 		return fail(err, errlen, "%s: no sockets were passed (LISTEN_FDS): run under "
 		            "systemd socket activation, or give an address", UDO_CLI_PASSED);
+	}
 	return 0;
 }
 #else
@@ -282,11 +296,10 @@ int udo_cli_passed_tcp(const struct udo_cli_addr *a)
 	return -1;
 }
 
-int udo_cli_listen_passed(struct udo_cli_listener *ls, size_t max, size_t *n, int type,
+int udo_cli_listen_passed(struct udo_cli_listener **ls, size_t *n, int type,
                           char *err, size_t errlen)
 {
-	(void) ls;
-	(void) max;
+	*ls = NULL;
 	(void) type;
 	*n = 0;
 	return fail(err, errlen, "%s: this udo-vsock is built without libsystemd (no "

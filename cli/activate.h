@@ -26,16 +26,17 @@ void udo_cli_activation_show(FILE *out);
 int udo_cli_passed_tcp(const struct udo_cli_addr *a);
 
 /*
- * Every passed socket not yet taken, as listeners (at most max) for a relay
- * of type (SOCK_STREAM, or SOCK_SEQPACKET for --seqpacket), each by the
- * rules of the address it would be given as: vsock ones (and the unix
- * transport's @udo-vsock-tcp/PORT) through the library, of the relay's
- * type; tcp ones as udo-vsock's own, for a stream relay only. 0 with *n set
- * (at least 1); -1 with err (none passed, a socket of another kind); -2
- * with err for what the explicit address would make a usage error (a tcp
- * socket with --seqpacket, a socket of the other type).
+ * Every passed socket not yet taken, however many were passed, as listeners
+ * (*ls, allocated: free it after closing them) for a relay of type
+ * (SOCK_STREAM, or SOCK_SEQPACKET for --seqpacket), each by the rules of
+ * the address it would be given as: vsock ones (and the unix transport's
+ * @udo-vsock-tcp/PORT) through the library, of the relay's type; tcp ones
+ * as udo-vsock's own, for a stream relay only. 0 with *n set (at least 1);
+ * -1 with err (none passed, a socket of another kind); -2 with err for what
+ * the explicit address would make a usage error (a tcp socket with
+ * --seqpacket, a socket of the other type).
  */
-int udo_cli_listen_passed(struct udo_cli_listener *ls, size_t max, size_t *n, int type,
+int udo_cli_listen_passed(struct udo_cli_listener **ls, size_t *n, int type,
                           char *err, size_t errlen);
 
 /* The library's connect wait, which --wait sets for every client. */

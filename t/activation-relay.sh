@@ -5,7 +5,8 @@
 # relay's type (--seqpacket: SOCK_SEQPACKET) as vsock:CID:PORT, through the
 # library; a tcp listener as tcp:HOST:PORT, for a stream relay only (with
 # --seqpacket that is a usage error, as tcp: is); a listener of the other
-# type is a usage error too.
+# type is a usage error too. It serves every passed socket, not only the
+# first 64.
 #
 # The sockets are passed by t/pass-fds (ports the kernel picks, written to a
 # file; systemd-socket-activate binds given ports, waits for a connection
@@ -14,11 +15,11 @@
 : "${SP_PEER:=${CLI_ECHO%/*}/sp-peer}"
 : "${PASS_FDS:=${CLI_ECHO%/*}/pass-fds}"
 
-plan 4
+plan 5
 
 built_in=$("$UDO_VSOCK" transports | sed -n 's/^socket activation: //p')
 case $built_in in yes*) ;; *)
-	for i in 1 2 3 4; do skip "relay passed" "built without libsystemd"; done
+	for i in 1 2 3 4 5; do skip "relay passed" "built without libsystemd"; done
 	done_testing ;;
 esac
 
@@ -103,4 +104,27 @@ fails_usage tcp "--seqpacket needs vsock addresses: passed socket 3 is tcp" \
 pass stream unix-seqpacket -- "$UDO_VSOCK" relay passed "vsock:1:$pport"
 fails_usage stream "passed socket 3 is a SOCK_SEQPACKET listener: relay it with --seqpacket" \
 	"relay passed without --seqpacket refuses a passed seqpacket listener as a usage error"
+
+# 5: every passed socket is served: 70 tcp listeners (140 fds while
+# pass-fds moves them into place), the first and the last two tried.
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 200 ]; then
+	skip "relay passed serves all of 70 passed sockets" "fd limit $(ulimit -n) is below 200"
+	done_testing
+fi
+bg echo "$CLI_ECHO" server
+echo_port=$(first_line "$T_DIR/echo.out")
+pass many 'tcp*70' -- "$UDO_VSOCK" relay passed "vsock:1:$echo_port"
+many=$bg_pid
+passed_port many >/dev/null
+served=0
+for n in 1 69 70; do
+	port=$(sed -n "${n}p" "$T_DIR/many.ports")
+	got=$(echo "ping $n" | timeout 10 "$UDO_VSOCK" connect "tcp:127.0.0.1:$port" 2>>"$T_DIR/many.cerr")
+	[ "$got" = "ping $n" ] && served=$((served + 1))
+	diag "passed socket $n (port $port): \"$got\""
+done
+[ $served -eq 3 ]
+ok $? "relay passed serves all of 70 passed sockets (the 1st, 69th and 70th tried)"
+diag_file "$T_DIR/many.cerr"
+diag_file "$T_DIR/many.err"
 done_testing
