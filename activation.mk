@@ -96,3 +96,7 @@ ACTIVATION_SH_TESTS += t/activation-relay
 EXTRA_DIST += t/activation-relay.sh
 t/activation-relay: $(srcdir)/t/activation-relay.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
+ACTIVATION_SH_TESTS += t/activation-transports
+EXTRA_DIST += t/activation-transports.sh
+t/activation-transports: $(srcdir)/t/activation-transports.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)

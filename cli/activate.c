@@ -39,6 +39,29 @@ void udo_cli_activation_show(FILE *out)
 #endif
 }
 
+/* The variables of the sd_listen_fds protocol. */
+static const char *const listen_vars[] = { "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES" };
+#define N_LISTEN_VARS (sizeof(listen_vars) / sizeof(listen_vars[0]))
+
+void udo_cli_passed_hide(bool hide)
+{
+	static char *saved[N_LISTEN_VARS];
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < N_LISTEN_VARS; i++) {
+		if (hide) {
+			v = getenv(listen_vars[i]);
+			saved[i] = v ? strdup(v) : NULL;
+			unsetenv(listen_vars[i]);
+		} else if (saved[i]) {
+			setenv(listen_vars[i], saved[i], 1);
+			free(saved[i]);
+			saved[i] = NULL;
+		}
+	}
+}
+
 int udo_cli_wait_env(unsigned int ms)
 {
 	char text[16];

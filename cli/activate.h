@@ -8,6 +8,7 @@
 #ifndef UDO_CLI_ACTIVATE_H
 #define UDO_CLI_ACTIVATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -38,6 +39,15 @@ int udo_cli_passed_tcp(const struct udo_cli_addr *a);
  */
 int udo_cli_listen_passed(struct udo_cli_listener **ls, size_t *n, int type,
                           char *err, size_t errlen);
+
+/*
+ * Hide the passed sockets from the library (hide true: LISTEN_PID,
+ * LISTEN_FDS and LISTEN_FDNAMES unset, kept), or show them again (false).
+ * For probes, whose server creates would adopt a passed socket and close
+ * it. The library reads the variables at its first server create: hidden
+ * then, it adopts nothing in this process. Startup, one thread.
+ */
+void udo_cli_passed_hide(bool hide);
 
 /* The library's connect wait, which --wait sets for every client. */
 #define UDO_CLI_WAIT_ENV "UDO_VSOCK_TCP_CONNECT_WAIT_MS"
