@@ -39,8 +39,9 @@ mkdir -p /run/sshd # sshd's privilege separation directory
 ssh-keygen -q -t ed25519 -N '' -f "$T_DIR/host_key" >/dev/null &&
 	ssh-keygen -q -t ed25519 -N '' -f "$T_DIR/user_key" >/dev/null &&
 	cp "$T_DIR/user_key.pub" "$T_DIR/authorized_keys"
-port=$("$CLI_ECHO" freeport)
-cat >"$T_DIR/sshd_config" <<CONF
+# sshd on a port free a moment before (another while it is taken).
+start_sshd() {
+	cat >"$T_DIR/sshd_config" <<CONF
 Port $port
 ListenAddress 127.0.0.1
 HostKey $T_DIR/host_key
@@ -53,12 +54,14 @@ UsePAM no
 StrictModes no
 LogLevel VERBOSE
 CONF
-bg sshd "$sshd" -D -e -f "$T_DIR/sshd_config"
-# The proxy waits for sshd to listen: --wait.
+	bg sshd "$sshd" -D -e -f "$T_DIR/sshd_config"
+}
+pick_port start_sshd sshd "Server listening on"
+# The proxy waits for sshd (listening already) with --wait all the same.
 out=$(timeout "$T_TIMEOUT" ssh -F /dev/null -i "$T_DIR/user_key" \
 	-o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
 	-o LogLevel=ERROR -o ProxyUseFdpass=yes \
-	-o "ProxyCommand=$UDO_VSOCK -t tcp --wait=10s connect --fdpass local $port" \
+	-o "ProxyCommand=$UDO_VSOCK -t tcp --wait=60s connect --fdpass local $port" \
 	root@vm3 'echo over-fdpass; echo "$SSH_CONNECTION"' 2>"$T_DIR/ssh.err")
 [ "$(echo "$out" | head -n 1)" = over-fdpass ]
 ok $? "ssh logs in to sshd through ProxyCommand udo-vsock connect --fdpass"
