@@ -5,7 +5,7 @@
 # with one line on standard error that says what failed and why.
 . "${srcdir:-.}/t/cli-lib.sh"
 
-plan 40
+plan 42
 
 # fails STATUS REGEX DESCRIPTION ARGS...: udo-vsock ARGS exits with STATUS,
 # prints nothing on stdout and exactly one line on stderr matching REGEX.
@@ -37,6 +37,20 @@ done
 [ $st -eq 0 ] && [ -z "$missing" ] && [ ! -s "$T_DIR/err" ]
 ok $? "--help exits 0 and names every command, option, address and exit status"
 [ -n "$missing" ] && diag "missing from --help:$missing"
+
+# Every transport there is, as --transport takes it; the --seqpacket relay's
+# rule on --buffer and --copy.
+missing=
+for name in $(udo transports | awk 'NR > 1 && $2 ~ /^(yes|no)$/ { print $1 }') auto; do
+	grep -- '--transport=NAME' "$T_DIR/help" | grep -q "[ ,]$name[ ,]" || missing="$missing $name"
+done
+[ -z "$missing" ] && [ -n "$(udo transports | awk '$1 == "unix"')" ]
+ok $? "--help names every transport --transport takes"
+[ -n "$missing" ] && diag "missing from --help's --transport:$missing"
+sed -n '/--seqpacket/,/--connect-timeout/p' "$T_DIR/help" >"$T_DIR/help-sp"
+grep -q 262144 "$T_DIR/help-sp" && grep -q -- '--copy=splice' "$T_DIR/help-sp"
+ok $? "--help says what --seqpacket asks of a relay's --buffer and --copy"
+diag_file "$T_DIR/help-sp"
 
 out=$(udo --version)
 st=$?
