@@ -7,7 +7,7 @@
 # ssh logging in to a real sshd of the test's own.
 . "${srcdir:-.}/t/cli-lib.sh"
 
-plan 4
+plan 5
 
 recv=${CLI_ECHO%/*}/fdpass-recv
 bg echo "$CLI_ECHO" server
@@ -27,7 +27,21 @@ udo connect --fdpass local "$echo_port" >"$T_DIR/not-a-socket" 2>"$T_DIR/fdpass.
 [ $? -eq 1 ] && grep -q "standard output is not a Unix socket" "$T_DIR/fdpass.err"
 ok $? "connect --fdpass to a file fails saying standard output is not a Unix socket"
 
-# 3-4: ssh with ProxyUseFdpass through udo-vsock to an sshd of our own.
+# 3: ... before it connects: a listener serving one connection gets the next.
+echo first >"$T_DIR/first"
+bg_in lst "$T_DIR/first" "$UDO_VSOCK" --print-port listen local any
+lport=$(first_line "$T_DIR/lst.err")
+udo connect --fdpass local "$lport" >"$T_DIR/not-a-socket" 2>"$T_DIR/fdpass2.err"
+st=$?
+got=$(echo second | udo connect local "$lport" 2>"$T_DIR/second.err")
+wait "$bg_pid"
+[ $st -eq 1 ] && grep -q "standard output is not a Unix socket" "$T_DIR/fdpass2.err" &&
+	[ "$got" = first ] && [ "$(cat "$T_DIR/lst.out")" = second ]
+ok $? "connect --fdpass checks standard output before it connects"
+diag "fdpass: exit $st; the next connection got \"$got\", the listener \"$(cat "$T_DIR/lst.out")\""
+diag_file "$T_DIR/fdpass2.err"
+
+# 4-5: ssh with ProxyUseFdpass through udo-vsock to an sshd of our own.
 sshd=/usr/sbin/sshd
 if [ "$(id -u)" -ne 0 ] || [ ! -x "$sshd" ] || ! command -v ssh >/dev/null ||
 	! command -v ssh-keygen >/dev/null; then
