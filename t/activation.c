@@ -24,11 +24,11 @@
 
 #include "common.h"
 
-enum { TCP_LOOP, TCP_TWICE, TCP_ANY, TCP_BOUND, UDP_LOOP, TCP_OTHER, TCP_REPLACED, VSOCK_ANY, UNIX_SEQ,
-       NPASSED };
+enum { TCP_LOOP, TCP_TWICE, TCP_ANY, TCP_BOUND, UDP_LOOP, TCP_OTHER, TCP_REPLACED, VSOCK_ANY,
+       UNIX_PORT_ANY, UNIX_SEQ, NPASSED };
 
 static struct { int fd, port; } p[NPASSED]; /* fd 3 + index, and its port */
-static bool have_vsock;
+static bool have_vsock, have_unix_port_any;
 
 /* A socket bound to addr:port (0: the kernel's choice), listening or not. */
 static int inet_socket(int type, const char *addr, bool listening, int *port)
@@ -151,6 +151,25 @@ static int unix_seqpacket_socket(int *port)
 	return fd;
 }
 
+/* A seqpacket listener on "udo-vsock-tcp/4294967295": the name of no port
+ * (4294967295 is VMADDR_PORT_ANY, -1). -1 when another program holds it. */
+static int unix_port_any_socket(void)
+{
+	static const char name[] = "udo-vsock-tcp/4294967295";
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	memcpy(sun.sun_path + 1, name, sizeof(name) - 1);
+	if (bind(fd, (struct sockaddr *) &sun,
+	         (socklen_t) (offsetof(struct sockaddr_un, sun_path) + sizeof(name))) != 0 ||
+	    listen(fd, 8) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* Put fd at 3 + i, as a service manager passes it. */
 static void pass(int i, int fd)
 {
@@ -179,6 +198,11 @@ static void pass_sockets(void)
 	fd[TCP_REPLACED] = inet_socket(SOCK_STREAM, "127.0.0.1", true, &p[TCP_REPLACED].port);
 	fd[VSOCK_ANY] = with_tcp_held(vsock_listener, "vsock", &p[VSOCK_ANY].port);
 	have_vsock = fd[VSOCK_ANY] >= 0;
+	fd[UNIX_PORT_ANY] = unix_port_any_socket();
+	have_unix_port_any = fd[UNIX_PORT_ANY] >= 0;
+	if (!have_unix_port_any) /* a placeholder that matches nothing */
+		fd[UNIX_PORT_ANY] = inet_socket(SOCK_DGRAM, "127.0.0.1", false,
+		                                &p[UNIX_PORT_ANY].port);
 	fd[UNIX_SEQ] = unix_seqpacket_socket(&p[UNIX_SEQ].port);
 	if (!have_vsock) /* a placeholder that matches nothing */
 		fd[VSOCK_ANY] = inet_socket(SOCK_DGRAM, "127.0.0.1", false, &p[VSOCK_ANY].port);
@@ -376,6 +400,20 @@ static void a_stream_server_does_not_take_a_passed_seqpacket_socket(void **state
 	udo_vsock_tcp_destroy(s);
 }
 
+static void a_name_for_port_4294967295_is_not_adopted_for_any_port(void **state)
+{
+	struct udo_vsock_tcp *s;
+
+	if (!have_unix_port_any)
+		skip(); /* another program holds the name */
+	/* The valid passed name was taken above: none is left for -1. */
+	s = seqpacket_server("unix", -1);
+	assert_non_null(s);
+	assert_int_not_equal(udo_vsock_tcp_get_fd(s), p[UNIX_PORT_ANY].fd);
+	assert_int_not_equal(udo_vsock_tcp_get_port(s), -1);
+	udo_vsock_tcp_destroy(s);
+}
+
 int main(void)
 {
 	/* In this order: each adoption uses a socket up. */
@@ -391,6 +429,7 @@ int main(void)
 		cmocka_unit_test(any_port_takes_a_wildcard_socket_under_auto),
 		cmocka_unit_test(a_stream_server_does_not_take_a_passed_seqpacket_socket),
 		cmocka_unit_test(a_unix_seqpacket_server_adopts_the_passed_abstract_socket),
+		cmocka_unit_test(a_name_for_port_4294967295_is_not_adopted_for_any_port),
 	};
 
 #ifndef HAVE_LIBSYSTEMD

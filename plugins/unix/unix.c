@@ -222,6 +222,10 @@ static int unix_server_adopt(struct udo_vsock_tcp *vsock,
 		if (port > UINT32_MAX)
 			return 0;
 	}
+	/* 4294967295 is VMADDR_PORT_ANY: a create never binds that name, and
+	 * no port can be reported for it. */
+	if (port == VMADDR_PORT_ANY)
+		return 0;
 	/* The name must be exactly what a create of that port binds. */
 	want_len = name_addr(&want, (uint32_t) port);
 	if (want_len != len || memcmp(&want, &own, len) ||
