@@ -112,10 +112,9 @@ fi
 
 # 7-8: a target nobody listens on: the client's connection is closed, the
 # relay says why in one line and goes on serving.
-bg gone "$UDO_VSOCK" --print-port listen local any
-gport=$(first_line "$T_DIR/gone.err")
-kill "$bg_pid"
-wait "$bg_pid" 2>/dev/null
+# (A port held where nobody listens: cli-echo refuser.)
+bg gone "$CLI_ECHO" refuser
+gport=$(first_line "$T_DIR/gone.out")
 bg relayC "$UDO_VSOCK" --print-port relay tcp:127.0.0.1:any "vsock:local:$gport"
 relayC=$bg_pid
 cport=$(first_line "$T_DIR/relayC.err")

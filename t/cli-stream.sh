@@ -121,7 +121,8 @@ else
 	r=$?
 	ok $r "connect tcp:localhost:PORT tries ::1, then 127.0.0.1"
 	[ $r -eq 0 ] || diag_file "$T_DIR/cli.err"
-	fport=$("$CLI_ECHO" freeport)
+	bg refuser "$CLI_ECHO" refuser both
+	fport=$(first_line "$T_DIR/refuser.out")
 	with_hosts "$UDO_VSOCK" connect "tcp:localhost:$fport" </dev/null >/dev/null \
 		2>"$T_DIR/cli.err"
 	[ $? -eq 1 ] && [ "$(wc -l <"$T_DIR/cli.err")" -eq 1 ] &&

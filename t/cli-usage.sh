@@ -138,28 +138,24 @@ fails 1 'connect to tcp 2:99999999' "the CID name host is CID 2" \
 fails 1 'bind to tcp 4294967295:99999999' "the CID name any is CID -1" \
 	--transport tcp listen any 99999999
 
-# A refused connection: a port that was just free, on the library's
-# transport and on plain TCP.
-bg gone "$UDO_VSOCK" --print-port listen local any
-port=$(first_line "$T_DIR/gone.err")
-kill "$bg_pid"
-wait "$bg_pid" 2>/dev/null
+# A refused connection: a port held where nobody listens (cli-echo
+# refuser), on the library's transport and on plain TCP.
+bg refuser "$CLI_ECHO" refuser
+refuser=$bg_pid
+port=$(first_line "$T_DIR/refuser.out")
 if [ -n "$port" ]; then
 	fails 1 "connect to [a-z]+ 1:$port.*(refused|reset)" \
 		"a refused connection names the transport, CID, port and reason" connect local "$port"
 else
 	ok 1 "a refused connection names the transport, CID, port and reason"
 fi
-bg gone "$UDO_VSOCK" --print-port listen tcp:127.0.0.1:any
-port=$(first_line "$T_DIR/gone.err")
-kill "$bg_pid"
-wait "$bg_pid" 2>/dev/null
 if [ -n "$port" ]; then
 	fails 1 "connect to tcp 127.0.0.1:$port: Connection refused" \
 		"a refused tcp: connection names the address and reason" connect "tcp:127.0.0.1:$port"
 else
 	ok 1 "a refused tcp: connection names the address and reason"
 fi
+kill "$refuser"
 
 # vsock ports are 32-bit: what the tool prints of them is unsigned (only
 # "any" stands for -1), 4294967294 being the largest a server can bind.
