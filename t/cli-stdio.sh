@@ -29,6 +29,18 @@ with_closed() {
 	esac
 }
 
+# exec_closed FD CMD...: the same in a background job (exec_closed ... &):
+# CMD replaces the job's shell, so $! is CMD itself and a kill reaches it.
+exec_closed() {
+	t_fd=$1
+	shift
+	case $t_fd in
+	0) exec "$@" <&- ;;
+	1) exec "$@" >&- ;;
+	2) exec "$@" 2>&- ;;
+	esac
+}
+
 # verdict STATUS DESCRIPTION NOTE FILE...: a test passing when STATUS is 0;
 # when not, NOTE and the FILEs as diagnostics.
 verdict() {
@@ -94,7 +106,7 @@ for fd in 0 1 2; do
 		lport=$("$CLI_ECHO" freeport)
 		: >"$T_DIR/l.out"
 		: >"$T_DIR/l.err"
-		with_closed $fd timeout "$T_BG_TIMEOUT" "$UDO_VSOCK" -v -p listen \
+		exec_closed $fd timeout "$T_BG_TIMEOUT" "$UDO_VSOCK" -v -p listen \
 			"tcp:127.0.0.1:$lport" <"$T_DIR/reply" >"$T_DIR/l.out" 2>"$T_DIR/l.err" &
 		lpid=$!
 		t_pids="$t_pids $lpid"
@@ -120,7 +132,7 @@ for fd in 0 1 2; do
 	tries=0
 	while :; do
 		rport=$("$CLI_ECHO" freeport)
-		with_closed $fd timeout "$T_BG_TIMEOUT" "$UDO_VSOCK" -v -p relay \
+		exec_closed $fd timeout "$T_BG_TIMEOUT" "$UDO_VSOCK" -v -p relay \
 			"tcp:127.0.0.1:$rport" "tcp:127.0.0.1:$eport" <"$T_DIR/empty" \
 			>"$T_DIR/r.out" 2>"$T_DIR/r.err" &
 		rpid=$!
