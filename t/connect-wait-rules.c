@@ -38,7 +38,7 @@ static struct udo_vsock_tcp *hybrid_client(const char *path, unsigned int wait_m
 	if (!c)
 		fail_msg("hybrid client via %s: %s", path, strerror(errno));
 	assert_int_equal(udo_vsock_tcp_set_connect_wait(c, wait_ms), 0);
-	assert_int_equal(udo_vsock_tcp_set_connect_timeout(c, 3000), 0);
+	assert_int_equal(udo_vsock_tcp_set_connect_timeout(c, 30000), 0);
 	return c;
 }
 
