@@ -128,6 +128,8 @@ int udo_cli_cmd_connect(const struct udo_cli_opts *o, int argc, char **argv)
 		return udo_cli_usage("connect: %s", err);
 	if (set_type(o, &a, "connect"))
 		return UDO_CLI_EXIT_USAGE;
+	if (o->fdpass && udo_cli_fdpass_check(STDOUT_FILENO, err, sizeof(err)))
+		return udo_cli_failure(err);
 	if (udo_cli_target_init(&t, &a, o->connect_timeout_ms, err, sizeof(err)))
 		return udo_cli_failure(err);
 	if (udo_cli_connect(&t, &c, err, sizeof(err))) {

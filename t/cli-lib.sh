@@ -29,8 +29,10 @@ if [ -x "$t_libs/${UDO_VSOCK##*/}" ] &&
 	export LD_LIBRARY_PATH
 fi
 
-# Every command gets at most this long: a hang is a failure, not a stuck suite.
-T_TIMEOUT=${T_TIMEOUT:-20}
+# Every command gets at most this long: a hang is a failure, not a stuck
+# suite. Generous: the bound is only reached by a failure, and a build
+# daemon may be very busy (a load of hundreds).
+T_TIMEOUT=${T_TIMEOUT:-60}
 
 t_count=0
 t_failed=0
@@ -162,24 +164,44 @@ wait_for() {
 	[ "$(cat "$1" 2>/dev/null)" = "$2" ]
 }
 
-# pick_port START NAME READY SEED: for a server that cannot pick its own
+# pick_port START NAME READY [SEED]: for a server that cannot pick its own
 # port: run START (a function that starts it on $port with bg NAME) until
-# $T_DIR/NAME.err shows READY, with another port from 20000-39999 when that
-# one is taken (5 tries). Sets $port.
+# $T_DIR/NAME.err shows READY (waiting while it runs, up to T_TIMEOUT), with
+# another port while the one tried is taken (up to 20 tries): from
+# `cli-echo freeport` (tcp on 127.0.0.1), or, given SEED, from 20000-39999
+# (the unix transport's names). Sets $port.
 pick_port() {
 	pp_tries=0
-	while [ $pp_tries -lt 5 ]; do
-		port=$(( ($4 + pp_tries * 257) % 20000 + 20000 ))
+	while [ $pp_tries -lt 20 ]; do
+		if [ -n "${4:-}" ]; then
+			port=$(( ($4 + pp_tries * 257) % 20000 + 20000 ))
+		else
+			port=$("$CLI_ECHO" freeport) || return 1
+		fi
 		"$1"
 		i=0
-		while [ $i -lt 100 ] && ! grep -q "$3" "$T_DIR/$2.err" && kill -0 "$bg_pid" 2>/dev/null; do
+		while [ $i -lt $((T_TIMEOUT * 10)) ] && ! grep -q "$3" "$T_DIR/$2.err" &&
+			kill -0 "$bg_pid" 2>/dev/null; do
 			sleep 0.1
 			i=$((i + 1))
 		done
 		grep -q "$3" "$T_DIR/$2.err" && return 0
+		kill "$bg_pid" 2>/dev/null
+		wait "$bg_pid" 2>/dev/null
 		pp_tries=$((pp_tries + 1))
 	done
 	return 1
+}
+
+# wait_until CMD...: run CMD every 0.1 s until it succeeds (up to T_TIMEOUT);
+# its last status.
+wait_until() {
+	wu_i=0
+	until "$@"; do
+		[ $wu_i -lt $((T_TIMEOUT * 10)) ] || return 1
+		sleep 0.1
+		wu_i=$((wu_i + 1))
+	done
 }
 
 # data NAME BYTES: a file of random bytes.

@@ -58,7 +58,9 @@ uint64_t t_hash(uint64_t h, const void *buf, size_t len);
 /* Deterministic test bytes for offset off (changes every byte). */
 void t_fill(void *buf, size_t len, uint64_t off);
 
-/* A port on T_CID where nobody listens (a server's port, freed again). */
+/* A port on T_CID where nobody listens (a server's port, freed again). On
+ * tcp it stays held (bound, not listening) until the next call, so no other
+ * program takes it; a library server may still bind it. */
 int t_unused_port(void);
 
 

@@ -103,6 +103,15 @@ static int hybrid_client_create(struct udo_vsock_tcp *vsock,
 	return 0;
 }
 
+/* The kernel refuses a connect to a path that is not a socket as it does one
+ * nobody listens on; that is a configuration error, never worth a retry. */
+static bool not_a_socket(const char *path)
+{
+	struct stat st;
+
+	return path[0] && stat(path, &st) == 0 && !S_ISSOCK(st.st_mode);
+}
+
 /*
  * Connect to the VMM's socket and send the CONNECT line, bounded by the
  * deadline. AF_UNIX has no connect in progress (a full backlog gives a
@@ -125,6 +134,10 @@ static int send_request(struct udo_vsock_tcp *vsock, const struct udo_deadline *
 			break;
 		if (errno == EINTR)
 			continue;
+		if (errno == ECONNREFUSED && not_a_socket(path))
+			return udo_ctx_error(vsock, ENOTSOCK, false, "connect to hybrid %u:%u via %s: "
+			                     "it is not a socket (the VMM's socket belongs there)",
+			                     vsock->vcid, port, path);
 		r = (errno == EAGAIN && d->set) ? -ETIMEDOUT : -errno;
 		goto error;
 	}

@@ -32,7 +32,7 @@ endif
 # udo-vsock --seqpacket (t/cli-seqpacket.sh), against t/sp-peer: written by
 # make like the other t/cli-* tests (cli/local.mk).
 check_PROGRAMS += t/sp-peer
-t_sp_peer_SOURCES = t/sp-peer.c
+t_sp_peer_SOURCES = t/sp-peer.c cli/message.c cli/message.h
 t_sp_peer_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 t_sp_peer_LDFLAGS = -no-install
 # t/cli-unix-socat: socat's ABSTRACT-* addresses against the unix transport;
