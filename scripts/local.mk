@@ -1,11 +1,16 @@
-# scripts/autogen (used by scripts/quickstart, scripts/test and
-# scripts/test-arm64) and its test: a build system that a failed autoreconf
-# left half written is written again on the next try.
-EXTRA_DIST += scripts/autogen t/autogen.sh
-TESTS += t/autogen
-noinst_SCRIPTS += t/autogen
-CLEANFILES += t/autogen
-t/autogen: $(srcdir)/t/autogen.sh Makefile
+# Tests of the shell scripts that build and test the project, run from the
+# build tree like t/debian (the source tree's path written in by make).
+#  t/autogen: scripts/autogen (used by scripts/quickstart, scripts/test and
+#    scripts/test-arm64) writes again a build system that a failed
+#    autoreconf left half written.
+#  t/vm-debs: vm/debs.sh finds a foreign guest's busybox where each Debian
+#    release puts it.
+SCRIPT_TESTS = t/autogen t/vm-debs
+EXTRA_DIST += scripts/autogen t/autogen.sh t/vm-debs.sh
+TESTS += $(SCRIPT_TESTS)
+noinst_SCRIPTS += $(SCRIPT_TESTS)
+CLEANFILES += $(SCRIPT_TESTS)
+$(SCRIPT_TESTS): %: $(srcdir)/%.sh Makefile
 	$(AM_V_GEN)$(MKDIR_P) t && \
-	sed "s|^top=.*|top='$(abs_top_srcdir)'|" $(srcdir)/t/autogen.sh > $@.tmp && \
+	sed "s|^top=.*|top='$(abs_top_srcdir)'|" $(srcdir)/$@.sh > $@.tmp && \
 	chmod +x $@.tmp && mv -f $@.tmp $@
