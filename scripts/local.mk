@@ -5,8 +5,9 @@
 #    autoreconf left half written.
 #  t/vm-debs: vm/debs.sh finds a foreign guest's busybox where each Debian
 #    release puts it.
-SCRIPT_TESTS = t/autogen t/vm-debs
-EXTRA_DIST += scripts/autogen t/autogen.sh t/vm-debs.sh
+#  t/deps: what scripts/deps asks apt-get for, on Debian 12 and 13.
+SCRIPT_TESTS = t/autogen t/vm-debs t/deps
+EXTRA_DIST += scripts/autogen t/autogen.sh t/vm-debs.sh t/deps.sh
 TESTS += $(SCRIPT_TESTS)
 noinst_SCRIPTS += $(SCRIPT_TESTS)
 CLEANFILES += $(SCRIPT_TESTS)
