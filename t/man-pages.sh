@@ -3,7 +3,7 @@
 #  - every symbol of lib/libudo-vsock-tcp.sym has a section-3 page among the
 #    installed ones (its own, or a .so link to the page that names it), and
 #    every name a page's NAME section lists has one, so `man 3 NAME` works;
-#  - every page passes mandoc -Tlint -W all with no message at all (no
+#  - every page (udo-vsock(1)'s too) passes mandoc -Tlint -W all with no message at all (no
 #    message is filtered), and man(1) formats it with no warning from groff,
 #    the way lintian runs it, at lintian's width (120) and a terminal's
 #    (80); the one-line .so pages are not linted (mandoc calls .so
@@ -89,7 +89,7 @@ for s in $symbols; do
 done
 full=
 for f in $pages; do
-	check "$f, installed by man/local.mk, is in the source tree" test -f "$top/$f"
+	check "$f, installed by make, is in the source tree" test -f "$top/$f"
 	[ -f "$top/$f" ] && [ "$(resolve "$f")" = "$f" ] && full="$full $f"
 done
 for f in $full; do
