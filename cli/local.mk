@@ -56,18 +56,13 @@ CLI_TESTS = t/cli-usage t/cli-stream t/cli-relay t/cli-socat t/cli-stdio t/cli-t
 TESTS += $(CLI_TESTS)
 noinst_SCRIPTS += $(CLI_TESTS)
 CLEANFILES += $(CLI_TESTS)
-EXTRA_DIST += t/cli-lib.sh t/cli-usage.sh t/cli-stream.sh t/cli-relay.sh t/cli-socat.sh \
+EXTRA_DIST += t/cli-gen.sh t/cli-lib.sh t/cli-usage.sh t/cli-stream.sh t/cli-relay.sh t/cli-socat.sh \
 	t/cli-stdio.sh t/cli-timeout.sh
 
-cli_test_gen = $(AM_V_GEN)$(MKDIR_P) t && { \
-	  echo '\#!/bin/sh'; \
-	  echo '\# Written by make from t/cli-lib.sh and $@.sh: edit those.'; \
-	  echo ": \"\$${UDO_VSOCK:=$(abs_top_builddir)/udo-vsock$(EXEEXT)}\""; \
-	  echo ": \"\$${CLI_ECHO:=$(abs_top_builddir)/t/cli-echo$(EXEEXT)}\""; \
-	  sed '/^\#!/d' $(srcdir)/t/cli-lib.sh; \
-	  sed -e '/^\#!/d' -e '/^\. .*cli-lib\.sh"$$/d' $(srcdir)/$@.sh; \
-	} > $@.tmp && chmod +x $@.tmp && mv -f $@.tmp $@
-CLI_TEST_DEPS = $(srcdir)/t/cli-lib.sh Makefile
+cli_test_gen = $(AM_V_GEN)$(MKDIR_P) t && \
+	$(SHELL) $(srcdir)/t/cli-gen.sh '$(srcdir)' '$(abs_top_builddir)' '$(EXEEXT)' \
+	  '$@' > $@.tmp && chmod +x $@.tmp && mv -f $@.tmp $@
+CLI_TEST_DEPS = $(srcdir)/t/cli-lib.sh $(srcdir)/t/cli-gen.sh Makefile
 t/cli-usage: $(srcdir)/t/cli-usage.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 t/cli-stream: $(srcdir)/t/cli-stream.sh $(CLI_TEST_DEPS)

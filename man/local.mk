@@ -57,7 +57,7 @@ t/man-pages: $(srcdir)/t/man-pages.sh Makefile
 	  -e "s|^libtool=.*|libtool='$(SHELL) $(abs_top_builddir)/libtool'|" \
 	  -e "s|^cc=.*|cc='$(CC)'|" \
 	  -e "s|^cflags=.*|cflags='$(CFLAGS) $(SANITIZER_CFLAGS) $(LDFLAGS)'|" \
-	  -e "s|^pages=.*|pages='$(MAN3) $(dist_man7_MANS)'|" \
+	  -e "s|^pages=.*|pages='$(man1_MANS) $(MAN3) $(dist_man7_MANS)'|" \
 	  $(srcdir)/t/man-pages.sh > $@.tmp && chmod +x $@.tmp && mv -f $@.tmp $@
 
 # After an install (make installcheck, and so make distcheck): every page

@@ -145,7 +145,7 @@ static void a_long_path_keeps_the_reason(void **state)
 /* A newline in the directory's name is written as \n: one line. */
 static void a_control_character_in_the_path_is_escaped(void **state)
 {
-	char sub[PATH_MAX], want[PATH_MAX + 64];
+	char sub[PATH_MAX + 8], want[PATH_MAX + 64];   /* dir fits: no truncation */
 	void *mem;
 
 	snprintf(sub, sizeof(sub), "%s/a\nb", dir);

@@ -49,6 +49,20 @@ guest_pkg() { # PKG
 		-exec rm -rf {} +
 }
 
+# A program of a package unpacked in DIR, wherever the release put it: in
+# /bin up to Debian 12, in /usr/bin from Debian 13 on (merged /usr; for
+# instance busybox-static's busybox). Prints its path, or fails.
+pkg_program() { # DIR NAME
+	local f
+	for f in "$1/usr/bin/$2" "$1/bin/$2" "$1/usr/sbin/$2" "$1/sbin/$2"; do
+		if [ -f "$f" ]; then
+			echo "$f"
+			return 0
+		fi
+	done
+	return 1
+}
+
 find_kernel() {
 	local pkg ver tmp deb
 	mkdir -p "$cache" || die "cannot create the kernel cache $cache (set UDO_VM_CACHE)"
@@ -88,7 +102,7 @@ find_kernel() {
 # For a foreign guest: socat:ARCH and the libraries it needs that this
 # system lacks for ARCH, unpacked into one root in the cache.
 foreign_socat() {
-	local deps=() p dir=$cache/socat-root-$debarch
+	local deps=() p dir=$cache/socat-root-$debarch socat
 	# What is installed for ARCH, or for all architectures, is here already.
 	while read -r p; do
 		{ dpkg-query -W -f='${Status} ${Architecture}\n' "$p" "$p:$debarch" 2>/dev/null || true; } |
@@ -101,11 +115,11 @@ foreign_socat() {
 		guest_pkg "$p" || return 1
 		cp -a "$pkgdir/." "$dir/"
 	done
-	[ -x "$dir/usr/bin/socat" ] || return 1
+	socat=$(pkg_program "$dir" socat) || return 1
 	libroot=$dir
-	add_libs "$dir/usr/bin/socat"
+	add_libs "$socat"
 	libroot=
 	# The tests find it as socat in PATH.
 	mkdir -p "$root/usr/bin"
-	cp -L "$dir/usr/bin/socat" "$root/usr/bin/socat"
+	cp -L "$socat" "$root/usr/bin/socat"
 }
