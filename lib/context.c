@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "transport.h"
@@ -93,13 +92,6 @@ int udo_ctx_accept_from(struct udo_vsock_tcp *vsock, const char *name,
 		addr->svm_port = VMADDR_PORT_ANY;
 	}
 	return fd;
-}
-
-int udo_set_send_timeout(int fd, unsigned int ms)
-{
-	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (long) (ms % 1000) * 1000 };
-
-	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ? -errno : 0;
 }
 
 uint32_t udo_local_cid(void)

@@ -130,11 +130,6 @@ const char *udo_port_text(int port, char *buf, size_t len);
 int udo_ctx_accept_from(struct udo_vsock_tcp *vsock, const char *name,
                         struct sockaddr_vm *addr, uint32_t cid);
 
-/* SO_SNDTIMEO of ms milliseconds (0: none). On AF_UNIX it also bounds a
- * blocking connect that waits for room in the listener's backlog (then
- * EAGAIN). 0 or -errno. */
-int udo_set_send_timeout(int fd, unsigned int ms);
-
 /* IOCTL_VM_SOCKETS_GET_LOCAL_CID on /dev/vsock; UINT32_MAX where there is none. */
 uint32_t udo_local_cid(void);
 
