@@ -69,4 +69,10 @@ t_log_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/include/udo
 
 check_PROGRAMS += $(T_TESTS)
 TESTS += $(T_TESTS)
+
+# Signals during a connect or an accept, on tcp, unix and hybrid (its fake
+# VMM: t/hybrid-peer.c).
+check_PROGRAMS += t/connect-signals
+TESTS += t/connect-signals
+t_connect_signals_SOURCES = t/connect-signals.c t/hybrid-peer.c t/hybrid-peer.h
 endif
