@@ -201,16 +201,6 @@ static void tear_down(struct scene *sc)
 	t_tmp_cleanup();
 }
 
-/* Under qemu-user the signals a wait holds never reach the kernel: qemu
- * takes them itself, so a signalfd never sees one, and a wait ends at its
- * bound. */
-static bool emulated(void)
-{
-	const char *e = getenv("UDO_TEST_EMULATOR");
-
-	return e && *e;
-}
-
 static void connect_with_ticks(void **state)
 {
 	const struct scase *k = *state;
@@ -220,12 +210,6 @@ static void connect_with_ticks(void **state)
 	int r, code;
 	long took;
 
-	if (!k->flags && emulated() && k->where != TCP_NOBODY && k->where != UNIX_NOBODY &&
-	    k->where != HYBRID_MISSING) {
-		print_message("# skip: under %s, held signals are the emulator's\n",
-		              getenv("UDO_TEST_EMULATOR"));
-		skip();
-	}
 	set_up(&sc, k->where);
 	if (k->wait)
 		assert_int_equal(udo_vsock_tcp_set_connect_wait(sc.c, BOUND_MS), 0);
