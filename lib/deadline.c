@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A connect's one deadline in wall time (CLOCK_MONOTONIC), and the waits
- * within it. A wait treats signals as a system call that the kernel restarts
- * does (signal(7)): after a handler installed with SA_RESTART the wait goes
+ * within it. A wait treats signals as the kernel treats a system call it can
+ * restart (signal(7)): after a handler installed with SA_RESTART the wait goes
  * on, to the same deadline; a handler without it ends the wait with EINTR.
  *
  * The kernel's own waits cannot give that here: poll(2) fails with EINTR
