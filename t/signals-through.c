@@ -3,7 +3,8 @@
  * Signals whose handlers have SA_RESTART change nothing a program sees:
  * connects succeed while they arrive, a connect waiting for room in a unix
  * listener's backlog gets in once the listener accepts, and accept goes on
- * (as accept(2) does). Without SA_RESTART, accept ends with EINTR.
+ * (as accept(2) does; tcp, unix, and vsock where it loops back). Without
+ * SA_RESTART, accept ends with EINTR.
  * Connects that signals interrupt or that end at their bound:
  * t/connect-signals.
  */
@@ -131,10 +132,12 @@ static void unix_connect_gets_in_once_the_listener_accepts(void **state)
 	udo_vsock_tcp_destroy(s);
 }
 
-/* A child that connects to s after delay_ms: tcp to 127.0.0.1, unix to the
- * abstract name. */
-static pid_t connect_later(struct udo_vsock_tcp *s, bool unix_name, int delay_ms)
+/* A child that connects to s (on transport) after delay_ms: tcp to
+ * 127.0.0.1, unix to the abstract name, vsock to CID 1. */
+static pid_t connect_later(struct udo_vsock_tcp *s, const char *transport, int delay_ms)
 {
+	struct sockaddr_vm svm = { .svm_family = AF_VSOCK, .svm_cid = VMADDR_CID_LOCAL,
+	                           .svm_port = (unsigned int) udo_vsock_tcp_get_port(s) };
 	struct sockaddr_in sin = { .sin_family = AF_INET,
 	                           .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
 	                           .sin_port = htons((uint16_t) udo_vsock_tcp_get_port(s)) };
@@ -149,11 +152,16 @@ static pid_t connect_later(struct udo_vsock_tcp *s, bool unix_name, int delay_ms
 	if (pid)
 		return pid;
 	sleep_ms(delay_ms);
-	fd = socket(unix_name ? AF_UNIX : AF_INET, SOCK_STREAM, 0);
-	if (unix_name)
+	if (!strcmp(transport, "unix")) {
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
 		connect(fd, (struct sockaddr *) &sun, len);
-	else
+	} else if (!strcmp(transport, "vsock")) {
+		fd = socket(AF_VSOCK, SOCK_STREAM, 0);
+		connect(fd, (struct sockaddr *) &svm, sizeof(svm));
+	} else {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
 		connect(fd, (struct sockaddr *) &sin, sizeof(sin));
+	}
 	pause();
 	_exit(0);
 }
@@ -163,7 +171,7 @@ static void accept_with_ticks(const char *transport, int flags)
 	struct udo_vsock_tcp *s = t_server_on(transport, 4);
 	/* Without SA_RESTART nobody comes before the deadline: only a signal
 	 * ends the accept (the late client keeps a broken test from hanging). */
-	pid_t pid = connect_later(s, !strcmp(transport, "unix"), flags ? 500 : 4000);
+	pid_t pid = connect_later(s, transport, flags ? 500 : 4000);
 	struct timespec start;
 	int fd, code;
 	long took;
@@ -210,6 +218,24 @@ static void unix_accept_ends_with_eintr_without_sa_restart(void **state)
 	accept_with_ticks("unix", 0);
 }
 
+static void vsock_accept_is_restarted_with_sa_restart(void **state)
+{
+	if (!t_have_vsock_loopback()) {
+		print_message("# skip: no vsock loopback here (a bind to CID 1 fails)\n");
+		skip();
+	}
+	accept_with_ticks("vsock", SA_RESTART);
+}
+
+static void vsock_accept_ends_with_eintr_without_sa_restart(void **state)
+{
+	if (!t_have_vsock_loopback()) {
+		print_message("# skip: no vsock loopback here (a bind to CID 1 fails)\n");
+		skip();
+	}
+	accept_with_ticks("vsock", 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +247,8 @@ int main(void)
 		cmocka_unit_test(tcp_accept_ends_with_eintr_without_sa_restart),
 		cmocka_unit_test(unix_accept_is_restarted_with_sa_restart),
 		cmocka_unit_test(unix_accept_ends_with_eintr_without_sa_restart),
+		cmocka_unit_test(vsock_accept_is_restarted_with_sa_restart),
+		cmocka_unit_test(vsock_accept_ends_with_eintr_without_sa_restart),
 	};
 
 	return T_RUN(tests);
