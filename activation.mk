@@ -17,9 +17,16 @@ if HAVE_CMOCKA
 ACTIVATION_T_TESTS = \
 	t/connect-wait \
 	t/connect-wait-rules \
-	t/activation
+	t/activation \
+	t/activation-flags \
+	t/activation-broken
 check_PROGRAMS += $(ACTIVATION_T_TESTS)
 TESTS += $(ACTIVATION_T_TESTS)
+# Cases that need a process of their own: the passed fds' flags, and
+# variables sd_listen_fds() refuses.
+ACTIVATION_CHILD = t/activation-child.c t/activation-child.h
+t_activation_flags_SOURCES = t/activation-flags.c $(ACTIVATION_CHILD)
+t_activation_broken_SOURCES = t/activation-broken.c $(ACTIVATION_CHILD)
 
 t_connect_wait_rules_SOURCES = t/connect-wait-rules.c t/hybrid-peer.c t/hybrid-peer.h
 endif
@@ -78,4 +85,18 @@ t_fdpass_recv_LDFLAGS = -no-install
 ACTIVATION_SH_TESTS += t/activation-fdpass
 EXTRA_DIST += t/activation-fdpass.sh
 t/activation-fdpass: $(srcdir)/t/activation-fdpass.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+
+# relay passed, with sockets passed by t/pass-fds (ports the kernel picks).
+check_PROGRAMS += t/pass-fds
+t_pass_fds_SOURCES = t/pass-fds.c
+t_pass_fds_LDADD =
+t_pass_fds_LDFLAGS = -no-install
+ACTIVATION_SH_TESTS += t/activation-relay
+EXTRA_DIST += t/activation-relay.sh
+t/activation-relay: $(srcdir)/t/activation-relay.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+ACTIVATION_SH_TESTS += t/activation-transports
+EXTRA_DIST += t/activation-transports.sh
+t/activation-transports: $(srcdir)/t/activation-transports.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)

@@ -12,7 +12,10 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <linux/vm_sockets.h>
 
@@ -24,9 +27,6 @@
 #include "errbuf.h"
 #include "transports.h"
 
-/* The most passed sockets udo-vsock keeps track of. */
-#define PASSED_MAX 64
-
 void udo_cli_activation_show(FILE *out)
 {
 #ifdef HAVE_LIBSYSTEMD
@@ -37,6 +37,29 @@ void udo_cli_activation_show(FILE *out)
 #else
 	fprintf(out, "socket activation: no (built without libsystemd)\n");
 #endif
+}
+
+/* The variables of the sd_listen_fds protocol. */
+static const char *const listen_vars[] = { "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES" };
+#define N_LISTEN_VARS (sizeof(listen_vars) / sizeof(listen_vars[0]))
+
+void udo_cli_passed_hide(bool hide)
+{
+	static char *saved[N_LISTEN_VARS];
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < N_LISTEN_VARS; i++) {
+		if (hide) {
+			v = getenv(listen_vars[i]);
+			saved[i] = v ? strdup(v) : NULL;
+			unsetenv(listen_vars[i]);
+		} else if (saved[i]) {
+			setenv(listen_vars[i], saved[i], 1);
+			free(saved[i]);
+			saved[i] = NULL;
+		}
+	}
 }
 
 int udo_cli_wait_env(unsigned int ms)
@@ -57,14 +80,22 @@ void udo_cli_notify(const char *state)
 }
 
 #ifdef HAVE_LIBSYSTEMD
-static bool claimed[PASSED_MAX];
+/* Which passed fds a listener took already (fd 3 + i), for as many as were
+ * passed: read once (sd_listen_fds), at startup, in one thread. */
+static bool *claimed;
+static int claimed_count = -1;
 
-/* The passed fds (0 when none), at most PASSED_MAX. */
+/* The passed fds (0 when none, or when there is no memory to track them). */
 static int passed_count(void)
 {
-	int n = sd_listen_fds(0);
+	int n;
 
-	return n <= 0 ? 0 : n > PASSED_MAX ? PASSED_MAX : n;
+	if (claimed_count >= 0)
+		return claimed_count;
+	n = sd_listen_fds(0);
+	claimed = n > 0 ? calloc((size_t) n, sizeof(*claimed)) : NULL;
+	claimed_count = claimed ? n : 0;
+	return claimed_count;
 }
 
 static bool same_host(const struct sockaddr *a, const struct sockaddr *b)
@@ -123,23 +154,52 @@ int udo_cli_passed_tcp(const struct udo_cli_addr *a)
 	return -1;
 }
 
-/* A passed vsock socket, through the library (which adopts it). */
-static int listen_passed_vsock(struct udo_cli_listener *l, int fd, char *err, size_t errlen)
+/* The port of an abstract unix name "udo-vsock-tcp/P" (the unix
+ * transport's), or -1 for any other address. */
+static long unix_name_port(const struct sockaddr_un *sun, socklen_t len)
 {
-	struct sockaddr_vm svm;
-	socklen_t len = sizeof(svm);
-	struct udo_cli_addr a = { .kind = UDO_CLI_ADDR_VSOCK };
+	static const char prefix[] = "udo-vsock-tcp/";
+	const char *p = sun->sun_path + 1, *end = (const char *) sun + len;
+	unsigned long port = 0;
+
+	if (len <= offsetof(struct sockaddr_un, sun_path) + sizeof(prefix) ||
+	    sun->sun_path[0] != '\0' || memcmp(p, prefix, sizeof(prefix) - 1))
+		return -1;
+	for (p += sizeof(prefix) - 1; p < end && *p >= '0' && *p <= '9'; p++)
+		if ((port = port * 10 + (unsigned long) (*p - '0')) > UINT32_MAX)
+			return -1;
+	return p == end ? (long) port : -1;
+}
+
+/* A passed vsock socket (or the unix transport's, an abstract
+ * "udo-vsock-tcp/P"), through the library, which adopts it: as a vsock:
+ * address of that CID and port would be, on the transport of its family. */
+static int listen_passed_vsock(struct udo_cli_listener *l, int fd, int family, int type,
+                               char *err, size_t errlen)
+{
+	union { struct sockaddr_vm svm; struct sockaddr_un sun; } sa;
+	socklen_t len = sizeof(sa);
+	struct udo_cli_addr a = { .kind = UDO_CLI_ADDR_VSOCK, .type = type };
 	const char *env = getenv(UDO_CLI_TRANSPORT_ENV);
 	char *saved = env ? strdup(env) : NULL;
+	long port;
 	int r;
 
-	if (getsockname(fd, (struct sockaddr *) &svm, &len) < 0)
+	if (getsockname(fd, (struct sockaddr *) &sa, &len) < 0)
 		return fail(err, errlen, "read the address of passed socket %d: %s", fd,
 		            strerror(errno));
-	a.cid = svm.svm_cid;
-	a.port = (int) svm.svm_port;
+	if (family == AF_VSOCK) {
+		a.cid = sa.svm.svm_cid;
+		a.port = (int) sa.svm.svm_port;
+	} else if ((port = unix_name_port(&sa.sun, len)) >= 0) {
+		a.cid = VMADDR_CID_ANY;
+		a.port = (int) (uint32_t) port;
+	} else {
+		return fail(err, errlen, "passed socket %d is a unix socket, but not the unix "
+		            "transport's (an abstract @udo-vsock-tcp/PORT)", fd);
+	}
 	/* Startup, one thread: the library reads the transport at create. */
-	setenv(UDO_CLI_TRANSPORT_ENV, "vsock", 1);
+	setenv(UDO_CLI_TRANSPORT_ENV, family == AF_VSOCK ? "vsock" : "unix", 1);
 	r = udo_cli_listen(l, &a, 0, err, errlen);
 	if (saved)
 		setenv(UDO_CLI_TRANSPORT_ENV, saved, 1);
@@ -148,8 +208,8 @@ static int listen_passed_vsock(struct udo_cli_listener *l, int fd, char *err, si
 	free(saved);
 	if (r == 0 && l->fd != fd) {
 		udo_cli_listener_close(l);
-		return fail(err, errlen, "passed socket %d (vsock %u:%u) was not adopted", fd,
-		            svm.svm_cid, svm.svm_port);
+		return fail(err, errlen, "passed socket %d (%s %u:%u) was not adopted", fd,
+		            family == AF_VSOCK ? "vsock" : "unix", a.cid, (uint32_t) a.port);
 	}
 	return r;
 }
@@ -159,7 +219,7 @@ static int listen_passed_tcp(struct udo_cli_listener *l, int fd, char *err, size
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	struct udo_cli_addr a = { .kind = UDO_CLI_ADDR_TCP };
+	struct udo_cli_addr a = { .kind = UDO_CLI_ADDR_TCP, .type = SOCK_STREAM };
 	char serv[16];
 
 	if (getsockname(fd, (struct sockaddr *) &ss, &len) < 0 ||
@@ -171,37 +231,85 @@ static int listen_passed_tcp(struct udo_cli_listener *l, int fd, char *err, size
 	return udo_cli_listen(l, &a, 0, err, errlen);
 }
 
-int udo_cli_listen_passed(struct udo_cli_listener *ls, size_t max, size_t *n,
+static int sockopt(int fd, int name)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+
+	return getsockopt(fd, SOL_SOCKET, name, &v, &len) < 0 ? -1 : v;
+}
+
+/*
+ * One passed socket as a listener for a relay of type (SOCK_STREAM, or
+ * SOCK_SEQPACKET for --seqpacket), by the rules of the address it would be
+ * given as: vsock (or the unix transport's name) of the relay's type, as
+ * vsock:CID:PORT; tcp only for a stream relay, as tcp:HOST:PORT (with
+ * --seqpacket that is a usage error). 0, -1 (err), or -2 (err: a usage error).
+ */
+static int listen_passed(struct udo_cli_listener *l, int fd, int type, char *err,
+                         size_t errlen)
+{
+	int family = sockopt(fd, SO_DOMAIN), stype = sockopt(fd, SO_TYPE);
+
+	if (family < 0 || stype < 0 || sockopt(fd, SO_ACCEPTCONN) != 1)
+		return fail(err, errlen, "passed socket %d is not a listening socket", fd);
+	if (family == AF_INET || family == AF_INET6) {
+		if (type == SOCK_SEQPACKET) {
+			fail(err, errlen, "--seqpacket needs vsock addresses: passed socket %d is "
+			     "tcp, a stream (TCP keeps no message boundaries); a relay between a "
+			     "seqpacket end and a stream end would lose them", fd);
+			return -2;
+		}
+		if (stype != SOCK_STREAM)
+			return fail(err, errlen, "passed socket %d is an IP socket of type %d, not "
+			            "a tcp stream", fd, stype);
+		return listen_passed_tcp(l, fd, err, errlen);
+	}
+	if (family != AF_VSOCK && family != AF_UNIX)
+		return fail(err, errlen, "passed socket %d is neither vsock, unix nor tcp "
+		            "(address family %d)", fd, family);
+	if (stype != type && (stype == SOCK_STREAM || stype == SOCK_SEQPACKET)) {
+		fail(err, errlen, stype == SOCK_SEQPACKET
+		     ? "passed socket %d is a SOCK_SEQPACKET listener: relay it with --seqpacket"
+		     : "--seqpacket: passed socket %d is a stream listener, not SOCK_SEQPACKET: "
+		       "relay it without --seqpacket", fd);
+		return -2;
+	}
+	if (stype != type)
+		return fail(err, errlen, "passed socket %d is of socket type %d, neither a "
+		            "stream nor SOCK_SEQPACKET", fd, stype);
+	return listen_passed_vsock(l, fd, family, type, err, errlen);
+}
+
+int udo_cli_listen_passed(struct udo_cli_listener **ls, size_t *n, int type,
                           char *err, size_t errlen)
 {
-	int count = passed_count(), i, fd, family, r;
-	socklen_t len = sizeof(family);
+	int count = passed_count(), i, r;
 
 	*n = 0;
-	for (i = 0; i < count && *n < max; i++) {
-		fd = SD_LISTEN_FDS_START + i;
+	*ls = count ? calloc((size_t) count, sizeof(**ls)) : NULL;
+	if (count && !*ls)
+		return fail(err, errlen, "%s: track %d passed sockets: %s", UDO_CLI_PASSED, count,
+		            strerror(ENOMEM));
+	for (i = 0; i < count; i++) {
 		if (claimed[i])
 			continue;
-		if (sd_is_socket(fd, AF_UNSPEC, SOCK_STREAM, 1) <= 0 ||
-		    getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &family, &len) < 0)
-			r = fail(err, errlen, "passed socket %d is not a listening stream socket",
-			         fd);
-		else if (family == AF_VSOCK)
-			r = listen_passed_vsock(&ls[*n], fd, err, errlen);
-		else if (family == AF_INET || family == AF_INET6)
-			r = listen_passed_tcp(&ls[*n], fd, err, errlen);
-		else
-			r = fail(err, errlen, "passed socket %d is neither vsock nor tcp", fd);
+		r = listen_passed(&(*ls)[*n], SD_LISTEN_FDS_START + i, type, err, errlen);
 		if (r < 0) {
 			while (*n)
-				udo_cli_listener_close(&ls[--*n]);
-			return -1;
+				udo_cli_listener_close(&(*ls)[--*n]);
+			free(*ls);
+			*ls = NULL;
+			return r;
 		}
 		++*n;
 	}
-	if (!*n)
+	if (!*n) {
+		free(*ls);
+		*ls = NULL;
 		return fail(err, errlen, "%s: no sockets were passed (LISTEN_FDS): run under "
 		            "systemd socket activation, or give an address", UDO_CLI_PASSED);
+	}
 	return 0;
 }
 #else
@@ -211,11 +319,11 @@ int udo_cli_passed_tcp(const struct udo_cli_addr *a)
 	return -1;
 }
 
-int udo_cli_listen_passed(struct udo_cli_listener *ls, size_t max, size_t *n,
+int udo_cli_listen_passed(struct udo_cli_listener **ls, size_t *n, int type,
                           char *err, size_t errlen)
 {
-	(void) ls;
-	(void) max;
+	*ls = NULL;
+	(void) type;
 	*n = 0;
 	return fail(err, errlen, "%s: this udo-vsock is built without libsystemd (no "
 	            "socket activation)", UDO_CLI_PASSED);

@@ -128,6 +128,8 @@ int udo_cli_cmd_connect(const struct udo_cli_opts *o, int argc, char **argv)
 		return udo_cli_usage("connect: %s", err);
 	if (set_type(o, &a, "connect"))
 		return UDO_CLI_EXIT_USAGE;
+	if (o->fdpass && udo_cli_fdpass_check(STDOUT_FILENO, err, sizeof(err)))
+		return udo_cli_failure(err);
 	if (udo_cli_target_init(&t, &a, o->connect_timeout_ms, err, sizeof(err)))
 		return udo_cli_failure(err);
 	if (udo_cli_connect(&t, &c, err, sizeof(err))) {
@@ -157,11 +159,11 @@ int udo_cli_cmd_relay(const struct udo_cli_opts *o, int argc, char **argv)
 {
 	char err[UDO_CLI_ERR_MAX];
 	struct udo_cli_addr la, ta;
-	struct udo_cli_listener l[64];
+	struct udo_cli_listener one, *l = &one;
 	struct udo_cli_target t;
 	bool passed = !strcmp(argv[0], UDO_CLI_PASSED);
 	size_t n = 1, i;
-	int status;
+	int status, r;
 
 	(void) argc;
 	if (!passed && udo_cli_parse_addr(argv[0], UDO_CLI_ANY_PORT, &la, err, sizeof(err)))
@@ -178,10 +180,12 @@ int udo_cli_cmd_relay(const struct udo_cli_opts *o, int argc, char **argv)
 	if (udo_cli_target_init(&t, &ta, o->connect_timeout_ms, err, sizeof(err)))
 		return udo_cli_failure(err);
 	/* "passed": one relay listener per socket systemd passed. */
-	if (passed ? udo_cli_listen_passed(l, sizeof(l) / sizeof(l[0]), &n, err, sizeof(err))
-	           : udo_cli_listen(&l[0], &la, 0, err, sizeof(err))) {
+	r = passed ? udo_cli_listen_passed(&l, &n, ta.type, err, sizeof(err))
+	           : udo_cli_listen(l, &la, 0, err, sizeof(err));
+	if (r) {
 		udo_cli_target_free(&t);
-		return udo_cli_failure(err);
+		return r == -2 ? udo_cli_usage("relay %s: %s", UDO_CLI_PASSED, err)
+		               : udo_cli_failure(err);
 	}
 	for (i = 0; i < n; i++) {
 		if (!udo_cli_target_is_listener(&t, &l[i]))
@@ -190,12 +194,16 @@ int udo_cli_cmd_relay(const struct udo_cli_opts *o, int argc, char **argv)
 		            "connection would be relayed to itself", l[i].where, t.where);
 		for (i = 0; i < n; i++)
 			udo_cli_listener_close(&l[i]);
+		if (l != &one)
+			free(l);
 		udo_cli_target_free(&t);
 		return UDO_CLI_EXIT_FAILURE;
 	}
 	for (i = 0; i < n; i++)
 		announce(o, &l[i]);
 	status = udo_cli_relay_service(l, n, &t, &o->relay, o->stop_ms);
+	if (l != &one)
+		free(l);
 	udo_cli_target_free(&t);
 	return status ? UDO_CLI_EXIT_FAILURE : UDO_CLI_EXIT_OK;
 }

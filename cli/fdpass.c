@@ -14,6 +14,24 @@
 #include "errbuf.h"
 #include "fdpass.h"
 
+static int not_a_unix_socket(char *err, size_t errlen, int e)
+{
+	return fail(err, errlen, "--fdpass: standard output is not a Unix socket (%s): "
+	            "use it as ssh's ProxyCommand with ProxyUseFdpass=yes", strerror(e));
+}
+
+int udo_cli_fdpass_check(int sock, char *err, size_t errlen)
+{
+	int domain = 0;
+	socklen_t len = sizeof(domain);
+
+	if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0)
+		return not_a_unix_socket(err, errlen, errno);
+	if (domain != AF_UNIX)
+		return not_a_unix_socket(err, errlen, EAFNOSUPPORT);
+	return 0;
+}
+
 int udo_cli_fdpass(int sock, int fd, char *err, size_t errlen)
 {
 	union {
@@ -39,9 +57,7 @@ int udo_cli_fdpass(int sock, int fd, char *err, size_t errlen)
 		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	if (n < 0 && (errno == ENOTSOCK || errno == EINVAL || errno == EOPNOTSUPP))
-		return fail(err, errlen, "--fdpass: standard output is not a Unix socket (%s): "
-		            "use it as ssh's ProxyCommand with ProxyUseFdpass=yes",
-		            strerror(errno));
+		return not_a_unix_socket(err, errlen, errno);
 	if (n < 0)
 		return fail(err, errlen, "--fdpass: send the connection over standard output: %s",
 		            strerror(errno));

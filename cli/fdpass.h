@@ -12,4 +12,8 @@
  */
 int udo_cli_fdpass(int sock, int fd, char *err, size_t errlen);
 
+/* Before connecting: sock must be a Unix socket to pass a connection over,
+ * else nothing is worth connecting. 0, or -1 with err. */
+int udo_cli_fdpass_check(int sock, char *err, size_t errlen);
+
 #endif /* UDO_CLI_FDPASS_H */

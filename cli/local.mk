@@ -10,6 +10,7 @@ udo_vsock_SOURCES = cli/errbuf.h \
 	cli/addr.c cli/addr.h \
 	cli/endpoint.c cli/endpoint.h \
 	cli/stream.c cli/stream.h \
+	cli/message.c cli/message.h \
 	cli/relay.c cli/relay.h \
 	cli/transports.c cli/transports.h \
 	lib/quote.c lib/quote.h lib/context.c lib/deadline.c lib/transport.h

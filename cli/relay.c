@@ -26,6 +26,7 @@
 
 #include <udo/vsock-tcp.h>
 
+#include "message.h"
 #include "say.h"
 #include "relay.h"
 
@@ -65,9 +66,28 @@ static void relay_abort(struct relay_dir *d, int err, const char *op, const char
 	shutdown(d->to, SHUT_RDWR);
 }
 
+/* One receive: on a message socket an empty message is passed on as one
+ * (not taken for the end of stream), so it comes back as 1 with *empty. */
+static ssize_t relay_recv(struct relay_dir *d, bool msgs, char *buf, size_t size, bool *empty)
+{
+	bool eof;
+	ssize_t n;
+
+	*empty = false;
+	if (!msgs)
+		return udo_vsock_tcp_recv_data(d->from, buf, size, NULL);
+	n = udo_cli_msg_recv(d->from, buf, size, 0, &eof);
+	if (n == 0 && !eof) {
+		*empty = true;
+		return 1;
+	}
+	return n;
+}
+
 static int copy_read(struct relay_dir *d, size_t size)
 {
 	char *buf = malloc(size);
+	bool msgs = udo_cli_is_msg_socket(d->from), empty;
 	ssize_t n, w;
 	size_t off;
 
@@ -75,21 +95,29 @@ static int copy_read(struct relay_dir *d, size_t size)
 		relay_abort(d, ENOMEM, "allocate a buffer for", d->from_name);
 		return -1;
 	}
+	if (msgs)
+		udo_cli_msg_prepare(d->from);
 	for (;;) {
-		n = udo_vsock_tcp_recv_data(d->from, buf, size, NULL);
+		n = relay_recv(d, msgs, buf, size, &empty);
 		if (n == -EINTR)
 			continue;
 		if (n <= 0)
 			break;
-		for (off = 0; off < (size_t) n; off += (size_t) w) {
+		if (empty)
+			n = 0;
+		/* Once at least: an empty message is one send of 0 bytes. */
+		for (off = 0;;) {
 			w = udo_vsock_tcp_send_data(d->to, buf + off, (size_t) n - off, NULL);
-			if (w == -EINTR) {
-				w = 0;
-			} else if (w < 0) {
+			if (w == -EINTR)
+				continue;
+			if (w < 0) {
 				free(buf);
 				relay_abort(d, (int) -w, "send to", d->to_name);
 				return -1;
 			}
+			off += (size_t) w;
+			if (off >= (size_t) n)
+				break;
 		}
 		d->bytes += (unsigned long long) n;
 	}

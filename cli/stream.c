@@ -21,6 +21,7 @@
 
 #include "stream.h"
 #include "errbuf.h"
+#include "message.h"
 
 /* Large enough that a bulk transfer costs few system calls. */
 #define STREAM_BUF (256 * 1024)
@@ -59,20 +60,42 @@ struct pump {
 	struct udo_cli_stdio *io;
 	char *up, *down;          /* input -> peer, peer -> output */
 	size_t up_len, up_off;
+	bool up_empty;            /* an empty message waits to be sent */
+	bool in_msgs, out_msgs;   /* standard input, output are message sockets */
 	bool shut, peer_eof, done;
 	char *err;
 	size_t errlen;
 };
 
+/* Input waiting to go to the peer. */
+static bool pending(const struct pump *p)
+{
+	return p->up_len || p->up_empty;
+}
+
+/* An empty message received: one to standard output where that is a
+ * message socket; nothing where it is a byte stream. 0, or -1. */
+static int empty_down(struct pump *p)
+{
+	if (!p->out_msgs || p->io->out < 0 || write(p->io->out, p->down, 0) == 0)
+		return 0;
+	return fail(p->err, p->errlen, "write standard output: %s", strerror(errno));
+}
+
 /* Peer -> output: 0, or -1 with the error set. */
 static int pump_down(struct pump *p)
 {
 	int flags = p->io->seqpacket ? MSG_TRUNC : 0; /* a message's full length */
-	ssize_t n = udo_vsock_tcp_recv_data(p->sock, p->down, STREAM_BUF, &flags);
+	bool eof = true;
+	ssize_t n = p->io->seqpacket
+		? udo_cli_msg_recv(p->sock, p->down, STREAM_BUF, flags, &eof)
+		: udo_vsock_tcp_recv_data(p->sock, p->down, STREAM_BUF, &flags);
 	int r;
 
 	if (n == -EAGAIN || n == -EINTR)
 		return 0;
+	if (n == 0 && !eof)
+		return empty_down(p);
 	if (n < 0)
 		return fail(p->err, p->errlen, "receive from %s: %s", p->peer, strerror((int) -n));
 	if (n > STREAM_BUF)
@@ -100,6 +123,10 @@ static int pump_up(struct pump *p)
 	ssize_t n = udo_vsock_tcp_send_data(p->sock, p->up + p->up_off,
 	                                    p->up_len - p->up_off, NULL);
 
+	if (n == 0 && p->up_empty) {
+		p->up_empty = false;
+		return 0;
+	}
 	if (n == -EAGAIN || n == -EINTR)
 		return 0;
 	if (n < 0 && p->peer_eof && peer_gone(n)) {
@@ -115,11 +142,38 @@ static int pump_up(struct pump *p)
 	return 0;
 }
 
+/* A message from standard input, itself a message socket: an empty one
+ * is sent on as one. 0, or -1 with the error set. */
+static int pump_in_msg(struct pump *p)
+{
+	bool eof;
+	ssize_t n = udo_cli_msg_recv(p->io->in, p->up, UDO_CLI_MSG_IN, MSG_TRUNC, &eof);
+
+	if (n == -EINTR || n == -EAGAIN)
+		return 0;
+	if (n < 0)
+		return fail(p->err, p->errlen, "read standard input: %s", strerror((int) -n));
+	if (n > UDO_CLI_MSG_IN)
+		return fail(p->err, p->errlen, "read standard input: a %zd-byte message is larger "
+		            "than the %d bytes udo-vsock takes", n, UDO_CLI_MSG_IN);
+	if (n == 0 && eof) {
+		p->io->in_eof = true;
+		return 0;
+	}
+	p->up_len = (size_t) n;
+	p->up_off = 0;
+	p->up_empty = n == 0;
+	return pump_up(p);
+}
+
 /* Input -> buffer: 0, or -1 with the error set. */
 static int pump_in(struct pump *p)
 {
-	ssize_t n = read(p->io->in, p->up, p->io->seqpacket ? UDO_CLI_MSG_IN : STREAM_BUF);
+	ssize_t n;
 
+	if (p->in_msgs)
+		return pump_in_msg(p);
+	n = read(p->io->in, p->up, p->io->seqpacket ? UDO_CLI_MSG_IN : STREAM_BUF);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return 0;
 	if (n < 0)
@@ -134,7 +188,7 @@ static int pump_in(struct pump *p)
 /* Shut our side down once input has ended and all of it was sent. */
 static int pump_shut(struct pump *p)
 {
-	if (p->shut || !p->io->in_eof || p->up_len)
+	if (p->shut || !p->io->in_eof || pending(p))
 		return 0;
 	p->shut = true;
 	if (shutdown(p->sock, SHUT_WR) == 0)
@@ -158,8 +212,8 @@ static int pump_loop(struct pump *p)
 		if (p->done || (p->shut && p->peer_eof))
 			return 0;
 		fds[0].fd = p->sock;
-		fds[0].events = (short) ((p->peer_eof ? 0 : POLLIN) | (p->up_len ? POLLOUT : 0));
-		fds[1].fd = (p->io->in_eof || p->up_len) ? -1 : p->io->in;
+		fds[0].events = (short) ((p->peer_eof ? 0 : POLLIN) | (pending(p) ? POLLOUT : 0));
+		fds[1].fd = (p->io->in_eof || pending(p)) ? -1 : p->io->in;
 		fds[1].events = POLLIN;
 		if (poll(fds, 2, -1) < 0) {
 			if (errno == EINTR)
@@ -170,10 +224,10 @@ static int pump_loop(struct pump *p)
 		if (!p->peer_eof && (ev & (POLLIN | POLLHUP | POLLERR))) {
 			if (pump_down(p) < 0)
 				return -1;
-		} else if (p->peer_eof && !p->up_len && (ev & (POLLHUP | POLLERR))) {
+		} else if (p->peer_eof && !pending(p) && (ev & (POLLHUP | POLLERR))) {
 			return 0; /* ended its side, then went away */
 		}
-		if (p->up_len && (ev & (POLLOUT | POLLHUP | POLLERR)) && pump_up(p) < 0)
+		if (pending(p) && (ev & (POLLOUT | POLLHUP | POLLERR)) && pump_up(p) < 0)
 			return -1;
 		if (fds[1].fd >= 0 && fds[1].revents && pump_in(p) < 0)
 			return -1;
@@ -188,6 +242,13 @@ int udo_cli_stream(int sock, const char *peer, struct udo_cli_stdio *io,
 	};
 	int flags = fcntl(sock, F_GETFL), r = -1;
 
+	if (io->seqpacket) {
+		udo_cli_msg_prepare(sock);
+		p.in_msgs = udo_cli_is_msg_socket(io->in);
+		p.out_msgs = udo_cli_is_msg_socket(io->out);
+		if (p.in_msgs)
+			udo_cli_msg_prepare(io->in);
+	}
 	p.up = malloc(STREAM_BUF);
 	p.down = malloc(STREAM_BUF);
 	if (!p.up || !p.down)

@@ -150,6 +150,8 @@ int udo_cli_transports_show(FILE *out, const char *selected, const char *source)
 	bool first = true;
 	size_t i;
 
+	/* A probe must not adopt (and then close) a passed socket. */
+	udo_cli_passed_hide(true);
 	fprintf(out, "%-10s %-7s %s\n", "TRANSPORT", "USABLE", "NOTES");
 	for (i = 0; i < N_TRANSPORTS; i++)
 		show_transport(out, &transports[i], local);
@@ -164,6 +166,7 @@ int udo_cli_transports_show(FILE *out, const char *selected, const char *source)
 	}
 	fputc('\n', out);
 	fprintf(out, "selected: %s (%s)\n", selected, source);
+	udo_cli_passed_hide(false);
 	udo_cli_activation_show(out);
 
 	if (saved)

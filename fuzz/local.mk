@@ -14,15 +14,30 @@ FUZZ_RUN_FLAGS = -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats
 
 # Every harness, by name. uds-map (UDO_VSOCK_TCP_UDS) is built and replayed
 # by plugins/hybrid/local.mk.
-FUZZ_NAMES = cidmap uds-map addr
+FUZZ_NAMES = cidmap uds-map addr adopt hybrid-ack seqpacket-stdio
 # The parsers quote bad entries with udo_quote() (lib/quote.c).
 fuzz_cidmap_SRC = fuzz/cidmap.c plugins/tcp/cidmap.c lib/quote.c
 fuzz_cidmap_INC = -I$(top_srcdir)/plugins/tcp -I$(top_srcdir)/lib
 # udo-vsock's address parser: the command line is untrusted text too.
 fuzz_addr_SRC = fuzz/addr.c cli/addr.c lib/quote.c
 fuzz_addr_INC = -I$(top_srcdir)/cli -I$(top_srcdir)/lib
+# Socket activation: a passed socket's address against a create's request.
+fuzz_adopt_SRC = fuzz/adopt.c plugins/adopt-addr.c
+fuzz_adopt_INC = -I$(top_srcdir)/plugins
+# hybrid: the VMM's "OK <port>" answer to CONNECT.
+fuzz_hybrid_ack_SRC = fuzz/hybrid-ack.c plugins/hybrid/ack.c lib/quote.c
+fuzz_hybrid_ack_INC = -I$(top_srcdir)/plugins/hybrid -I$(top_srcdir)/lib
+# udo-vsock --seqpacket: message boundaries between the socket and
+# standard input and output; the real stream loop, linked to the library
+# built here for its send and receive calls.
+fuzz_seqpacket_stdio_SRC = fuzz/seqpacket-stdio.c cli/stream.c
+fuzz_seqpacket_stdio_INC = -I$(top_srcdir)/cli -I$(top_srcdir)/include
+fuzz_seqpacket_stdio_LIBS = -L$(top_builddir)/.libs -ludo-vsock-tcp \
+	-Wl,-rpath,$(abs_top_builddir)/.libs
 
-EXTRA_DIST += fuzz/check.h fuzz/cidmap.c fuzz/corpus/cidmap fuzz/addr.c fuzz/corpus/addr
+EXTRA_DIST += fuzz/check.h fuzz/cidmap.c fuzz/corpus/cidmap fuzz/addr.c fuzz/corpus/addr \
+	fuzz/adopt.c fuzz/corpus/adopt fuzz/hybrid-ack.c fuzz/corpus/hybrid-ack \
+	fuzz/seqpacket-stdio.c fuzz/corpus/seqpacket-stdio
 CLEANFILES += $(FUZZ_NAMES:%=fuzz/%-fuzzer)
 clean-local: clean-fuzz
 clean-fuzz:
@@ -41,6 +56,26 @@ fuzz/addr-fuzzer: $(fuzz_addr_SRC:%=$(srcdir)/%) $(srcdir)/cli/addr.h $(srcdir)/
 	@$(MKDIR_P) fuzz
 	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) $(fuzz_addr_INC) \
 	  -o $@ $(fuzz_addr_SRC:%=$(srcdir)/%)
+
+fuzz/adopt-fuzzer: $(fuzz_adopt_SRC:%=$(srcdir)/%) $(srcdir)/plugins/adopt-addr.h config.h
+	@test -n '$(FUZZ_CC)' || { echo "fuzz: clang not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
+	@$(MKDIR_P) fuzz
+	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) $(fuzz_adopt_INC) \
+	  -o $@ $(fuzz_adopt_SRC:%=$(srcdir)/%)
+
+fuzz/hybrid-ack-fuzzer: $(fuzz_hybrid_ack_SRC:%=$(srcdir)/%) $(srcdir)/plugins/hybrid/ack.h \
+		$(srcdir)/lib/quote.h config.h
+	@test -n '$(FUZZ_CC)' || { echo "fuzz: clang not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
+	@$(MKDIR_P) fuzz
+	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) $(fuzz_hybrid_ack_INC) \
+	  -o $@ $(fuzz_hybrid_ack_SRC:%=$(srcdir)/%)
+
+fuzz/seqpacket-stdio-fuzzer: $(fuzz_seqpacket_stdio_SRC:%=$(srcdir)/%) $(srcdir)/cli/stream.h \
+		$(srcdir)/cli/errbuf.h libudo-vsock-tcp.la config.h
+	@test -n '$(FUZZ_CC)' || { echo "fuzz: clang not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
+	@$(MKDIR_P) fuzz
+	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) $(fuzz_seqpacket_stdio_INC) \
+	  -o $@ $(fuzz_seqpacket_stdio_SRC:%=$(srcdir)/%) $(fuzz_seqpacket_stdio_LIBS)
 
 .PHONY: fuzz fuzz-merge clean-fuzz
 fuzz: $(FUZZ_NAMES:%=fuzz/%-fuzzer)
@@ -76,3 +111,29 @@ fuzz_addr_replay_SOURCES = fuzz/replay.c fuzz/addr.c cli/addr.c cli/addr.h cli/e
 fuzz_addr_replay_CPPFLAGS = $(AM_CPPFLAGS) $(fuzz_addr_INC) \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/addr"'
 fuzz_addr_replay_LDADD =
+
+check_PROGRAMS += fuzz/adopt-replay
+TESTS += fuzz/adopt-replay
+fuzz_adopt_replay_SOURCES = fuzz/replay.c fuzz/adopt.c plugins/adopt-addr.c plugins/adopt-addr.h
+fuzz_adopt_replay_CPPFLAGS = $(AM_CPPFLAGS) $(fuzz_adopt_INC) \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/adopt"'
+fuzz_adopt_replay_LDADD =
+
+check_PROGRAMS += fuzz/hybrid-ack-replay
+TESTS += fuzz/hybrid-ack-replay
+fuzz_hybrid_ack_replay_SOURCES = fuzz/replay.c fuzz/hybrid-ack.c plugins/hybrid/ack.c \
+	plugins/hybrid/ack.h lib/quote.c lib/quote.h
+fuzz_hybrid_ack_replay_CPPFLAGS = $(AM_CPPFLAGS) $(fuzz_hybrid_ack_INC) \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/hybrid-ack"'
+fuzz_hybrid_ack_replay_LDADD =
+
+check_PROGRAMS += fuzz/seqpacket-stdio-replay
+TESTS += fuzz/seqpacket-stdio-replay
+fuzz_seqpacket_stdio_replay_SOURCES = fuzz/replay.c fuzz/seqpacket-stdio.c cli/stream.c \
+	cli/stream.h cli/errbuf.h
+fuzz_seqpacket_stdio_replay_CPPFLAGS = $(AM_CPPFLAGS) $(fuzz_seqpacket_stdio_INC) \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/seqpacket-stdio"'
+fuzz_seqpacket_stdio_replay_LDADD = libudo-vsock-tcp.la
+# A real executable, not libtool's wrapper: a cross build runs it under the
+# emulator (t/tap-cmocka.sh), which cannot run a script.
+fuzz_seqpacket_stdio_replay_LDFLAGS = -no-install

@@ -17,7 +17,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -39,12 +41,104 @@ static pthread_mutex_t passed_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct passed_fd *passed; /* kept for the life of the process */
 static int passed_count;
 static pid_t passed_pid;         /* a forked child adopts nothing */
+/* Why sd_listen_fds() refused the variables, for a create that then fails
+ * to bind ("" when it did not); read after passed_once. */
+static char refused_why[UDO_QUOTE_BUF + 128];
+
+/*
+ * sd_listen_fds() makes every fd LISTEN_FDS names close-on-exec (from 3 up
+ * to the first that is not open), adopted or not. A program that creates a
+ * server and then execs a helper must still hand the helper its other
+ * passed sockets: so the flags of those fds are read before and put back
+ * after, and only the fd a create adopts is made close-on-exec (there).
+ * flags[i] is fd 3 + i's; the count is how many were open.
+ */
+static int save_fd_flags(int **flags)
+{
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	char *end;
+	long want;
+	int n = 0;
+
+	*flags = NULL;
+	if (!pid || !fds)
+		return 0;
+	errno = 0;
+	want = strtol(fds, &end, 10);
+	/* What sd_listen_fds() would refuse before touching any fd. */
+	if (errno || end == fds || *end || want <= 0 || want > INT_MAX - SD_LISTEN_FDS_START)
+		return 0;
+	while (n < want && fcntl(SD_LISTEN_FDS_START + n, F_GETFD) >= 0)
+		n++;
+	if (!n || !(*flags = calloc((size_t) n, sizeof(**flags))))
+		return 0;
+	for (int i = 0; i < n; i++)
+		(*flags)[i] = fcntl(SD_LISTEN_FDS_START + i, F_GETFD);
+	return n;
+}
+
+static void restore_fd_flags(const int *flags, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (flags[i] >= 0 && fcntl(SD_LISTEN_FDS_START + i, F_GETFD) != flags[i])
+			fcntl(SD_LISTEN_FDS_START + i, F_SETFD, flags[i]);
+}
+
+/* A number, all of text, that fits an int. */
+static bool parse_int(const char *text, long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtol(text, &end, 10);
+	return !errno && end != text && !*end && *v >= INT_MIN && *v <= INT_MAX;
+}
+
+/* sd_listen_fds() said r (-errno): say which variable is wrong, and how. */
+static void explain_refusal(int r)
+{
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	char qp[UDO_QUOTE_BUF], qf[UDO_QUOTE_BUF];
+	long v;
+	int fd;
+
+	if (pid && (!parse_int(pid, &v) || v <= 0)) {
+		snprintf(refused_why, sizeof(refused_why), "LISTEN_PID=\"%s\" is not a process id",
+		         udo_quote(qp, sizeof(qp), pid));
+		return;
+	}
+	udo_quote(qf, sizeof(qf), fds ? fds : "");
+	if (!fds || !parse_int(fds, &v)) {
+		snprintf(refused_why, sizeof(refused_why), "LISTEN_FDS=\"%s\" is not a number", qf);
+		return;
+	}
+	if (v <= 0 || v > INT_MAX - SD_LISTEN_FDS_START) {
+		snprintf(refused_why, sizeof(refused_why), "LISTEN_FDS=\"%s\" is not a count of "
+		         "fds (1 to %d)", qf, INT_MAX - SD_LISTEN_FDS_START);
+		return;
+	}
+	for (fd = SD_LISTEN_FDS_START; fd - SD_LISTEN_FDS_START < v; fd++)
+		if (fcntl(fd, F_GETFD) < 0) {
+			snprintf(refused_why, sizeof(refused_why), "LISTEN_FDS=\"%s\" names fds %d "
+			         "to %ld, but fd %d is not open", qf, SD_LISTEN_FDS_START,
+			         SD_LISTEN_FDS_START + v - 1, fd);
+			return;
+		}
+	snprintf(refused_why, sizeof(refused_why), "sd_listen_fds: %s", strerror(-r));
+}
 
 static void note_passed_fds(void)
 {
 	struct stat st;
+	int *flags, saved = save_fd_flags(&flags);
 	int n = sd_listen_fds(0), i; /* 0: the variables stay for later creates */
 
+	restore_fd_flags(flags, saved);
+	free(flags);
+	if (n < 0) {
+		explain_refusal(n);
+		passed_pid = getpid();
+	}
 	if (n <= 0 || !(passed = calloc((size_t) n, sizeof(*passed))))
 		return;
 	for (i = 0; i < n; i++) {
@@ -138,4 +232,16 @@ bool udo_activation_adopt(struct udo_vsock_tcp *vsock, int mode,
 	if (t)
 		fcntl(vsock->fd, F_SETFD, FD_CLOEXEC); /* the only fd flag */
 	return t != NULL;
+}
+
+void udo_activation_note_refused(struct udo_vsock_tcp *vsock)
+{
+	size_t len = strnlen(vsock->err.buffer, sizeof(vsock->err.buffer));
+
+	pthread_once(&passed_once, note_passed_fds);
+	if (!refused_why[0] || passed_pid != getpid() || len >= sizeof(vsock->err.buffer) - 1)
+		return;
+	snprintf(vsock->err.buffer + len, sizeof(vsock->err.buffer) - len,
+	         "; sockets were passed to this process (socket activation) but could not be "
+	         "used: %s", refused_why);
 }

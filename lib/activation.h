@@ -18,6 +18,14 @@
  */
 bool udo_activation_adopt(struct udo_vsock_tcp *vsock, int mode,
                           const struct udo_vsock_tcp_server_create_info *info, int type);
+
+/*
+ * A server create failed to bind (EADDRINUSE): when the service manager's
+ * variables were there but sd_listen_fds() refused them (LISTEN_FDS="abc"),
+ * the port is likely the manager's. Append to vsock's message that passed
+ * sockets could not be used, and why.
+ */
+void udo_activation_note_refused(struct udo_vsock_tcp *vsock);
 #else
 /* Built without libsystemd (configure --without-libsystemd): no adoption. */
 static inline bool udo_activation_adopt(struct udo_vsock_tcp *vsock, int mode,
@@ -29,6 +37,11 @@ static inline bool udo_activation_adopt(struct udo_vsock_tcp *vsock, int mode,
 	(void) info;
 	(void) type;
 	return false;
+}
+
+static inline void udo_activation_note_refused(struct udo_vsock_tcp *vsock)
+{
+	(void) vsock;
 }
 #endif
 

@@ -46,11 +46,12 @@ void udo_ctx_release(struct udo_vsock_tcp *vsock);
 int udo_create_fallback(struct udo_vsock_tcp *vsock, int why);
 
 /*
- * The error path of a failed send or receive, where Linux 6.1's vsock says
- * ENOMEM for what later kernels report properly (lib/quirks.c): an oversized
- * seqpacket message is -EMSGSIZE, a seqpacket MSG_PEEK is -EOPNOTSUPP, a
- * seqpacket receive into memory it cannot write is -EFAULT. Anything else
- * stays -ENOMEM.
+ * The error path of a failed send or receive, where the vsock of kernels
+ * before 6.3 (Debian 12's 6.1) says ENOMEM for what later kernels report
+ * properly (lib/quirks.c): on those kernels an oversized seqpacket message
+ * is -EMSGSIZE, a seqpacket MSG_PEEK is -EOPNOTSUPP, a seqpacket receive
+ * into memory it cannot write is -EFAULT. Anything else, and every ENOMEM
+ * of a later kernel, stays -ENOMEM.
  */
 int udo_quirk_send_enomem(int fd);
 int udo_quirk_recv_enomem(int fd, int flags);

@@ -306,6 +306,8 @@ static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role r
 	vsock->env = &env;
 	r = create_steps(vsock, &env, info, cid, type, func);
 	vsock->env = NULL;
+	if (r == -EADDRINUSE && role == UDO_ROLE_SERVER)
+		udo_activation_note_refused(vsock);
 	return r >= 0 ? vsock : create_failed(vsock, func);
 }
 

@@ -22,16 +22,32 @@ activate() {
 	a_env="-E UDO_VSOCK_TCP_PLUGIN_PATH"
 	for v; do a_env="$a_env -E $v"; done
 	# shellcheck disable=SC2086 # the options are words
-	# (A cross build's server runs under its emulator: UDO_TEST_EMULATOR.)
-	bg act "$activator" -l "$a_listen" $a_env ${UDO_TEST_EMULATOR:-} "$act_server" \
-		"$a_cid" "$a_port"
+	bg act "$activator" -l "$a_listen" $a_env "$act_server" "$a_cid" "$a_port"
 	act=$bg_pid
 }
 
-# ask TRANSPORT CID PORT: connect (waiting up to 10 s for the activator),
+# activate_on LISTEN-PREFIX CID ASKED VAR...: activate on LISTEN-PREFIX:PORT,
+# a port free there ($port; another while the one tried is taken), running
+# activation-server CID ASKED (ASKED "same": the port listened on).
+activate_on() {
+	ao_prefix=$1 ao_cid=$2 ao_asked=$3
+	shift 3
+	ao_vars=$*
+	pick_port start_activated act "Listening on" ${ao_seed:-}
+}
+start_activated() {
+	ao_port=$port
+	[ "$ao_prefix" = vsock:1 ] && ao_port=$((port + 100000))
+	ao_a=$ao_asked
+	[ "$ao_a" = same ] && ao_a=$ao_port
+	# shellcheck disable=SC2086 # the variables are words
+	activate "$ao_prefix:$ao_port" "$ao_cid" "$ao_a" $ao_vars
+}
+
+# ask TRANSPORT CID PORT: connect (waiting up to 60 s for the activator),
 # print what the server says about itself.
 ask() {
-	udo_env UDO_VSOCK_TCP_CONNECT_WAIT_MS=10000 -t "$1" connect "$2" "$3" \
+	udo_env UDO_VSOCK_TCP_CONNECT_WAIT_MS=60000 -t "$1" connect "$2" "$3" \
 		</dev/null 2>"$T_DIR/ask.err"
 }
 
@@ -65,31 +81,29 @@ yes*) ;;
 esac
 
 # 1: tcp, asked for explicitly.
-port=$("$CLI_ECHO" freeport)
-activate "127.0.0.1:$port" 1 "$port" UDO_VSOCK_TCP_TRANSPORT=tcp
+activate_on 127.0.0.1 1 same UDO_VSOCK_TCP_TRANSPORT=tcp
 got=$(ask tcp 1 "$port")
 check "fd=3 transport=tcp vcid=1 port=$port" \
 	"a tcp server adopts the socket systemd-socket-activate passes and serves on it"
 
 # 2: auto: the passed socket decides (in a guest with vsock loopback, auto
 # alone would pick vsock for CID 1).
-port=$("$CLI_ECHO" freeport)
-activate "127.0.0.1:$port" 1 "$port"
+activate_on 127.0.0.1 1 same
 got=$(ask tcp 1 "$port")
 check "fd=3 transport=tcp vcid=1 port=$port" \
 	"under auto a passed tcp socket makes the server a tcp one"
 
 # 3: any port (-1): the passed socket's own port is reported.
-port=$("$CLI_ECHO" freeport)
-activate "127.0.0.1:$port" 1 -1 UDO_VSOCK_TCP_TRANSPORT=tcp
+activate_on 127.0.0.1 1 -1 UDO_VSOCK_TCP_TRANSPORT=tcp
 got=$(ask tcp 1 "$port")
 check "fd=3 transport=tcp vcid=1 port=$port" \
 	"a server on port -1 adopts the passed socket and reports its port"
 
 # 4: vsock, where this machine serves vsock loopback (the check-vm guest).
 if [ "$(cid1_transport)" = vsock ]; then
-	port=$(( $("$CLI_ECHO" freeport) + 100000 ))
-	activate "vsock:1:$port" 1 "$port" UDO_VSOCK_TCP_TRANSPORT=vsock
+	ao_seed=$(($$ * 11))
+	activate_on vsock:1 1 same UDO_VSOCK_TCP_TRANSPORT=vsock
+	port=$((port + 100000))
 	got=$(ask vsock 1 "$port")
 	check "fd=3 transport=vsock vcid=1 port=$port" \
 		"a vsock server adopts the vsock socket systemd-socket-activate passes"

@@ -24,22 +24,26 @@
 
 #include "common.h"
 
-enum { TCP_LOOP, TCP_TWICE, TCP_ANY, TCP_BOUND, UDP_LOOP, TCP_OTHER, TCP_REPLACED, VSOCK_ANY, UNIX_SEQ,
-       NPASSED };
+enum { TCP_LOOP, TCP_TWICE, TCP_ANY, TCP_BOUND, UDP_LOOP, TCP_OTHER, TCP_REPLACED, VSOCK_ANY,
+       UNIX_PORT_ANY, UNIX_SEQ, NPASSED };
 
 static struct { int fd, port; } p[NPASSED]; /* fd 3 + index, and its port */
-static bool have_vsock;
+static bool have_vsock, have_unix_port_any;
 
 /* A socket bound to addr:port (0: the kernel's choice), listening or not. */
 static int inet_socket(int type, const char *addr, bool listening, int *port)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t) *port) };
 	socklen_t len = sizeof(sin);
 	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
 
 	assert_true(fd >= 0);
 	inet_pton(AF_INET, addr, &sin.sin_addr);
-	assert_int_equal(bind(fd, (struct sockaddr *) &sin, sizeof(sin)), 0);
+	if (bind(fd, (struct sockaddr *) &sin, sizeof(sin)) != 0) {
+		assert_int_not_equal(*port, 0);
+		close(fd);
+		return -1;
+	}
 	if (listening)
 		assert_int_equal(listen(fd, 8), 0);
 	assert_int_equal(getsockname(fd, (struct sockaddr *) &sin, &len), 0);
@@ -47,20 +51,78 @@ static int inet_socket(int type, const char *addr, bool listening, int *port)
 	return fd;
 }
 
-/* A vsock listener on CID any and a port below 65536 (so that a tcp server
- * may ask for the same number): one free on tcp right now. */
-static int vsock_socket(int *port)
-{
-	int tcp = inet_socket(SOCK_STREAM, "127.0.0.1", false, port);
-	struct sockaddr_vm svm = { .svm_family = AF_VSOCK, .svm_cid = VMADDR_CID_ANY,
-	                           .svm_port = (unsigned int) *port };
-	socklen_t len = sizeof(svm);
-	int fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
+/* Tests later create tcp servers on 127.0.0.1 and the port of a passed
+ * socket of another kind, and expect the bind to work: the port is held
+ * here until the end, by a socket that does not listen and lets a server
+ * (SO_REUSEADDR) bind beside it. */
+static int tcp_reserved[3], n_reserved;
 
-	close(tcp);
+static int reserve_tcp(int port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t) port) };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+
+	assert_true(fd >= 0);
+	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    bind(fd, (struct sockaddr *) &sin, sizeof(sin)) != 0) {
+		close(fd);
+		return -1;
+	}
+	assert_true(n_reserved < 3);
+	tcp_reserved[n_reserved++] = fd;
+	return fd;
+}
+
+/* Another kind of socket (made by make(port)), on a port also held on tcp
+ * 127.0.0.1: another pair until one is free on both (a busy machine). */
+static int with_tcp_held(int (*make)(int *port, const char *addr), const char *addr, int *port)
+{
+	int tries, fd;
+
+	for (tries = 0; tries < 1000; tries++) {
+		*port = 0;
+		fd = make(port, addr);
+		if (fd < 0)
+			return -1;
+		if (reserve_tcp(*port) >= 0)
+			return fd;
+		close(fd);
+	}
+	fail_msg("no port free on tcp 127.0.0.1 beside %s in 1000 tries", addr);
+	return -1;
+}
+
+static int udp_socket(int *port, const char *addr)
+{
+	return inet_socket(SOCK_DGRAM, addr, false, port);
+}
+
+static int listening_socket(int *port, const char *addr)
+{
+	return inet_socket(SOCK_STREAM, addr, true, port);
+}
+
+/* A vsock listener on CID any and a port below 65536 (so that a tcp server
+ * may ask for the same number). */
+static int vsock_listener(int *port, const char *unused)
+{
+	struct sockaddr_vm svm = { .svm_family = AF_VSOCK, .svm_cid = VMADDR_CID_ANY };
+	socklen_t len = sizeof(svm);
+	int fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0), tries;
+
+	(void) unused;
 	if (fd < 0)
 		return -1;
-	if (bind(fd, (struct sockaddr *) &svm, sizeof(svm)) < 0 || listen(fd, 8) < 0 ||
+	/* A port the kernel picks may be above 65535: pick in range instead. */
+	for (tries = 0; tries < 1000; tries++) {
+		svm.svm_port = 20000u + (unsigned int) (getpid() + tries * 7919) % 40000u;
+		if (bind(fd, (struct sockaddr *) &svm, sizeof(svm)) == 0)
+			break;
+		if (errno != EADDRINUSE)
+			break;
+	}
+	if (tries == 1000 || listen(fd, 8) < 0 ||
 	    getsockname(fd, (struct sockaddr *) &svm, &len) < 0) {
 		close(fd);
 		return -1;
@@ -89,6 +151,25 @@ static int unix_seqpacket_socket(int *port)
 	return fd;
 }
 
+/* A seqpacket listener on "udo-vsock-tcp/4294967295": the name of no port
+ * (4294967295 is VMADDR_PORT_ANY, -1). -1 when another program holds it. */
+static int unix_port_any_socket(void)
+{
+	static const char name[] = "udo-vsock-tcp/4294967295";
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	memcpy(sun.sun_path + 1, name, sizeof(name) - 1);
+	if (bind(fd, (struct sockaddr *) &sun,
+	         (socklen_t) (offsetof(struct sockaddr_un, sun_path) + sizeof(name))) != 0 ||
+	    listen(fd, 8) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* Put fd at 3 + i, as a service manager passes it. */
 static void pass(int i, int fd)
 {
@@ -112,16 +193,23 @@ static void pass_sockets(void)
 	fd[TCP_TWICE] = inet_socket(SOCK_STREAM, "127.0.0.1", true, &p[TCP_TWICE].port);
 	fd[TCP_ANY] = inet_socket(SOCK_STREAM, "0.0.0.0", true, &p[TCP_ANY].port);
 	fd[TCP_BOUND] = inet_socket(SOCK_STREAM, "127.0.0.1", false, &p[TCP_BOUND].port);
-	fd[UDP_LOOP] = inet_socket(SOCK_DGRAM, "127.0.0.1", false, &p[UDP_LOOP].port);
-	fd[TCP_OTHER] = inet_socket(SOCK_STREAM, "127.0.0.2", true, &p[TCP_OTHER].port);
+	fd[UDP_LOOP] = with_tcp_held(udp_socket, "127.0.0.1", &p[UDP_LOOP].port);
+	fd[TCP_OTHER] = with_tcp_held(listening_socket, "127.0.0.2", &p[TCP_OTHER].port);
 	fd[TCP_REPLACED] = inet_socket(SOCK_STREAM, "127.0.0.1", true, &p[TCP_REPLACED].port);
-	fd[VSOCK_ANY] = vsock_socket(&p[VSOCK_ANY].port);
+	fd[VSOCK_ANY] = with_tcp_held(vsock_listener, "vsock", &p[VSOCK_ANY].port);
 	have_vsock = fd[VSOCK_ANY] >= 0;
+	fd[UNIX_PORT_ANY] = unix_port_any_socket();
+	have_unix_port_any = fd[UNIX_PORT_ANY] >= 0;
+	if (!have_unix_port_any) /* a placeholder that matches nothing */
+		fd[UNIX_PORT_ANY] = inet_socket(SOCK_DGRAM, "127.0.0.1", false,
+		                                &p[UNIX_PORT_ANY].port);
 	fd[UNIX_SEQ] = unix_seqpacket_socket(&p[UNIX_SEQ].port);
 	if (!have_vsock) /* a placeholder that matches nothing */
 		fd[VSOCK_ANY] = inet_socket(SOCK_DGRAM, "127.0.0.1", false, &p[VSOCK_ANY].port);
 	for (i = 0; i < NPASSED; i++)
 		fd[i] = fcntl(fd[i], F_DUPFD_CLOEXEC, 3 + NPASSED);
+	for (i = 0; i < n_reserved; i++) /* out of the way too */
+		tcp_reserved[i] = fcntl(tcp_reserved[i], F_DUPFD_CLOEXEC, 3 + NPASSED);
 	for (i = 0; i < NPASSED; i++)
 		pass(i, fd[i]);
 	snprintf(n, sizeof(n), "%d", (int) getpid());
@@ -203,7 +291,7 @@ static void a_socket_is_adopted_once(void **state)
 
 static void a_passed_fd_replaced_by_the_program_is_not_adopted(void **state)
 {
-	int port, fd = inet_socket(SOCK_STREAM, "127.0.0.1", true, &port);
+	int port = 0, fd = inet_socket(SOCK_STREAM, "127.0.0.1", true, &port);
 	struct udo_vsock_tcp *s;
 
 	/* The program put another listener where the passed one was. */
@@ -312,6 +400,20 @@ static void a_stream_server_does_not_take_a_passed_seqpacket_socket(void **state
 	udo_vsock_tcp_destroy(s);
 }
 
+static void a_name_for_port_4294967295_is_not_adopted_for_any_port(void **state)
+{
+	struct udo_vsock_tcp *s;
+
+	if (!have_unix_port_any)
+		skip(); /* another program holds the name */
+	/* The valid passed name was taken above: none is left for -1. */
+	s = seqpacket_server("unix", -1);
+	assert_non_null(s);
+	assert_int_not_equal(udo_vsock_tcp_get_fd(s), p[UNIX_PORT_ANY].fd);
+	assert_int_not_equal(udo_vsock_tcp_get_port(s), -1);
+	udo_vsock_tcp_destroy(s);
+}
+
 int main(void)
 {
 	/* In this order: each adoption uses a socket up. */
@@ -327,6 +429,7 @@ int main(void)
 		cmocka_unit_test(any_port_takes_a_wildcard_socket_under_auto),
 		cmocka_unit_test(a_stream_server_does_not_take_a_passed_seqpacket_socket),
 		cmocka_unit_test(a_unix_seqpacket_server_adopts_the_passed_abstract_socket),
+		cmocka_unit_test(a_name_for_port_4294967295_is_not_adopted_for_any_port),
 	};
 
 #ifndef HAVE_LIBSYSTEMD

@@ -12,6 +12,11 @@
  *                            a peer that half-closes gets an answer.
  *   cli-echo freeport        print a TCP port free on 127.0.0.1 right now,
  *                            for servers that cannot report their own (socat).
+ *   cli-echo refuser [both]  hold a TCP port on 127.0.0.1 (and ::1 with
+ *                            both) that refuses connections: bound, not
+ *                            listening, so nobody else takes it meanwhile
+ *                            (as a freed port may be on a busy machine).
+ *                            Prints it, runs until killed.
  *   cli-echo stall           a TCP listener on 127.0.0.1 that never answers:
  *                            its backlog (0) is filled with connections it
  *                            never accepts, so a new connect waits (Linux
@@ -156,7 +161,9 @@ static int freeport(void)
 	return 0;
 }
 
-/* A non-blocking connect to a: true when it completes within 200 ms. */
+/* A non-blocking connect to a: true when it completes within 2 s (a loopback
+ * connect completes at once unless its SYN is dropped; a busy machine may
+ * take a while all the same, and a stall taken for one would answer). */
 static bool connects(const struct sockaddr_in *a, int *fd)
 {
 	struct pollfd p = { .events = POLLOUT };
@@ -168,7 +175,7 @@ static bool connects(const struct sockaddr_in *a, int *fd)
 		return false;
 	if (connect(p.fd, (const struct sockaddr *) a, sizeof(*a)) == 0)
 		return true;
-	if (errno != EINPROGRESS || poll(&p, 1, 200) != 1)
+	if (errno != EINPROGRESS || poll(&p, 1, 2000) != 1)
 		return false;
 	return getsockopt(p.fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0;
 }
@@ -219,6 +226,47 @@ static int hold(int n, int m, int port)
 		pause();
 }
 
+/* A socket bound to addr:port, not listening; -1 if taken. */
+static int bound(int family, const char *addr, int port)
+{
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t) port) };
+	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons((uint16_t) port) };
+	struct sockaddr *sa = family == AF_INET6 ? (struct sockaddr *) &a6 : (struct sockaddr *) &a4;
+	socklen_t len = family == AF_INET6 ? sizeof(a6) : sizeof(a4);
+	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	inet_pton(family, addr, family == AF_INET6 ? (void *) &a6.sin6_addr : (void *) &a4.sin_addr);
+	if (fd >= 0 && bind(fd, sa, len) == 0 && getsockname(fd, sa, &len) == 0)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+static int refuser(bool both)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	int v4 = -1, v6 = -1, tries;
+
+	/* The kernel's port on 127.0.0.1 may be taken on ::1: try others. */
+	for (tries = 0; tries < 1000; tries++) {
+		v4 = bound(AF_INET, "127.0.0.1", 0);
+		if (v4 < 0 || getsockname(v4, (struct sockaddr *) &a, &len) < 0)
+			return fail("bind 127.0.0.1:0", NULL);
+		if (!both || (v6 = bound(AF_INET6, "::1", ntohs(a.sin_port))) >= 0)
+			break;
+		close(v4);
+		v4 = -1;
+	}
+	if (v4 < 0)
+		return fail("a port free on both 127.0.0.1 and ::1", NULL);
+	printf("%d\n", ntohs(a.sin_port));
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "freeport"))
@@ -227,10 +275,13 @@ int main(int argc, char **argv)
 		return serve();
 	if (argc == 3 && !strcmp(argv[1], "reply"))
 		return reply((int) (uint32_t) strtoul(argv[2], NULL, 10));
+	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "refuser"))
+		return refuser(argc == 3 && !strcmp(argv[2], "both"));
 	if (argc == 2 && !strcmp(argv[1], "stall"))
 		return stall();
 	if (argc == 5 && !strcmp(argv[1], "hold"))
 		return hold(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
-	fprintf(stderr, "usage: cli-echo server | reply PORT | freeport | stall | hold N M PORT\n");
+	fprintf(stderr, "usage: cli-echo server | reply PORT | freeport | refuser [both] | stall | "
+	        "hold N M PORT\n");
 	return 2;
 }

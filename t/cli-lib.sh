@@ -29,8 +29,10 @@ if [ -x "$t_libs/${UDO_VSOCK##*/}" ] &&
 	export LD_LIBRARY_PATH
 fi
 
-# Every command gets at most this long: a hang is a failure, not a stuck suite.
-T_TIMEOUT=${T_TIMEOUT:-20}
+# Every command gets at most this long: a hang is a failure, not a stuck
+# suite. Generous: the bound is only reached by a failure, and a build
+# daemon may be very busy (a load of hundreds).
+T_TIMEOUT=${T_TIMEOUT:-60}
 
 t_count=0
 t_failed=0
@@ -39,16 +41,23 @@ T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/udo-vsock-test.XXXXXX") || exit 99
 
 # A cross build's make check (UDO_TEST_EMULATOR, e.g. qemu-aarch64-static,
 # set by t/local.mk): the tests start the programs through wrappers that run
-# them under the emulator.
+# them under the emulator. The helpers beside cli-echo, which the tests find
+# as ${CLI_ECHO%/*}/NAME, get wrappers there too: the emulated directory
+# stands in for the build tree's t/. A wrapper execs, so the program keeps
+# the wrapper's pid (LISTEN_PID) and fds.
 if [ -n "${UDO_TEST_EMULATOR:-}" ]; then
 	mkdir "$T_DIR/emulated" || exit 99
-	for t_var in UDO_VSOCK CLI_ECHO; do
-		eval "t_prog=\$$t_var"
-		t_wrap=$T_DIR/emulated/${t_prog##*/}
-		printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$UDO_TEST_EMULATOR" "$t_prog" >"$t_wrap"
-		chmod +x "$t_wrap"
-		eval "$t_var=\$t_wrap"
+	t_wrap() { # PROGRAM: print the wrapper's path
+		t_w=$T_DIR/emulated/${1##*/}
+		printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$UDO_TEST_EMULATOR" "$1" >"$t_w"
+		chmod +x "$t_w"
+		printf '%s\n' "$t_w"
+	}
+	for t_helper in sp-peer activation-server fdpass-recv; do
+		[ ! -x "${CLI_ECHO%/*}/$t_helper" ] || t_wrap "${CLI_ECHO%/*}/$t_helper" >/dev/null
 	done
+	UDO_VSOCK=$(t_wrap "$UDO_VSOCK")
+	CLI_ECHO=$(t_wrap "$CLI_ECHO")
 fi
 
 t_cleanup() {
@@ -155,24 +164,44 @@ wait_for() {
 	[ "$(cat "$1" 2>/dev/null)" = "$2" ]
 }
 
-# pick_port START NAME READY SEED: for a server that cannot pick its own
+# pick_port START NAME READY [SEED]: for a server that cannot pick its own
 # port: run START (a function that starts it on $port with bg NAME) until
-# $T_DIR/NAME.err shows READY, with another port from 20000-39999 when that
-# one is taken (5 tries). Sets $port.
+# $T_DIR/NAME.err shows READY (waiting while it runs, up to T_TIMEOUT), with
+# another port while the one tried is taken (up to 20 tries): from
+# `cli-echo freeport` (tcp on 127.0.0.1), or, given SEED, from 20000-39999
+# (the unix transport's names). Sets $port.
 pick_port() {
 	pp_tries=0
-	while [ $pp_tries -lt 5 ]; do
-		port=$(( ($4 + pp_tries * 257) % 20000 + 20000 ))
+	while [ $pp_tries -lt 20 ]; do
+		if [ -n "${4:-}" ]; then
+			port=$(( ($4 + pp_tries * 257) % 20000 + 20000 ))
+		else
+			port=$("$CLI_ECHO" freeport) || return 1
+		fi
 		"$1"
 		i=0
-		while [ $i -lt 100 ] && ! grep -q "$3" "$T_DIR/$2.err" && kill -0 "$bg_pid" 2>/dev/null; do
+		while [ $i -lt $((T_TIMEOUT * 10)) ] && ! grep -q "$3" "$T_DIR/$2.err" &&
+			kill -0 "$bg_pid" 2>/dev/null; do
 			sleep 0.1
 			i=$((i + 1))
 		done
 		grep -q "$3" "$T_DIR/$2.err" && return 0
+		kill "$bg_pid" 2>/dev/null
+		wait "$bg_pid" 2>/dev/null
 		pp_tries=$((pp_tries + 1))
 	done
 	return 1
+}
+
+# wait_until CMD...: run CMD every 0.1 s until it succeeds (up to T_TIMEOUT);
+# its last status.
+wait_until() {
+	wu_i=0
+	until "$@"; do
+		[ $wu_i -lt $((T_TIMEOUT * 10)) ] || return 1
+		sleep 0.1
+		wu_i=$((wu_i + 1))
+	done
 }
 
 # data NAME BYTES: a file of random bytes.

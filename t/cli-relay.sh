@@ -39,7 +39,7 @@ t_pids="$t_pids $held"
 exec 3>"$T_DIR/hold"
 printf 'held open\n' >&3
 i=0
-while [ "$(cat "$T_DIR/held.out")" != "held open" ] && [ $i -lt 100 ]; do
+while [ "$(cat "$T_DIR/held.out")" != "held open" ] && [ $i -lt $((T_TIMEOUT * 10)) ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
@@ -112,10 +112,9 @@ fi
 
 # 7-8: a target nobody listens on: the client's connection is closed, the
 # relay says why in one line and goes on serving.
-bg gone "$UDO_VSOCK" --print-port listen local any
-gport=$(first_line "$T_DIR/gone.err")
-kill "$bg_pid"
-wait "$bg_pid" 2>/dev/null
+# (A port held where nobody listens: cli-echo refuser.)
+bg gone "$CLI_ECHO" refuser
+gport=$(first_line "$T_DIR/gone.out")
 bg relayC "$UDO_VSOCK" --print-port relay tcp:127.0.0.1:any "vsock:local:$gport"
 relayC=$bg_pid
 cport=$(first_line "$T_DIR/relayC.err")
@@ -124,7 +123,7 @@ cst=$?
 udo connect "tcp:127.0.0.1:$cport" </dev/null >>"$T_DIR/c.out" 2>>"$T_DIR/c.err"
 cst=$((cst + $?))
 i=0
-while [ "$(grep -c 'relay' "$T_DIR/relayC.err")" -lt 2 ] && [ $i -lt 100 ]; do
+while [ "$(grep -c 'relay' "$T_DIR/relayC.err")" -lt 2 ] && [ $i -lt $((T_TIMEOUT * 10)) ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
@@ -187,15 +186,15 @@ prlimit --pid $full --nofile=$L
 bg wait8 "$CLI_ECHO" hold 0 8 "$fport"
 wait8=$bg_pid
 first_line "$T_DIR/wait8.out" >/dev/null
-# Long enough for the repeats to be summed up once (every 5 s).
-sleep 6
+# Until the repeats are summed up once (every 5 s).
+wait_until grep -Eq 'Too many open files \([0-9]+ more times' "$T_DIR/full.err"
 kill $hold $wait8
 wait $hold 2>/dev/null
 wait $wait8 2>/dev/null
 i=0
 while :; do
 	out=$(echo "served again" | udo connect "tcp:127.0.0.1:$fport" 2>"$T_DIR/c.err")
-	[ "$out" = "served again" ] || [ $i -ge 50 ] && break
+	[ "$out" = "served again" ] || [ $i -ge $((T_TIMEOUT * 10)) ] && break
 	sleep 0.1
 	i=$((i + 1))
 done

@@ -3,7 +3,8 @@
 # udo-vsock --seqpacket: listen, connect and relay keep message boundaries
 # (each read of standard input is one message; each message received is
 # written out as it is), a relay between two seqpacket ends keeps every
-# boundary, and a seqpacket end with a stream end is a usage error.
+# boundary, an empty message is a message (not the end of stream) in all
+# three, and a seqpacket end with a stream end is a usage error.
 #
 # The peer is t/sp-peer (the library, SOCK_SEQPACKET on CID 1): unix here,
 # vsock in the make check-vm guest. It answers each message M of N bytes
@@ -12,7 +13,7 @@
 . "${srcdir:-.}/t/cli-lib.sh"
 : "${SP_PEER:=${CLI_ECHO%/*}/sp-peer}"
 
-plan 9
+plan 13
 
 # fails_usage REGEX DESCRIPTION ARGS...: exit 2 and one line matching REGEX.
 fails_usage() {
@@ -84,7 +85,74 @@ awk '{ print length($0) }' "$T_DIR/relay2.out" | tr '\n' ' ' >"$T_DIR/relay2.len
 ok $? "relay --seqpacket carries a 100000-byte message whole between two small ones"
 diag "line lengths: $(cat "$T_DIR/relay2.len")"
 
-# 6-9: what --seqpacket refuses, before trying anything.
+# 6-8: an empty message is a message, not the end of stream: the messages
+# after it arrive, and nothing is shut down early.
+bg tell "$SP_PEER" tell a "" ccc
+tport=$(first_line "$T_DIR/tell.out")
+udo --seqpacket connect local "$tport" </dev/null >"$T_DIR/c0.out" 2>"$T_DIR/c0.err"
+st=$?
+wait "$bg_pid"
+[ $st -eq 0 ] && [ "$(cat "$T_DIR/c0.out")" = accc ]
+ok $? "connect --seqpacket: an empty message from the peer does not end the stream"
+diag "exit $st, output: $(cat "$T_DIR/c0.out")"
+diag_file "$T_DIR/c0.err"
+
+bg_in listen0 "$T_DIR/hello" "$UDO_VSOCK" --seqpacket --print-port listen local any
+lport=$(first_line "$T_DIR/listen0.err")
+timeout "$T_TIMEOUT" "$SP_PEER" send "$lport" a "" ccc >"$T_DIR/send0.out" 2>"$T_DIR/send0.err"
+st=$?
+wait "$bg_pid"
+[ $st -eq 0 ] && [ "$(cat "$T_DIR/send0.out")" = "11:hello there" ] &&
+	[ "$(cat "$T_DIR/listen0.out")" = accc ]
+ok $? "listen --seqpacket: an empty message from the peer does not end the stream"
+diag "peer: exit $st, got: $(cat "$T_DIR/send0.out"); listen wrote: $(cat "$T_DIR/listen0.out")"
+diag_file "$T_DIR/send0.err"
+
+timeout "$T_TIMEOUT" "$SP_PEER" send "$rport" a "" ccc >"$T_DIR/relay0.out" 2>&1
+printf '3:1:a\n2:0:\n5:3:ccc\n' >"$T_DIR/relay0.want"
+same "$T_DIR/relay0.out" "$T_DIR/relay0.want"
+ok $? "relay --seqpacket passes an empty message on as one, both ways"
+diag_file "$T_DIR/relay0.out"
+
+# 9: standard input and output that are message sockets themselves carry
+# empty messages as such (elsewhere an empty message cannot be written to a
+# byte stream, nor read from one): in through connect to the peer, which
+# answers "0:", and the peer's empty message out.
+if command -v python3 >/dev/null; then
+	cat >"$T_DIR/sp.py" <<'PY'
+import socket, subprocess, sys
+a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+p = subprocess.Popen(sys.argv[1:], stdin=b, stdout=b)
+b.close()
+for m in (b"x", b"", b"yy"):
+    a.send(m)
+a.shutdown(socket.SHUT_WR)
+a.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+out = []
+while True:
+    m, anc, fl, ad = a.recvmsg(1000, 100)
+    if not m and not anc:
+        break
+    out.append("[%s]" % m.decode())
+print(" ".join(out))
+sys.exit(p.wait())
+PY
+	got=$(timeout "$T_TIMEOUT" python3 "$T_DIR/sp.py" "$UDO_VSOCK" --seqpacket connect local "$pport" 2>"$T_DIR/sp.err")
+	bg tell "$SP_PEER" tell a "" ccc
+	tport=$(first_line "$T_DIR/tell.out")
+	got2=$(timeout "$T_TIMEOUT" python3 "$T_DIR/sp.py" "$UDO_VSOCK" --seqpacket connect local "$tport" 2>>"$T_DIR/sp.err")
+	wait "$bg_pid"
+	[ "$got" = "[1:x] [0:] [2:yy]" ] && [ "$got2" = "[a] [] [ccc]" ] &&
+		[ "$(sed 1d "$T_DIR/tell.out")" = "$(printf '1:x\n0:\n2:yy')" ]
+	ok $? "connect --seqpacket with message sockets for input and output carries empty messages both ways"
+	diag "through the echo: $got; from the peer: $got2; the peer got: $(sed 1d "$T_DIR/tell.out" | tr '\n' ' ')"
+	diag_file "$T_DIR/sp.err"
+else
+	skip "connect --seqpacket with message sockets for input and output carries empty messages" \
+		"needs python3 (for a socketpair as standard input and output)"
+fi
+
+# 10-13: what --seqpacket refuses, before trying anything.
 fails_usage 'relay: --seqpacket needs vsock addresses: tcp:127.0.0.1:any is a stream' \
 	"relay --seqpacket between a tcp end and a vsock end is a usage error" \
 	--seqpacket relay tcp:127.0.0.1:any vsock:local:5000

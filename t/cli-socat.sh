@@ -50,17 +50,14 @@ sc - "TCP:127.0.0.1:$eport" <"$T_DIR/a" >"$T_DIR/socat.out" 2>"$T_DIR/socat.err"
 ok $? "socat TCP client gets 1 MiB echoed by a library server over tcp"
 
 # 3: udo-vsock connect -> a socat echo server (socat cannot report its port:
-# take one that is free now, and retry while socat starts).
-sport=$("$CLI_ECHO" freeport)
-bg socatsrv socat -t "$T_TIMEOUT" "TCP-LISTEN:$sport,bind=127.0.0.1,reuseaddr" EXEC:cat
-i=0
-while :; do
-	udo --transport tcp connect local "$sport" <"$T_DIR/a" >"$T_DIR/cli.out" 2>"$T_DIR/cli.err"
-	cst=$?
-	[ $cst -eq 0 ] || [ $i -ge 50 ] && break
-	sleep 0.1
-	i=$((i + 1))
-done
+# take one that is free now, and another while it is taken).
+start_socatsrv() {
+	bg socatsrv socat -d -d -t "$T_TIMEOUT" "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr" EXEC:cat
+}
+pick_port start_socatsrv socatsrv "listening on"
+sport=$port
+udo --transport tcp connect local "$sport" <"$T_DIR/a" >"$T_DIR/cli.out" 2>"$T_DIR/cli.err"
+cst=$?
 [ $cst -eq 0 ] && same "$T_DIR/a" "$T_DIR/cli.out"
 ok $? "udo-vsock connect over tcp gets 1 MiB echoed by a socat server"
 [ $cst -eq 0 ] || diag_file "$T_DIR/cli.err"

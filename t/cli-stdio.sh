@@ -29,6 +29,18 @@ with_closed() {
 	esac
 }
 
+# exec_closed FD CMD...: the same in a background job (exec_closed ... &):
+# CMD replaces the job's shell, so $! is CMD itself and a kill reaches it.
+exec_closed() {
+	t_fd=$1
+	shift
+	case $t_fd in
+	0) exec "$@" <&- ;;
+	1) exec "$@" >&- ;;
+	2) exec "$@" 2>&- ;;
+	esac
+}
+
 # verdict STATUS DESCRIPTION NOTE FILE...: a test passing when STATUS is 0;
 # when not, NOTE and the FILEs as diagnostics.
 verdict() {
@@ -44,16 +56,17 @@ fd_name() {
 	case $1 in 0) echo "standard input" ;; 1) echo "standard output" ;; *) echo "standard error" ;; esac
 }
 
-# connect_until PORT OUT: udo-vsock connect tcp:127.0.0.1:PORT fed data, its
-# output in OUT, retried while the server (started just before) comes up;
-# sets cst.
+# connect_until PORT OUT PID: udo-vsock connect tcp:127.0.0.1:PORT fed data,
+# its output in OUT, retried while the server PID (started just before)
+# comes up; sets cst (127 when PID ended first: its port was taken).
 connect_until() {
 	i=0
 	while :; do
 		udo connect "tcp:127.0.0.1:$1" <"$T_DIR/data" >"$2" 2>"$T_DIR/c.err"
 		cst=$?
-		[ $cst -eq 0 ] || [ $i -ge 50 ] && break
+		[ $cst -eq 0 ] || [ $i -ge $((T_TIMEOUT * 10)) ] && break
 		grep -q refused "$T_DIR/c.err" || break
+		kill -0 "$3" 2>/dev/null || { cst=127; break; }
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -88,16 +101,22 @@ done
 # listen, with each standard fd closed in turn (on a port chosen before: with
 # standard error closed, --print-port cannot tell it).
 for fd in 0 1 2; do
-	lport=$("$CLI_ECHO" freeport)
-	: >"$T_DIR/l.out"
-	: >"$T_DIR/l.err"
-	with_closed $fd timeout "$T_BG_TIMEOUT" "$UDO_VSOCK" -v -p listen "tcp:127.0.0.1:$lport" \
-		<"$T_DIR/reply" >"$T_DIR/l.out" 2>"$T_DIR/l.err" &
-	lpid=$!
-	t_pids="$t_pids $lpid"
-	connect_until "$lport" "$T_DIR/c.out"
-	wait $lpid
-	lst=$?
+	tries=0
+	while :; do
+		lport=$("$CLI_ECHO" freeport)
+		: >"$T_DIR/l.out"
+		: >"$T_DIR/l.err"
+		exec_closed $fd timeout "$T_BG_TIMEOUT" "$UDO_VSOCK" -v -p listen \
+			"tcp:127.0.0.1:$lport" <"$T_DIR/reply" >"$T_DIR/l.out" 2>"$T_DIR/l.err" &
+		lpid=$!
+		t_pids="$t_pids $lpid"
+		connect_until "$lport" "$T_DIR/c.out" $lpid
+		wait $lpid
+		lst=$?
+		# Ended before anyone reached it: the port was taken meanwhile.
+		[ $cst -eq 127 ] && [ $tries -lt 5 ] || break
+		tries=$((tries + 1))
+	done
 	want_in=$T_DIR/data want_out=$T_DIR/reply
 	[ $fd -eq 0 ] && want_out=$T_DIR/empty
 	[ $fd -eq 1 ] && want_in=$T_DIR/empty
@@ -110,13 +129,20 @@ done
 
 # relay, with each standard fd closed in turn, reporting (-v) each connection.
 for fd in 0 1 2; do
-	rport=$("$CLI_ECHO" freeport)
-	with_closed $fd timeout "$T_BG_TIMEOUT" "$UDO_VSOCK" -v -p relay "tcp:127.0.0.1:$rport" \
-		"tcp:127.0.0.1:$eport" <"$T_DIR/empty" >"$T_DIR/r.out" 2>"$T_DIR/r.err" &
-	rpid=$!
-	t_pids="$t_pids $rpid"
-	connect_until "$rport" "$T_DIR/c.out"
-	connect_until "$rport" "$T_DIR/c2.out"
+	tries=0
+	while :; do
+		rport=$("$CLI_ECHO" freeport)
+		exec_closed $fd timeout "$T_BG_TIMEOUT" "$UDO_VSOCK" -v -p relay \
+			"tcp:127.0.0.1:$rport" "tcp:127.0.0.1:$eport" <"$T_DIR/empty" \
+			>"$T_DIR/r.out" 2>"$T_DIR/r.err" &
+		rpid=$!
+		t_pids="$t_pids $rpid"
+		connect_until "$rport" "$T_DIR/c.out" $rpid
+		# Ended before anyone reached it: the port was taken meanwhile.
+		[ $cst -eq 127 ] && [ $tries -lt 5 ] || break
+		tries=$((tries + 1))
+	done
+	connect_until "$rport" "$T_DIR/c2.out" $rpid
 	[ $cst -eq 0 ] && same "$T_DIR/data" "$T_DIR/c.out" && same "$T_DIR/data" "$T_DIR/c2.out" &&
 		kill -0 $rpid 2>/dev/null
 	verdict $? "relay with $(fd_name $fd) closed: its clients' streams carry only the data" \

@@ -121,7 +121,8 @@ else
 	r=$?
 	ok $r "connect tcp:localhost:PORT tries ::1, then 127.0.0.1"
 	[ $r -eq 0 ] || diag_file "$T_DIR/cli.err"
-	fport=$("$CLI_ECHO" freeport)
+	bg refuser "$CLI_ECHO" refuser both
+	fport=$(first_line "$T_DIR/refuser.out")
 	with_hosts "$UDO_VSOCK" connect "tcp:localhost:$fport" </dev/null >/dev/null \
 		2>"$T_DIR/cli.err"
 	[ $? -eq 1 ] && [ "$(wc -l <"$T_DIR/cli.err")" -eq 1 ] &&
@@ -143,7 +144,7 @@ s2=$?
 printf 'third\n' | udo connect "vsock:1:$port" 2>>"$T_DIR/cli.err"
 s3=$?
 i=0
-while [ "$(wc -l <"$T_DIR/keep.out")" -lt 3 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+while [ "$(wc -l <"$T_DIR/keep.out")" -lt 3 ] && [ $i -lt $((T_TIMEOUT * 10)) ]; do sleep 0.1; i=$((i + 1)); done
 kill -0 $keep 2>/dev/null
 alive=$?
 [ $s1 -eq 0 ] && [ $s2 -eq 0 ] && [ $s3 -eq 0 ] && [ $alive -eq 0 ] &&

@@ -14,17 +14,17 @@ bg stall "$CLI_ECHO" stall
 sport=$(first_line "$T_DIR/stall.out")
 [ -n "$sport" ] || diag_file "$T_DIR/stall.err"
 
-# gives_up DESCRIPTION REGEX CMD...: CMD ends within 10 s with status 1 and
+# gives_up DESCRIPTION REGEX CMD...: CMD ends (within T_TIMEOUT) with status 1 and
 # one line on stderr matching REGEX.
 gives_up() {
 	desc=$1 regex=$2
 	shift 2
-	timeout 10 "$@" </dev/null >"$T_DIR/out" 2>"$T_DIR/err"
+	timeout "$T_TIMEOUT" "$@" </dev/null >"$T_DIR/out" 2>"$T_DIR/err"
 	st=$?
 	[ $st -eq 1 ] && [ "$(wc -l <"$T_DIR/err")" -eq 1 ] && grep -Eq -- "$regex" "$T_DIR/err"
 	r=$?
 	ok $r "$desc"
-	[ $r -eq 0 ] || { diag "exit $st (124 or 143: still waiting after 10 s)"; diag_file "$T_DIR/err"; }
+	[ $r -eq 0 ] || { diag "exit $st (124 or 143: still waiting after $T_TIMEOUT s)"; diag_file "$T_DIR/err"; }
 }
 
 gives_up "--connect-timeout bounds a connect to a tcp: address" \
@@ -47,12 +47,12 @@ bg relay "$UDO_VSOCK" --print-port --connect-timeout=300 relay tcp:127.0.0.1:any
 	"tcp:127.0.0.1:$sport"
 relay=$bg_pid
 rport=$(first_line "$T_DIR/relay.err")
-timeout 10 "$UDO_VSOCK" connect "tcp:127.0.0.1:$rport" </dev/null >"$T_DIR/out" 2>"$T_DIR/err"
+timeout "$T_TIMEOUT" "$UDO_VSOCK" connect "tcp:127.0.0.1:$rport" </dev/null >"$T_DIR/out" 2>"$T_DIR/err"
 c1=$?
-timeout 10 "$UDO_VSOCK" connect "tcp:127.0.0.1:$rport" </dev/null >>"$T_DIR/out" 2>>"$T_DIR/err"
+timeout "$T_TIMEOUT" "$UDO_VSOCK" connect "tcp:127.0.0.1:$rport" </dev/null >>"$T_DIR/out" 2>>"$T_DIR/err"
 c2=$?
 i=0
-while [ "$(grep -c 'no answer' "$T_DIR/relay.err")" -lt 2 ] && [ $i -lt 50 ]; do
+while [ "$(grep -c 'no answer' "$T_DIR/relay.err")" -lt 2 ] && [ $i -lt $((T_TIMEOUT * 10)) ]; do
 	sleep 0.1
 	i=$((i + 1))
 done

@@ -5,7 +5,7 @@
 # with one line on standard error that says what failed and why.
 . "${srcdir:-.}/t/cli-lib.sh"
 
-plan 40
+plan 42
 
 # fails STATUS REGEX DESCRIPTION ARGS...: udo-vsock ARGS exits with STATUS,
 # prints nothing on stdout and exactly one line on stderr matching REGEX.
@@ -37,6 +37,20 @@ done
 [ $st -eq 0 ] && [ -z "$missing" ] && [ ! -s "$T_DIR/err" ]
 ok $? "--help exits 0 and names every command, option, address and exit status"
 [ -n "$missing" ] && diag "missing from --help:$missing"
+
+# Every transport there is, as --transport takes it; the --seqpacket relay's
+# rule on --buffer and --copy.
+missing=
+for name in $(udo transports | awk 'NR > 1 && $2 ~ /^(yes|no)$/ { print $1 }') auto; do
+	grep -- '--transport=NAME' "$T_DIR/help" | grep -q "[ ,]$name[ ,]" || missing="$missing $name"
+done
+[ -z "$missing" ] && [ -n "$(udo transports | awk '$1 == "unix"')" ]
+ok $? "--help names every transport --transport takes"
+[ -n "$missing" ] && diag "missing from --help's --transport:$missing"
+sed -n '/--seqpacket/,/--connect-timeout/p' "$T_DIR/help" >"$T_DIR/help-sp"
+grep -q 262144 "$T_DIR/help-sp" && grep -q -- '--copy=splice' "$T_DIR/help-sp"
+ok $? "--help says what --seqpacket asks of a relay's --buffer and --copy"
+diag_file "$T_DIR/help-sp"
 
 out=$(udo --version)
 st=$?
@@ -124,35 +138,35 @@ fails 1 'connect to tcp 2:99999999' "the CID name host is CID 2" \
 fails 1 'bind to tcp 4294967295:99999999' "the CID name any is CID -1" \
 	--transport tcp listen any 99999999
 
-# A refused connection: a port that was just free, on the library's
-# transport and on plain TCP.
-bg gone "$UDO_VSOCK" --print-port listen local any
-port=$(first_line "$T_DIR/gone.err")
-kill "$bg_pid"
-wait "$bg_pid" 2>/dev/null
+# A refused connection: a port held where nobody listens (cli-echo
+# refuser), on the library's transport and on plain TCP.
+bg refuser "$CLI_ECHO" refuser
+refuser=$bg_pid
+port=$(first_line "$T_DIR/refuser.out")
 if [ -n "$port" ]; then
 	fails 1 "connect to [a-z]+ 1:$port.*(refused|reset)" \
 		"a refused connection names the transport, CID, port and reason" connect local "$port"
 else
 	ok 1 "a refused connection names the transport, CID, port and reason"
 fi
-bg gone "$UDO_VSOCK" --print-port listen tcp:127.0.0.1:any
-port=$(first_line "$T_DIR/gone.err")
-kill "$bg_pid"
-wait "$bg_pid" 2>/dev/null
 if [ -n "$port" ]; then
 	fails 1 "connect to tcp 127.0.0.1:$port: Connection refused" \
 		"a refused tcp: connection names the address and reason" connect "tcp:127.0.0.1:$port"
 else
 	ok 1 "a refused tcp: connection names the address and reason"
 fi
+kill "$refuser"
 
 # vsock ports are 32-bit: what the tool prints of them is unsigned (only
 # "any" stands for -1), 4294967294 being the largest a server can bind.
-timeout 2 "$UDO_VSOCK" -v -p --transport vsock listen any 4294967294 </dev/null >/dev/null \
-	2>"$T_DIR/err"
-st=$?
-if timed_out $st; then
+# (Running means listening: it is stopped once it said so, or it fails.)
+bg vbig "$UDO_VSOCK" -v -p --transport vsock listen any 4294967294
+vbig=$bg_pid
+said_or_ended() { grep -q "listening on" "$T_DIR/vbig.err" || ! kill -0 $vbig 2>/dev/null; }
+wait_until said_or_ended
+cp "$T_DIR/vbig.err" "$T_DIR/err"
+if kill "$vbig" 2>/dev/null; then
+	wait "$vbig" 2>/dev/null
 	[ "$(head -n 1 "$T_DIR/err")" = 4294967294 ] &&
 		grep -q '^udo-vsock: listening on vsock any:4294967294$' "$T_DIR/err"
 	ok $? "listen on vsock port 4294967294 reports it unsigned (--print-port, -v)"
@@ -165,7 +179,7 @@ bg big "$UDO_VSOCK" --transport tcp --print-port relay tcp:127.0.0.1:any vsock:1
 port=$(first_line "$T_DIR/big.err")
 udo connect "tcp:127.0.0.1:$port" </dev/null >/dev/null 2>&1
 i=0
-while [ "$(wc -l <"$T_DIR/big.err")" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+while [ "$(wc -l <"$T_DIR/big.err")" -lt 2 ] && [ $i -lt $((T_TIMEOUT * 10)) ]; do sleep 0.1; i=$((i + 1)); done
 grep -q "^udo-vsock: relay tcp 127.0.0.1:[0-9]* -> vsock:1:4294967294: " "$T_DIR/big.err"
 r=$?
 ok $r "a relay names its target vsock:1:4294967294 unsigned"

@@ -3,10 +3,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include "common.h"
 
@@ -144,13 +148,61 @@ void t_fill(void *buf, size_t len, uint64_t off)
 		p[i] = (unsigned char) (((off + i) * 2654435761u) >> 13);
 }
 
+/* On tcp a freed port is soon another's: any port-0 bind or outgoing
+ * connect of this busy machine may take it. So the last port handed out
+ * stays held by a socket bound to it that does not listen (a connect is
+ * refused) and lets a server with SO_REUSEADDR (the library's) bind beside
+ * it. One at a time, so that the fds a test counts stay put. */
+static int unused_held = -1;
+
+/* A socket bound beside (SO_REUSEADDR) to the address of ss; -1 when the
+ * address was taken meanwhile. */
+static int hold_tcp_port(const struct sockaddr_storage *ss, socklen_t len)
+{
+	int h = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+
+	if (h < 0)
+		fail_msg("socket: %s", strerror(errno));
+	if (setsockopt(h, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    bind(h, (const struct sockaddr *) ss, len) != 0) {
+		close(h);
+		return -1;
+	}
+	return h;
+}
+
 int t_unused_port(void)
 {
-	struct udo_vsock_tcp *s = t_server();
-	int port = udo_vsock_tcp_get_port(s);
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int tries, port, h;
 
-	udo_vsock_tcp_destroy(s);
-	return port;
+	for (tries = 0; tries < 100; tries++) {
+		struct udo_vsock_tcp *s = t_server();
+		bool tcp = !strcmp(udo_vsock_tcp_get_transport(s), "tcp");
+
+		port = udo_vsock_tcp_get_port(s);
+		len = sizeof(ss);
+		if (tcp && getsockname(udo_vsock_tcp_get_fd(s), (struct sockaddr *) &ss, &len) != 0)
+			fail_msg("getsockname: %s", strerror(errno));
+		udo_vsock_tcp_destroy(s);
+		if (!tcp)
+			return port;
+		h = hold_tcp_port(&ss, len);
+		if (h < 0)
+			continue;
+		if (unused_held >= 0) {
+			/* The same fd number as before: the fds a test counts stay put. */
+			if (dup3(h, unused_held, O_CLOEXEC) < 0)
+				fail_msg("dup3: %s", strerror(errno));
+			close(h);
+			h = unused_held;
+		}
+		unused_held = h;
+		return port;
+	}
+	fail_msg("no tcp port could be held in 100 tries");
+	return -1;
 }
 
 bool t_have_vsock_loopback(void)
@@ -209,4 +261,26 @@ unsigned int t_wait_attempts(const char *msg)
 	if (!p || sscanf(p, " ms and %u attempt", &n) != 1)
 		fail_msg("no attempt count in \"%s\"", msg);
 	return n;
+}
+
+void t_exec_self(char *const args[])
+{
+	const char *emulator = getenv("UDO_TEST_EMULATOR");
+	char self[PATH_MAX], *argv[16];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	size_t n = 0, i;
+
+	if (len < 0) {
+		fprintf(stderr, "readlink /proc/self/exe: %s\n", strerror(errno));
+		return;
+	}
+	self[len] = '\0'; /* the emulated program's own path, under qemu-user too */
+	if (emulator && *emulator)
+		argv[n++] = (char *) emulator;
+	argv[n++] = self;
+	for (i = 0; args[i] && n < sizeof(argv) / sizeof(argv[0]) - 1; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	execvp(argv[0], argv);
+	fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
 }

@@ -58,7 +58,9 @@ uint64_t t_hash(uint64_t h, const void *buf, size_t len);
 /* Deterministic test bytes for offset off (changes every byte). */
 void t_fill(void *buf, size_t len, uint64_t off);
 
-/* A port on T_CID where nobody listens (a server's port, freed again). */
+/* A port on T_CID where nobody listens (a server's port, freed again). On
+ * tcp it stays held (bound, not listening) until the next call, so no other
+ * program takes it; a library server may still bind it. */
 int t_unused_port(void);
 
 
@@ -86,5 +88,11 @@ long t_elapsed_ms(const struct timespec *since);
 /* The attempts a failed connect wait reports ("... after N ms and K
  * attempts"); fails the test when the message has none. */
 unsigned int t_wait_attempts(const char *msg);
+
+/* Exec this test program again with args (NULL-terminated, after argv[0]).
+ * Under a cross build's emulator (UDO_TEST_EMULATOR) through the emulator:
+ * there an exec of /proc/self/exe would run the target's binary natively.
+ * Returns only when the exec failed, having said why on stderr. */
+void t_exec_self(char *const args[]);
 
 #endif

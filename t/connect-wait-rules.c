@@ -38,7 +38,7 @@ static struct udo_vsock_tcp *hybrid_client(const char *path, unsigned int wait_m
 	if (!c)
 		fail_msg("hybrid client via %s: %s", path, strerror(errno));
 	assert_int_equal(udo_vsock_tcp_set_connect_wait(c, wait_ms), 0);
-	assert_int_equal(udo_vsock_tcp_set_connect_timeout(c, 3000), 0);
+	assert_int_equal(udo_vsock_tcp_set_connect_timeout(c, 30000), 0);
 	return c;
 }
 
@@ -57,7 +57,7 @@ static void fails_after_wait(struct udo_vsock_tcp *c, int code, long wait_ms,
 	assert_int_equal(errno, code);
 	if (!strstr(udo_log_get_error(c), "gave up waiting for the listener"))
 		fail_msg("\"%s\" does not say the wait ended", udo_log_get_error(c));
-	if (took < wait_ms - 50 || took > wait_ms + 3000)
+	if (took < wait_ms - 50 || took > wait_ms + 20000) /* loose: a busy machine */
 		fail_msg("a %ld ms wait failed after %ld ms", wait_ms, took);
 	if (t_wait_attempts(udo_log_get_error(c)) < min_attempts)
 		fail_msg("fewer than %u attempts: \"%s\"", min_attempts, udo_log_get_error(c));
@@ -131,7 +131,7 @@ static void path_that_cannot_be_a_socket_is_not_retried(void **state)
 	assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
 	assert_int_equal(errno, ENOTDIR);
 	assert_null(strstr(udo_log_get_error(c), "waiting"));
-	if (t_elapsed_ms(&start) > 1000)
+	if (t_elapsed_ms(&start) > 4000) /* loose (a busy machine), within the wait */
 		fail_msg("ENOTDIR took %ld ms with a 5 s wait: retried", t_elapsed_ms(&start));
 	udo_vsock_tcp_destroy(c);
 	unlink(t_tmp_path("file"));
@@ -142,6 +142,32 @@ static void path_that_cannot_be_a_socket_is_not_retried(void **state)
  * A tcp listener with a backlog of 1 that never accepts: once its queue is
  * full, Linux drops further SYNs and a connect waits. Raw sockets fill it.
  */
+static void regular_file_at_the_vmm_socket_path_is_not_retried(void **state)
+{
+	struct udo_vsock_tcp *c;
+	struct timespec start;
+	int fd;
+
+	/* A regular file where the VMM's socket should be: the kernel refuses
+	 * the connect as if nobody listened, but nothing will ever listen. */
+	fd = open(t_tmp_path("vmm.sock"), O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	c = hybrid_client(t_tmp_path("vmm.sock"), 5000);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
+	assert_int_equal(errno, ENOTSOCK);
+	assert_int_equal(udo_log_get_error_code(c), ENOTSOCK);
+	assert_non_null(strstr(udo_log_get_error(c), "is not a socket"));
+	assert_null(strstr(udo_log_get_error(c), "waiting"));
+	if (t_elapsed_ms(&start) > 4000) /* loose (a busy machine), within the wait */
+		fail_msg("a regular file took %ld ms with a 5 s wait: retried",
+		         t_elapsed_ms(&start));
+	udo_vsock_tcp_destroy(c);
+	unlink(t_tmp_path("vmm.sock"));
+	t_tmp_cleanup();
+}
+
 static void connect_timeout_bounds_each_attempt(void **state)
 {
 	struct udo_vsock_tcp_server_create_info si = { .vcid = T_CID, .port = -1,
@@ -184,6 +210,7 @@ int main(void)
 		cmocka_unit_test(hybrid_refused_connect_is_retried),
 		cmocka_unit_test(hybrid_vmm_that_appears_later_is_reached),
 		cmocka_unit_test(path_that_cannot_be_a_socket_is_not_retried),
+		cmocka_unit_test(regular_file_at_the_vmm_socket_path_is_not_retried),
 		cmocka_unit_test(connect_timeout_bounds_each_attempt),
 	};
 

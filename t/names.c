@@ -146,17 +146,24 @@ int t_bound_port(int fd)
 	return ntohs(a.sin6_port); /* sin_port sits at the same offset */
 }
 
-int t_port_free_on_both(void)
+int t_port_free_on_both(int *v6, int *v4)
 {
-	int v6 = t_plain_bound("::1", 0), v4 = -1, port = -1;
+	int tries;
 
-	if (v6 >= 0 && (v4 = t_plain_bound("127.0.0.1", t_bound_port(v6))) >= 0)
-		port = t_bound_port(v6);
-	if (v4 >= 0)
-		close(v4);
-	if (v6 >= 0)
-		close(v6);
-	return port;
+	/* A busy machine holds many ports on one address only (TIME-WAIT
+	 * included): try other pairs until one is free on both. */
+	for (tries = 0; tries < 1000; tries++) {
+		*v4 = -1;
+		*v6 = t_plain_bound("::1", 0);
+		if (*v6 < 0)
+			return -1;
+		*v4 = t_plain_bound("127.0.0.1", t_bound_port(*v6));
+		if (*v4 >= 0)
+			return t_bound_port(*v6);
+		close(*v6);
+	}
+	*v6 = -1;
+	return -1;
 }
 
 struct udo_vsock_tcp *t_names_client(uint32_t cid, int port)

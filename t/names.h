@@ -48,8 +48,10 @@ int t_plain_bound(const char *ip, int port);
 int t_bound_port(int fd);
 int t_sock_family(int fd);
 
-/* A port free on both ::1 and 127.0.0.1, or -1. */
-int t_port_free_on_both(void);
+/* A port free on both ::1 and 127.0.0.1, or -1. It stays reserved: *v6
+ * and *v4 are plain sockets bound to it there (not listening, so a connect
+ * is refused), until the caller closes them. */
+int t_port_free_on_both(int *v6, int *v4);
 
 /* A library client for cid:port (not connected), or NULL. */
 struct udo_vsock_tcp *t_names_client(uint32_t cid, int port);

@@ -231,7 +231,7 @@ static void auto_seqpacket_without_vsock_is_unix_locally_else_eprotonosupport(vo
 	if (pid == 0) {
 		setenv("UDO_VSOCK_TCP_PLUGIN_PATH", dir, 1);
 		setenv(ENV, "auto", 1);
-		execl("/proc/self/exe", "seqpacket-api", "--without-vsock", (char *) NULL);
+		t_exec_self((char *[]){ "--without-vsock", NULL });
 		_exit(127);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);

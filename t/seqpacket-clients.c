@@ -107,7 +107,7 @@ static void concurrent_clients_each_get_only_their_own_messages(void **state)
 
 static void hundreds_of_cycles_leak_no_fd(void **state)
 {
-	int before = t_count_fds(), i, port = t_unused_port();
+	int port = t_unused_port(), before = t_count_fds(), i;
 	struct udo_vsock_tcp_client_create_info refused = { .vcid = T_CID, .port = port };
 	char got[8];
 

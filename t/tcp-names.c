@@ -42,15 +42,20 @@ static void server_on_ipv6_is_reached_when_the_name_gives_ipv4_first(void **stat
 
 static int refused_everywhere(void *arg, char *why, size_t len)
 {
-	int port = t_port_free_on_both();
-	struct udo_vsock_tcp *c;
+	int v6, v4, port = t_port_free_on_both(&v6, &v4);
+	struct udo_vsock_tcp *c = NULL;
 	char want[256];
 	int r = T_BODY_FAIL, i;
 
-	CHECK(port > 0, "no port free on both ::1 and 127.0.0.1");
+	/* The port stays bound here, not listening: refused on both, and
+	 * nobody else can start listening there meanwhile. */
+	CHECK(port > 0, "no port free on both ::1 and 127.0.0.1 in 1000 tries");
 	setenv(T_MAP, "42=localhost", 1);
 	c = t_names_client(42, port);
-	CHECK(c, "client for CID 42: %s", strerror(errno));
+	if (!c) {
+		WHY("client for CID 42: %s", strerror(errno));
+		goto out;
+	}
 	snprintf(want, sizeof(want),
 	         "connect to tcp 42:%d (localhost: [::1]:%d, 127.0.0.1:%d): Connection refused",
 	         port, port, port);
@@ -71,6 +76,8 @@ static int refused_everywhere(void *arg, char *why, size_t len)
 	r = T_BODY_OK;
 out:
 	udo_vsock_tcp_destroy(c);
+	close(v4);
+	close(v6);
 	return r;
 }
 
@@ -82,13 +89,18 @@ static void nobody_listening_anywhere_is_econnrefused_naming_each_address(void *
 static int retries_leak_nothing(void *arg, char *why, size_t len)
 {
 	struct udo_vsock_tcp_server_create_info si = { .vcid = 43 };
-	int port = t_port_free_on_both(), before = t_count_fds(), i, conn, r = T_BODY_FAIL;
-	struct udo_vsock_tcp *c, *s = NULL;
+	int v6, v4, port = t_port_free_on_both(&v6, &v4), before = t_count_fds();
+	int i, conn, r = T_BODY_FAIL;
+	struct udo_vsock_tcp *c = NULL, *s = NULL;
 
-	CHECK(port > 0, "no port free on both ::1 and 127.0.0.1");
+	/* Reserved (bound, not listening) until the server takes 127.0.0.1. */
+	CHECK(port > 0, "no port free on both ::1 and 127.0.0.1 in 1000 tries");
 	setenv(T_MAP, "42=localhost,43=127.0.0.1", 1);
 	c = t_names_client(42, port);
-	CHECK(c, "client for CID 42: %s", strerror(errno));
+	if (!c) {
+		WHY("client for CID 42: %s", strerror(errno));
+		goto out;
+	}
 	for (i = 0; i < 5; i++) {
 		if (udo_vsock_tcp_client_connect(c) != -1 || errno != ECONNREFUSED) {
 			WHY("connect %d: expected ECONNREFUSED, got %d", i, errno);
@@ -103,6 +115,8 @@ static int retries_leak_nothing(void *arg, char *why, size_t len)
 		}
 	}
 	si.port = port;
+	close(v4);
+	v4 = -1;
 	s = udo_vsock_tcp_server_create(NULL, &si);
 	if (!s) {
 		WHY("server on 127.0.0.1:%d: %s", port, strerror(errno));
@@ -122,8 +136,11 @@ static int retries_leak_nothing(void *arg, char *why, size_t len)
 out:
 	udo_vsock_tcp_destroy(c);
 	udo_vsock_tcp_destroy(s);
-	if (r == T_BODY_OK && t_count_fds() != before)
-		return WHY("%d fds left open", t_count_fds() - before), T_BODY_FAIL;
+	if (v4 >= 0)
+		close(v4);
+	close(v6);
+	if (r == T_BODY_OK && t_count_fds() != before - 2)
+		return WHY("%d fds left open", t_count_fds() - (before - 2)), T_BODY_FAIL;
 	return r;
 }
 
@@ -149,7 +166,7 @@ static const struct t_names_root slow = { slow_files, SLOW_NAME, slow_addrs, SLO
  * queue full, so a connect gets no answer (the SYN is dropped) until it gives
  * up; nothing on the ones before (they refuse). fds gets each listener and
  * the connection that fills its queue; *port their port. */
-static int hang_from(int from, int *fds, int *port)
+static int hang_once(int from, int *fds, int *port)
 {
 	struct sockaddr_in6 a;
 	int i;
@@ -168,6 +185,28 @@ static int hang_from(int from, int *fds, int *port)
 			return -1;
 	}
 	return 0;
+}
+
+static int hang_from(int from, int *fds, int *port)
+{
+	int tries, i, e;
+
+	/* The port the kernel gave on the first address may be taken on the
+	 * next ones (a busy machine): try again with another. */
+	for (tries = 0; tries < 1000; tries++) {
+		if (hang_once(from, fds, port) == 0)
+			return 0;
+		e = errno;
+		for (i = 0; i < 2 * SLOW_COUNT; i++)
+			if (fds[i] >= 0) {
+				close(fds[i]);
+				fds[i] = -1;
+			}
+		errno = e;
+		if (e != EADDRINUSE)
+			return -1;
+	}
+	return -1;
 }
 
 /* SLOW_NAME's addresses from *arg on never answer (the ones before refuse):
@@ -204,7 +243,9 @@ static int timeout_bounds_all(void *arg, char *why, size_t len)
 	else
 		snprintf(want, sizeof(want), "(" SLOW_NAME ": 127.0.0.2:%d (Connection refused), "
 		         "127.0.0.3:%d; 2 not tried): no answer within 1000 ms", port, port);
-	if (i != -1 || errno != ETIMEDOUT || ms < 990 || ms > 2500 ||
+	/* The message proves the bound is on the whole connect (addresses left
+	 * untried); the upper bound on the time is loose, for a busy machine. */
+	if (i != -1 || errno != ETIMEDOUT || ms < 990 || ms > 10000 ||
 	    !strstr(udo_log_get_error(c), want)) {
 		WHY("connect: %d after %ld ms (expected -1 after about 1000 ms), errno %d, "
 		    "\"%s\" (expected it to contain \"%s\")", i, ms, errno,

@@ -22,11 +22,9 @@
 
 #include "transport.h"
 #include "uds-map.h"
+#include "ack.h"
 #include "quote.h"
 
-/* The longest acknowledgement read: "OK 4294967295\n" is 14 bytes, and the
- * VMMs' own parser of the CONNECT line gives up after 32. */
-#define ACK_MAX 32
 /* Port -1 on a server: a free port from the range the kernel uses for
  * ephemeral ports, starting at a random place in it. */
 #define PICK_FIRST 49152u
@@ -104,6 +102,15 @@ static int hybrid_client_create(struct udo_vsock_tcp *vsock,
 	return 0;
 }
 
+/* The kernel refuses a connect to a path that is not a socket as it does one
+ * nobody listens on; that is a configuration error, never worth a retry. */
+static bool not_a_socket(const char *path)
+{
+	struct stat st;
+
+	return path[0] && stat(path, &st) == 0 && !S_ISSOCK(st.st_mode);
+}
+
 /*
  * Connect to the VMM's socket and send the CONNECT line, bounded by the
  * deadline in wall time whatever signals arrive (udo_deadline_connect and
@@ -118,6 +125,10 @@ static int send_request(struct udo_vsock_tcp *vsock, const struct udo_deadline *
 	ssize_t n;
 
 	r = udo_deadline_connect(fd, &vsock->peer.sa, vsock->peer_len, d);
+	if (r == -ECONNREFUSED && not_a_socket(path))
+		return udo_ctx_error(vsock, ENOTSOCK, false, "connect to hybrid %u:%u via %s: "
+		                     "it is not a socket (the VMM's socket belongs there)",
+		                     vsock->vcid, port, path);
 	while (r == 0 && len) {
 		n = send(fd, req, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
@@ -147,22 +158,6 @@ static int send_request(struct udo_vsock_tcp *vsock, const struct udo_deadline *
 	return 0;
 }
 
-/* "OK <decimal port>\n" and nothing else. */
-static bool ack_ok(const char *line, size_t len)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	if (len < 5 || len > 14 || memcmp(line, "OK ", 3) || line[len - 1] != '\n')
-		return false;
-	for (i = 3; i < len - 1; i++) {
-		if (line[i] < '0' || line[i] > '9')
-			return false;
-		v = v * 10 + (uint64_t) (line[i] - '0');
-	}
-	return v <= UINT32_MAX;
-}
-
 /*
  * Read the acknowledgement one byte at a time: whatever follows its '\n'
  * belongs to the stream and stays in the socket for the caller.
@@ -171,7 +166,8 @@ static int read_ack(struct udo_vsock_tcp *vsock, const struct udo_deadline *d)
 {
 	const char *path = vsock->peer.un.sun_path;
 	uint32_t port = (uint32_t) vsock->port;
-	char line[ACK_MAX], q[ACK_MAX * 4 + 4];
+	char line[UDO_HYBRID_ACK_MAX], q[UDO_HYBRID_ACK_MAX * 4 + 4], why[512];
+	uint32_t host_port;
 	size_t len = 0;
 	ssize_t n;
 	int r;
@@ -183,7 +179,7 @@ static int read_ack(struct udo_vsock_tcp *vsock, const struct udo_deadline *d)
 			                     "connect to hybrid %u:%u via %s: no acknowledgement "
 			                     "within %u ms (received \"%s\")", vsock->vcid,
 			                     port, path, vsock->connect_timeout_ms,
-			                     udo_quote_n(q, sizeof(q), line, len, ACK_MAX));
+			                     udo_quote_n(q, sizeof(q), line, len, UDO_HYBRID_ACK_MAX));
 		if (r < 0)
 			return udo_ctx_error(vsock, -r, true, "connect to hybrid %u:%u via %s: "
 			                     "wait for the acknowledgement", vsock->vcid,
@@ -195,29 +191,16 @@ static int read_ack(struct udo_vsock_tcp *vsock, const struct udo_deadline *d)
 			return udo_ctx_error(vsock, errno, true, "connect to hybrid %u:%u via %s: "
 			                     "read the acknowledgement", vsock->vcid, port,
 			                     path);
-		if (n <= 0 && len == 0)
-			return udo_ctx_error(vsock, ECONNREFUSED, true,
-			                     "connect to hybrid %u:%u via %s: the VMM closed the "
-			                     "connection without acknowledging \"CONNECT %u\" "
-			                     "(received \"\"; is the guest listening on port %u?)",
-			                     vsock->vcid, port, path, port, port);
 		if (n <= 0)
-			return udo_ctx_error(vsock, EPROTO, true,
-			                     "connect to hybrid %u:%u via %s: the VMM closed the "
-			                     "connection in the middle of its reply (received "
-			                     "\"%s\", expected \"OK <port>\\n\")", vsock->vcid,
-			                     port, path, udo_quote_n(q, sizeof(q), line, len, ACK_MAX));
-		if (line[len++] == '\n' || len == sizeof(line))
+			break;
+		if (udo_hybrid_ack_done(line, ++len))
 			break;
 	}
-
-	if (!ack_ok(line, len))
-		return udo_ctx_error(vsock, EPROTO, true,
-		                     "connect to hybrid %u:%u via %s: malformed acknowledgement "
-		                     "\"%s\"%s (expected \"OK <port>\\n\")", vsock->vcid,
-		                     port, path, udo_quote_n(q, sizeof(q), line, len, ACK_MAX),
-		                     line[len - 1] == '\n' ? "" : "...");
-	return 0;
+	if (n > 0 && udo_hybrid_ack_parse(line, len, &host_port))
+		return 0;
+	r = udo_hybrid_ack_error(line, len, n <= 0, port, why, sizeof(why));
+	return udo_ctx_error(vsock, r, true, "connect to hybrid %u:%u via %s: %s", vsock->vcid,
+	                     port, path, why);
 }
 
 static int hybrid_client_connect(struct udo_vsock_tcp *vsock)

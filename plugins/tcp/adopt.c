@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "adopt.h"
+#include "../adopt-addr.h"
 #include "resolve.h"
 
 /* An IPv4-mapped IPv6 address as the IPv4 address it stands for. */
@@ -18,13 +19,6 @@ static void unmap_v4(union udo_inaddr *a)
 	in.sin_port = a->in6.sin6_port;
 	memcpy(&in.sin_addr, &a->in6.sin6_addr.s6_addr[12], 4);
 	a->in = in;
-}
-
-static bool is_wildcard(const union udo_inaddr *a)
-{
-	if (a->sa.sa_family == AF_INET)
-		return a->in.sin_addr.s_addr == htonl(INADDR_ANY);
-	return IN6_IS_ADDR_UNSPECIFIED(&a->in6.sin6_addr);
 }
 
 static bool same_host(const union udo_inaddr *a, const struct sockaddr *b_sa)
@@ -65,20 +59,19 @@ static bool cid_address(struct udo_vsock_tcp *vsock, uint32_t cid,
 int udo_tcp_server_adopt(struct udo_vsock_tcp *vsock,
                          const struct udo_vsock_tcp_server_create_info *info, int fd)
 {
+	struct sockaddr_storage sa, got;
 	union udo_inaddr own;
-	socklen_t len = sizeof(own);
-	int port;
+	socklen_t len = sizeof(sa);
+	int port, wildcard;
 
-	if (getsockname(fd, &own.sa, &len) < 0 ||
-	    (own.sa.sa_family != AF_INET && own.sa.sa_family != AF_INET6))
+	if (getsockname(fd, (struct sockaddr *) &sa, &len) < 0 ||
+	    !udo_adopt_inet(&sa, len, info->port, &got, &wildcard))
 		return 0;
+	memcpy(&own, &got, sizeof(own));
 	port = ntohs(own.sa.sa_family == AF_INET6 ? own.in6.sin6_port : own.in.sin_port);
-	if (info->port != -1 && info->port != port)
+	if (!wildcard && !cid_address(vsock, info->vcid, &own))
 		return 0;
-	unmap_v4(&own);
-	if (!is_wildcard(&own) && !cid_address(vsock, info->vcid, &own))
-		return 0;
-	vsock->vcid = is_wildcard(&own) ? VMADDR_CID_ANY : info->vcid;
+	vsock->vcid = wildcard ? VMADDR_CID_ANY : info->vcid;
 	vsock->port = port;
 	vsock->addr.svm_family = AF_VSOCK;
 	vsock->addr.svm_cid = vsock->vcid;

@@ -1,7 +1,7 @@
 # The unix transport: abstract AF_UNIX sockets for two ends on one machine,
 # streams and seqpacket (README, "Message sockets").
 pkglib_LTLIBRARIES += plugins/unix.la
-plugins_unix_la_SOURCES = plugins/unix/unix.c \
+plugins_unix_la_SOURCES = plugins/unix/unix.c plugins/adopt-addr.c plugins/adopt-addr.h \
 	lib/context.c lib/deadline.c lib/transport.h lib/quote.c lib/quote.h
 plugins_unix_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_unix_la_LIBADD = $(PTHREAD_LIBS)
@@ -24,24 +24,31 @@ t_compat_0_2_SOURCES = t/compat-0.2.c \
 	t/compat/0.2/udo/vsock-tcp.h t/compat/0.2/udo/log.h t/compat/0.2/udo/macros.h
 t_compat_0_2_CPPFLAGS = -I$(top_srcdir)/t/compat/0.2 $(AM_CPPFLAGS)
 t_compat_0_2_LDADD = libudo-vsock-tcp.la $(CMOCKA_LIBS)
+# Names taken first by another user (root runs it; it skips otherwise).
+check_PROGRAMS += t/unix-squat
+TESTS += t/unix-squat
 endif
 
 # udo-vsock --seqpacket (t/cli-seqpacket.sh), against t/sp-peer: written by
 # make like the other t/cli-* tests (cli/local.mk).
 check_PROGRAMS += t/sp-peer
-t_sp_peer_SOURCES = t/sp-peer.c
+t_sp_peer_SOURCES = t/sp-peer.c cli/message.c cli/message.h
 t_sp_peer_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 t_sp_peer_LDFLAGS = -no-install
 # t/cli-unix-socat: socat's ABSTRACT-* addresses against the unix transport;
-# t/cli-seqpacket-peers: socat and systemd-socket-activate as seqpacket peers.
-UNIX_CLI_TESTS = t/cli-seqpacket t/cli-unix-socat t/cli-seqpacket-peers
+# t/cli-seqpacket-peers: socat and systemd-socket-activate as seqpacket peers;
+# t/cli-unix-squat: another user's socat holding a name below 1024.
+UNIX_CLI_TESTS = t/cli-seqpacket t/cli-unix-socat t/cli-seqpacket-peers t/cli-unix-squat
 TESTS += $(UNIX_CLI_TESTS)
 noinst_SCRIPTS += $(UNIX_CLI_TESTS)
 CLEANFILES += $(UNIX_CLI_TESTS)
-EXTRA_DIST += t/cli-seqpacket.sh t/cli-unix-socat.sh t/cli-seqpacket-peers.sh
+EXTRA_DIST += t/cli-seqpacket.sh t/cli-unix-socat.sh t/cli-seqpacket-peers.sh \
+	t/cli-unix-squat.sh
 t/cli-seqpacket: $(srcdir)/t/cli-seqpacket.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 t/cli-unix-socat: $(srcdir)/t/cli-unix-socat.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 t/cli-seqpacket-peers: $(srcdir)/t/cli-seqpacket-peers.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+t/cli-unix-squat: $(srcdir)/t/cli-unix-squat.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)

@@ -8,7 +8,10 @@
  * Port P is the abstract name "udo-vsock-tcp/P" (a NUL byte, then those
  * bytes, P unsigned decimal), so any program can reach it (socat
  * ABSTRACT-CONNECT:udo-vsock-tcp/5000). Abstract names have no permissions:
- * anything in the network namespace may connect, as with loopback tcp.
+ * anything in the network namespace may connect, as with loopback tcp, and
+ * any user may bind any name first. Ports below 1024 are privileged on vsock
+ * and tcp; here a client gives them the same meaning itself: it talks only
+ * to a server run by root or by its own user (SO_PEERCRED), else EACCES.
  */
 #include "config.h"
 
@@ -18,15 +21,20 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include "../adopt-addr.h"
 #include "transport.h"
 
-#define NAME_PREFIX "udo-vsock-tcp/"
+#define NAME_PREFIX UDO_UNIX_NAME_PREFIX
 /* Port -1 on a server: the first free port from a random place in the range
  * the kernel uses for ephemeral ports. */
 #define PICK_FIRST 49152u
 #define PICK_COUNT 16384u
+/* Below this port, only a server of root or of this process's user is
+ * trusted, as only such a one could bind the port on vsock or tcp. */
+#define PRIVILEGED_PORTS 1024u
 
 static pthread_once_t local_cid_once = PTHREAD_ONCE_INIT;
 static uint32_t local_cid;
@@ -59,12 +67,7 @@ static int check_cid(struct udo_vsock_tcp *vsock, uint32_t cid, uint32_t port, b
 /* The abstract address of port; its length for bind and connect. */
 static socklen_t name_addr(struct sockaddr_un *sun, uint32_t port)
 {
-	int n;
-
-	memset(sun, 0, sizeof(*sun));
-	sun->sun_family = AF_UNIX;
-	n = snprintf(sun->sun_path + 1, sizeof(sun->sun_path) - 1, NAME_PREFIX "%u", port);
-	return (socklen_t) (offsetof(struct sockaddr_un, sun_path) + 1 + (size_t) n);
+	return udo_unix_name(sun, port);
 }
 
 static int bind_port(int fd, uint32_t port)
@@ -93,6 +96,36 @@ static int bind_any_port(int fd)
 	return r;
 }
 
+/*
+ * Whose is the name of port, which another socket holds: a probe
+ * connection (non-blocking, closed at once: the holder sees a connection
+ * that ends without a byte) reads the listener's SO_PEERCRED. Writes the
+ * explanation to buf.
+ */
+static void describe_holder(const struct udo_vsock_tcp *vsock, uint32_t port, char *buf,
+                            size_t len)
+{
+	struct sockaddr_un sun;
+	socklen_t sun_len = name_addr(&sun, port);
+	struct ucred cred;
+	socklen_t cred_len = sizeof(cred);
+	int fd = socket(AF_UNIX, vsock->type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	bool known = fd >= 0 && connect(fd, (struct sockaddr *) &sun, sun_len) == 0 &&
+	             getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cred_len) == 0;
+
+	if (fd >= 0)
+		close(fd);
+	if (!known)
+		snprintf(buf, len, "another socket holds this name (whose is unknown: it "
+		         "accepts no connection)");
+	else if (cred.pid == getpid())
+		snprintf(buf, len, "this process already holds this name (held by uid %u "
+		         "(pid %d), another server of it)", (unsigned int) cred.uid, (int) cred.pid);
+	else
+		snprintf(buf, len, "another process holds this name: held by uid %u (pid %d)",
+		         (unsigned int) cred.uid, (int) cred.pid);
+}
+
 static int unix_server_create(struct udo_vsock_tcp *vsock,
                               const struct udo_vsock_tcp_server_create_info *info)
 {
@@ -109,6 +142,15 @@ static int unix_server_create(struct udo_vsock_tcp *vsock,
 	if (err < 0 && info->port == -1) {
 		err = udo_ctx_error(vsock, -err, true, "bind to unix %u:-1 (@" NAME_PREFIX "%u-%u)",
 		                    info->vcid, PICK_FIRST, PICK_FIRST + PICK_COUNT - 1);
+		goto fail;
+	}
+	if (err == -EADDRINUSE) {
+		char holder[160];
+
+		describe_holder(vsock, port, holder, sizeof(holder));
+		err = udo_ctx_error(vsock, EADDRINUSE, false, "bind to unix %u:%u (@" NAME_PREFIX
+		                    "%u): %s: %s", info->vcid, port, port, strerror(EADDRINUSE),
+		                    holder);
 		goto fail;
 	}
 	if (err < 0) {
@@ -161,6 +203,34 @@ static int unix_client_create(struct udo_vsock_tcp *vsock,
 }
 
 /*
+ * A connected client on a port below PRIVILEGED_PORTS: is the server root's
+ * or this user's? Anyone may bind an abstract name, so the name alone proves
+ * nothing. 0, or -EACCES (nothing was sent to the server).
+ */
+static int check_server(struct udo_vsock_tcp *vsock, uint32_t port)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	uid_t me = geteuid();
+
+	if (port >= PRIVILEGED_PORTS)
+		return 0;
+	if (getsockopt(vsock->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return udo_ctx_error(vsock, errno, true, "connect to unix %u:%u (@" NAME_PREFIX
+		                     "%u): read who runs the server (SO_PEERCRED), which a port "
+		                     "below %u needs", vsock->vcid, port, port, PRIVILEGED_PORTS);
+	if (cred.uid == 0 || cred.uid == me)
+		return 0;
+	return udo_ctx_error(vsock, EACCES, false,
+	                     "connect to unix %u:%u (@" NAME_PREFIX "%u): the server there runs "
+	                     "as uid %u (pid %d); below port %u the unix transport trusts only "
+	                     "a server of root or of this process's uid %u (any user may bind "
+	                     "an abstract name first): %s", vsock->vcid, port, port,
+	                     (unsigned int) cred.uid, (int) cred.pid, PRIVILEGED_PORTS,
+	                     (unsigned int) me, strerror(EACCES));
+}
+
+/*
  * AF_UNIX connects at once or, with the listener's backlog full, waits until
  * it is accepted; the connect timeout bounds that wait in wall time, whatever
  * signals arrive (udo_deadline_connect).
@@ -184,7 +254,7 @@ static int unix_client_connect(struct udo_vsock_tcp *vsock)
 	if (err < 0)
 		return udo_ctx_error(vsock, -err, true, "connect to unix %u:%u (@" NAME_PREFIX "%u)",
 		                     vsock->vcid, port, port);
-	return 0;
+	return check_server(vsock, port);
 }
 
 static int unix_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *addr)
@@ -198,34 +268,19 @@ static int unix_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *a
 static int unix_server_adopt(struct udo_vsock_tcp *vsock,
                              const struct udo_vsock_tcp_server_create_info *info, int fd)
 {
-	struct sockaddr_un own, want;
-	socklen_t len = sizeof(own), want_len;
-	const char *p, *name = own.sun_path + 1;
-	size_t n;
-	unsigned long port = 0;
+	struct sockaddr_un own;
+	socklen_t len = sizeof(own);
+	uint32_t port;
 
 	if ((info->vcid != VMADDR_CID_ANY && unix_client_reachable(info->vcid) != 0) ||
-	    getsockname(fd, (struct sockaddr *) &own, &len) < 0 || own.sun_family != AF_UNIX ||
-	    len <= offsetof(struct sockaddr_un, sun_path) + 1 || own.sun_path[0] != '\0')
-		return 0;
-	n = len - offsetof(struct sockaddr_un, sun_path) - 1;
-	if (n <= strlen(NAME_PREFIX) || memcmp(name, NAME_PREFIX, strlen(NAME_PREFIX)))
-		return 0;
-	for (p = name + strlen(NAME_PREFIX); p < name + n && *p >= '0' && *p <= '9'; p++) {
-		port = port * 10 + (unsigned long) (*p - '0');
-		if (port > UINT32_MAX)
-			return 0;
-	}
-	/* The name must be exactly what a create of that port binds. */
-	want_len = name_addr(&want, (uint32_t) port);
-	if (want_len != len || memcmp(&want, &own, len) ||
-	    (info->port != -1 && (uint32_t) info->port != (uint32_t) port))
+	    getsockname(fd, (struct sockaddr *) &own, &len) < 0 ||
+	    !udo_adopt_unix(&own, len, info->port, &port))
 		return 0;
 	vsock->vcid = info->vcid;
-	vsock->port = (int) (uint32_t) port;
+	vsock->port = (int) port;
 	vsock->addr.svm_family = AF_VSOCK;
 	vsock->addr.svm_cid = info->vcid;
-	vsock->addr.svm_port = (uint32_t) port;
+	vsock->addr.svm_port = port;
 	return 1;
 }
 

@@ -10,6 +10,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "../adopt-addr.h"
 #include "transport.h"
 
 /* What the machine's vsock can do, found out once, cheaply (no connect). */
@@ -166,19 +167,15 @@ static int vsock_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *
 static int vsock_server_adopt(struct udo_vsock_tcp *vsock,
                               const struct udo_vsock_tcp_server_create_info *info, int fd)
 {
-	struct sockaddr_vm sa;
+	struct sockaddr_vm sa, own;
 	socklen_t len = sizeof(sa);
 
-	if (getsockname(fd, (struct sockaddr *) &sa, &len) < 0 || sa.svm_family != AF_VSOCK)
+	if (getsockname(fd, (struct sockaddr *) &sa, &len) < 0 ||
+	    !udo_adopt_vsock(&sa, len, info->vcid, info->port, &own))
 		return 0;
-	if (info->port != -1 && sa.svm_port != (uint32_t) info->port)
-		return 0;
-	if (info->vcid != VMADDR_CID_ANY && sa.svm_cid != VMADDR_CID_ANY &&
-	    sa.svm_cid != info->vcid)
-		return 0;
-	vsock->vcid = sa.svm_cid;
-	vsock->port = (int) sa.svm_port;
-	vsock->addr = sa;
+	vsock->vcid = own.svm_cid;
+	vsock->port = (int) own.svm_port;
+	vsock->addr = own;
 	return 1;
 }
 

@@ -8,7 +8,7 @@
  *   UDO_FAULT="CALL:ERRNO[:after=N][:times=M][,CALL:ERRNO...]"
  *
  * CALL   socket bind listen connect accept accept4 setsockopt getsockname
- *        malloc calloc realloc, alloc (any of those three), dlopen
+ *        send recv malloc calloc realloc, alloc (any of those three), dlopen
  * ERRNO  a name (EMFILE) or a number; the call fails with it (a failing
  *        allocation returns NULL, a failing dlopen returns NULL)
  * after  the first N matching calls succeed (default 0)
@@ -20,6 +20,9 @@
  * a test arms it around the calls it examines with udo_fault_arm(), so its
  * own start-up and setup never fail. udo_fault_hits() says how many calls
  * were made to fail.
+ *
+ * UDO_FAULT_UNAME_RELEASE=RELEASE makes uname() report that kernel release
+ * (t/fault/sockets.c), for the code that behaves by kernel.
  *
  * The allocator functions are found with dlsym(RTLD_NEXT), which may itself
  * allocate: while it runs, allocations come from a small static arena.
@@ -35,18 +38,13 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define EXPORT __attribute__((visibility("default")))
-#define MAX_RULES 8
+#include "shim.h"
 
-enum call {
-	C_SOCKET, C_BIND, C_LISTEN, C_CONNECT, C_ACCEPT, C_ACCEPT4, C_SETSOCKOPT,
-	C_GETSOCKNAME, C_MALLOC, C_CALLOC, C_REALLOC, C_DLOPEN, C_COUNT,
-	C_ALLOC = C_COUNT, /* a rule for all three allocators */
-};
+#define MAX_RULES 8
 
 static const char *const call_names[] = {
 	"socket", "bind", "listen", "connect", "accept", "accept4", "setsockopt",
-	"getsockname", "malloc", "calloc", "realloc", "dlopen", "alloc",
+	"getsockname", "send", "recv", "malloc", "calloc", "realloc", "dlopen", "alloc",
 };
 
 struct rule {
@@ -168,7 +166,7 @@ static bool ensure_parsed(void)
 }
 
 /* 0 to let the call through, or the errno it must fail with. */
-static int should_fail(enum call c)
+int udo_fault_should_fail(enum call c)
 {
 	int i;
 
@@ -230,7 +228,7 @@ static bool in_arena(const void *p)
 	return (const char *) p >= arena && (const char *) p < arena + sizeof(arena);
 }
 
-static void *next(const char *name)
+void *udo_fault_next(const char *name)
 {
 	void *f;
 
@@ -242,77 +240,6 @@ static void *next(const char *name)
 	return f;
 }
 
-#define REAL(ret, name, ...)                                             \
-	static ret (*real_##name)(__VA_ARGS__);                          \
-	if (!real_##name)                                                \
-		real_##name = (ret (*)(__VA_ARGS__)) next(#name)
-
-#define FAIL_AS(c, value)                                                \
-	do {                                                             \
-		int e_ = should_fail(c);                                 \
-		if (e_) {                                                \
-			errno = e_;                                      \
-			return value;                                    \
-		}                                                        \
-	} while (0)
-
-/* ---- sockets ---- */
-
-EXPORT int socket(int domain, int type, int protocol)
-{
-	REAL(int, socket, int, int, int);
-	FAIL_AS(C_SOCKET, -1);
-	return real_socket(domain, type, protocol);
-}
-
-EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
-{
-	REAL(int, bind, int, const struct sockaddr *, socklen_t);
-	FAIL_AS(C_BIND, -1);
-	return real_bind(fd, addr, len);
-}
-
-EXPORT int listen(int fd, int backlog)
-{
-	REAL(int, listen, int, int);
-	FAIL_AS(C_LISTEN, -1);
-	return real_listen(fd, backlog);
-}
-
-EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len)
-{
-	REAL(int, connect, int, const struct sockaddr *, socklen_t);
-	FAIL_AS(C_CONNECT, -1);
-	return real_connect(fd, addr, len);
-}
-
-EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *len)
-{
-	REAL(int, accept, int, struct sockaddr *, socklen_t *);
-	FAIL_AS(C_ACCEPT, -1);
-	return real_accept(fd, addr, len);
-}
-
-EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
-{
-	REAL(int, accept4, int, struct sockaddr *, socklen_t *, int);
-	FAIL_AS(C_ACCEPT4, -1);
-	return real_accept4(fd, addr, len, flags);
-}
-
-EXPORT int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
-{
-	REAL(int, setsockopt, int, int, int, const void *, socklen_t);
-	FAIL_AS(C_SETSOCKOPT, -1);
-	return real_setsockopt(fd, level, name, val, len);
-}
-
-EXPORT int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
-{
-	REAL(int, getsockname, int, struct sockaddr *, socklen_t *);
-	FAIL_AS(C_GETSOCKNAME, -1);
-	return real_getsockname(fd, addr, len);
-}
 
 /* ---- the allocator ---- */
 
@@ -375,7 +302,7 @@ EXPORT void free(void *p)
 		return; /* more than PENDING_MAX: leaked, harmlessly */
 	}
 	if (!real_free) {
-		real_free = (void (*)(void *)) next("free");
+		real_free = (void (*)(void *)) udo_fault_next("free");
 		for (i = 0; i < npending; i++) {
 			seen |= pending_free[i] == p;
 			real_free(pending_free[i]);
