@@ -10,6 +10,9 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include "signal-ticker.h"
 
 volatile sig_atomic_t t_ticks;
@@ -84,4 +87,45 @@ socklen_t t_abstract_name(struct sockaddr_un *sun, int port)
 	return (socklen_t) (offsetof(struct sockaddr_un, sun_path) + 1 +
 	                    (size_t) snprintf(sun->sun_path + 1, sizeof(sun->sun_path) - 1,
 	                                      "udo-vsock-tcp/%u", (unsigned int) port));
+}
+
+int t_hold_refusing_port(const char *transport, int *fd)
+{
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in in;
+		struct sockaddr_un un;
+		struct sockaddr_vm vm;
+	} a;
+	socklen_t len;
+	unsigned int i, port;
+
+	memset(&a, 0, sizeof(a));
+	if (!strcmp(transport, "unix")) {
+		/* Abstract names have no port 0: try free ones from a place of
+		 * this process's own in the range the transport picks from. */
+		for (i = 0; i < 16384; i++) {
+			port = 49152 + ((unsigned int) getpid() * 7919u + i) % 16384;
+			*fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+			assert_true(*fd >= 0);
+			if (bind(*fd, &a.sa, t_abstract_name(&a.un, (int) port)) == 0)
+				return (int) port;
+			close(*fd);
+		}
+		fail_msg("no free unix port to hold");
+	}
+	if (!strcmp(transport, "vsock")) {
+		a.vm.svm_family = AF_VSOCK;
+		a.vm.svm_cid = VMADDR_CID_LOCAL;
+		a.vm.svm_port = VMADDR_PORT_ANY;
+		len = sizeof(a.vm);
+	} else {
+		a.in.sin_family = AF_INET;
+		a.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		len = sizeof(a.in);
+	}
+	*fd = socket(a.sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (*fd < 0 || bind(*fd, &a.sa, len) < 0 || getsockname(*fd, &a.sa, &len) < 0)
+		fail_msg("hold a %s port: %s", transport, strerror(errno));
+	return a.sa.sa_family == AF_VSOCK ? (int) a.vm.svm_port : ntohs(a.in.sin_port);
 }

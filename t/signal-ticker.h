@@ -29,6 +29,12 @@ struct udo_vsock_tcp *t_server_on(const char *transport, int backlog);
 struct udo_vsock_tcp *t_client_on(const char *transport, uint32_t cid, int port,
                                   const char *uds);
 
+/* A port of transport ("tcp", "unix", "vsock") on T_CID where a socket is
+ * bound but does not listen, so that connects there are refused (reset on
+ * vsock) for as long as *fd stays open, and no other program takes the
+ * port meanwhile. */
+int t_hold_refusing_port(const char *transport, int *fd);
+
 /* The unix transport's abstract name for port; its length. */
 socklen_t t_abstract_name(struct sockaddr_un *sun, int port);
 
