@@ -360,7 +360,8 @@ static int connect_tcp(const struct udo_cli_target *t, struct udo_cli_conn *c,
 		else
 			snprintf(why, sizeof(why), "%s", strerror(e));
 		add_tried(tried, sizeof(tried), &used, where, why);
-		if (e == ETIMEDOUT && d.set)
+		/* The bound, or a signal whose handler has no SA_RESTART. */
+		if ((e == ETIMEDOUT && d.set) || e == EINTR)
 			break;
 	}
 	/* One address: "connect to tcp 127.0.0.1:80: ..."; several: each named. */

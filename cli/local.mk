@@ -13,7 +13,7 @@ udo_vsock_SOURCES = cli/errbuf.h \
 	cli/message.c cli/message.h \
 	cli/relay.c cli/relay.h \
 	cli/transports.c cli/transports.h \
-	lib/quote.c lib/quote.h lib/context.c lib/transport.h
+	lib/quote.c lib/quote.h lib/context.c lib/deadline.c lib/transport.h
 # Own flags, so lib/ files compile to objects of their own here (the
 # library builds them with libtool).
 udo_vsock_CPPFLAGS = $(AM_CPPFLAGS)

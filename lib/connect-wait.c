@@ -79,6 +79,14 @@ static void append(struct udo_vsock_tcp *vsock, const char *how, int64_t waited,
 		         vsock->connect_wait_ms);
 }
 
+static int interrupted(struct udo_vsock_tcp *vsock, int64_t start, unsigned int attempts)
+{
+	vsock->err.code = EINTR;
+	append(vsock, "the wait for the listener was interrupted by a signal",
+	       now_ms() - start, attempts);
+	return -EINTR;
+}
+
 int udo_connect_wait(struct udo_vsock_tcp *vsock, udo_connect_attempt_fn attempt)
 {
 	unsigned int timeout = vsock->connect_timeout_ms, attempts = 0;
@@ -95,18 +103,18 @@ int udo_connect_wait(struct udo_vsock_tcp *vsock, udo_connect_attempt_fn attempt
 		r = attempt(vsock);
 		vsock->connect_timeout_ms = timeout;
 		attempts++;
+		/* A signal, during an attempt (udo_deadline_wait) or a pause,
+		 * whose handler has no SA_RESTART. */
+		if (r == -EINTR)
+			return interrupted(vsock, start, attempts);
 		if (r == 0 || !worth_retrying(vsock, r))
 			return r;
 		left = start + vsock->connect_wait_ms - now_ms();
 		if (left <= 0)
 			break;
 		p = pause_ms(left < pause ? (int) left : pause);
-		if (p == -EINTR) {
-			vsock->err.code = EINTR;
-			append(vsock, "the wait for the listener was interrupted by a signal",
-			       now_ms() - start, attempts);
-			return -EINTR;
-		}
+		if (p == -EINTR)
+			return interrupted(vsock, start, attempts);
 		if (p < 0)
 			break;
 		pause = pause * 2 > PAUSE_MAX_MS ? PAUSE_MAX_MS : pause * 2;

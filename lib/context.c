@@ -11,10 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "transport.h"
@@ -96,13 +94,6 @@ int udo_ctx_accept_from(struct udo_vsock_tcp *vsock, const char *name,
 	return fd;
 }
 
-int udo_set_send_timeout(int fd, unsigned int ms)
-{
-	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (long) (ms % 1000) * 1000 };
-
-	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ? -errno : 0;
-}
-
 uint32_t udo_local_cid(void)
 {
 	unsigned int cid = UINT32_MAX;
@@ -114,73 +105,4 @@ uint32_t udo_local_cid(void)
 		cid = UINT32_MAX;
 	close(fd);
 	return cid;
-}
-
-void udo_deadline_start(struct udo_deadline *d, unsigned int ms)
-{
-	d->set = ms != 0;
-	if (!d->set)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &d->at);
-	d->at.tv_sec += ms / 1000;
-	d->at.tv_nsec += (long) (ms % 1000) * 1000000L;
-	if (d->at.tv_nsec >= 1000000000L) {
-		d->at.tv_sec++;
-		d->at.tv_nsec -= 1000000000L;
-	}
-}
-
-int udo_deadline_left_ms(const struct udo_deadline *d)
-{
-	struct timespec now;
-	int64_t ns;
-
-	if (!d->set)
-		return -1;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ns = (int64_t) (d->at.tv_sec - now.tv_sec) * 1000000000LL +
-	     (d->at.tv_nsec - now.tv_nsec);
-	if (ns <= 0)
-		return 0;
-	ns = (ns + 999999) / 1000000;
-	return ns > INT32_MAX ? INT32_MAX : (int) ns;
-}
-
-int udo_deadline_wait(int fd, short events, const struct udo_deadline *d)
-{
-	for (;;) {
-		struct pollfd p = { .fd = fd, .events = events };
-		int left = udo_deadline_left_ms(d), n;
-
-		if (left == 0)
-			return -ETIMEDOUT;
-		n = poll(&p, 1, left);
-		if (n > 0)
-			return 0;
-		if (n < 0 && errno != EINTR)
-			return -errno;
-	}
-}
-
-int udo_deadline_connect(int fd, const struct sockaddr *sa, socklen_t len,
-                         const struct udo_deadline *d)
-{
-	int flags, err = 0, r;
-	socklen_t elen = sizeof(err);
-
-	if (!d->set)
-		return connect(fd, sa, len) == 0 ? 0 : -errno;
-	flags = fcntl(fd, F_GETFL);
-	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
-		return -errno;
-	if (connect(fd, sa, len) == 0)
-		r = 0;
-	else if (errno != EINPROGRESS)
-		r = -errno;
-	else if ((r = udo_deadline_wait(fd, POLLOUT, d)) == 0)
-		r = getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0 ? -errno : -err;
-	/* Back to blocking: the stream behaves as one from a plain connect. */
-	if (fcntl(fd, F_SETFL, flags) < 0 && r == 0)
-		r = -errno;
-	return r;
 }

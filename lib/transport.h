@@ -130,11 +130,6 @@ const char *udo_port_text(int port, char *buf, size_t len);
 int udo_ctx_accept_from(struct udo_vsock_tcp *vsock, const char *name,
                         struct sockaddr_vm *addr, uint32_t cid);
 
-/* SO_SNDTIMEO of ms milliseconds (0: none). On AF_UNIX it also bounds a
- * blocking connect that waits for room in the listener's backlog (then
- * EAGAIN). 0 or -errno. */
-int udo_set_send_timeout(int fd, unsigned int ms);
-
 /* IOCTL_VM_SOCKETS_GET_LOCAL_CID on /dev/vsock; UINT32_MAX where there is none. */
 uint32_t udo_local_cid(void);
 
@@ -150,16 +145,22 @@ void udo_deadline_start(struct udo_deadline *d, unsigned int ms);
 int udo_deadline_left_ms(const struct udo_deadline *d);
 
 /*
- * Wait until fd has one of events (POLLIN, POLLOUT) or the deadline passes:
- * 0 when ready (or on an error condition the next call will report),
- * -ETIMEDOUT, or -errno. Retries on EINTR with the time that is left.
+ * Wait until fd has one of events (POLLIN, POLLOUT) or the deadline passes
+ * (fd -1: just the deadline): 0 when ready (or on an error condition the
+ * next call will report), -ETIMEDOUT, -EINTR, or -errno. Signals count as
+ * for a system call the kernel can restart (lib/deadline.c): a handler with
+ * SA_RESTART runs and the wait goes on to the same deadline; one without
+ * ends it with -EINTR.
  */
 int udo_deadline_wait(int fd, short events, const struct udo_deadline *d);
 
 /*
- * connect(2) bounded by the deadline: without one, a plain blocking connect;
- * with one, a non-blocking connect waited for with poll, and the fd made
- * blocking again. 0 or -errno (-ETIMEDOUT when the deadline passed).
+ * connect(2) bounded by the deadline (none: until the kernel answers): a
+ * non-blocking connect waited for with udo_deadline_wait, the fd made
+ * blocking again. On AF_UNIX a full backlog is tried again until the
+ * deadline. A socket the caller made non-blocking gets a plain connect when
+ * there is no deadline. 0 or -errno (-ETIMEDOUT when the deadline passed,
+ * -EINTR as udo_deadline_wait says).
  */
 int udo_deadline_connect(int fd, const struct sockaddr *sa, socklen_t len,
                          const struct udo_deadline *d);

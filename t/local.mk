@@ -69,4 +69,13 @@ t_log_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/include/udo
 
 check_PROGRAMS += $(T_TESTS)
 TESTS += $(T_TESTS)
+
+# Signals during connects and accepts, with and without SA_RESTART, on tcp,
+# unix, hybrid (its fake VMM: t/hybrid-peer.c) and vsock where it loops back.
+SIGNAL_TESTS = t/connect-signals t/signals-through
+check_PROGRAMS += $(SIGNAL_TESTS)
+TESTS += $(SIGNAL_TESTS)
+T_TICKER = t/signal-ticker.c t/signal-ticker.h
+t_connect_signals_SOURCES = t/connect-signals.c t/hybrid-peer.c t/hybrid-peer.h $(T_TICKER)
+t_signals_through_SOURCES = t/signals-through.c $(T_TICKER)
 endif

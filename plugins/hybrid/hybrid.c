@@ -18,7 +18,6 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "transport.h"
@@ -114,66 +113,49 @@ static bool not_a_socket(const char *path)
 
 /*
  * Connect to the VMM's socket and send the CONNECT line, bounded by the
- * deadline. AF_UNIX has no connect in progress (a full backlog gives a
- * non-blocking connect EAGAIN, with nothing to poll for), but a blocking one
- * waits at most SO_SNDTIMEO, which also bounds the send; it is cleared before
- * the stream is handed over.
+ * deadline in wall time whatever signals arrive (udo_deadline_connect and
+ * udo_deadline_wait, which a handler without SA_RESTART ends with EINTR).
  */
 static int send_request(struct udo_vsock_tcp *vsock, const struct udo_deadline *d,
                         const char *req, size_t len)
 {
 	const char *path = vsock->peer.un.sun_path;
 	uint32_t port = (uint32_t) vsock->port;
-	int fd = vsock->fd, left, r = 0;
+	int fd = vsock->fd, r;
 	ssize_t n;
 
-	while ((left = udo_deadline_left_ms(d)) != 0) {
-		if (left > 0 && (r = udo_set_send_timeout(fd, (unsigned int) left)) < 0)
-			goto error;
-		if (connect(fd, &vsock->peer.sa, vsock->peer_len) == 0)
-			break;
-		if (errno == EINTR)
+	r = udo_deadline_connect(fd, &vsock->peer.sa, vsock->peer_len, d);
+	if (r == -ECONNREFUSED && not_a_socket(path))
+		return udo_ctx_error(vsock, ENOTSOCK, false, "connect to hybrid %u:%u via %s: "
+		                     "it is not a socket (the VMM's socket belongs there)",
+		                     vsock->vcid, port, path);
+	while (r == 0 && len) {
+		n = send(fd, req, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+			r = udo_deadline_wait(fd, POLLOUT, d);
 			continue;
-		if (errno == ECONNREFUSED && not_a_socket(path))
-			return udo_ctx_error(vsock, ENOTSOCK, false, "connect to hybrid %u:%u via %s: "
-			                     "it is not a socket (the VMM's socket belongs there)",
-			                     vsock->vcid, port, path);
-		r = (errno == EAGAIN && d->set) ? -ETIMEDOUT : -errno;
-		goto error;
-	}
-	if (left == 0) {
-		r = -ETIMEDOUT;
-		goto error;
-	}
-	while (len) {
-		n = send(fd, req, len, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
+		}
+		if (n < 0 && (errno == EPIPE || errno == ECONNRESET))
+			return udo_ctx_error(vsock, ECONNREFUSED, true,
+			                     "connect to hybrid %u:%u via %s: the VMM closed "
+			                     "the connection before reading \"CONNECT %u\"",
+			                     vsock->vcid, port, path, port);
 		if (n < 0) {
 			r = -errno;
-			if (r == -EAGAIN && d->set)
-				r = -ETIMEDOUT;
-			if (r == -EPIPE || r == -ECONNRESET)
-				return udo_ctx_error(vsock, ECONNREFUSED, true,
-				                     "connect to hybrid %u:%u via %s: the VMM closed "
-				                     "the connection before reading \"CONNECT %u\"",
-				                     vsock->vcid, port, path, port);
-			goto error;
+			break;
 		}
 		req += n;
 		len -= (size_t) n;
 	}
-	if ((r = udo_set_send_timeout(fd, 0)) < 0)
-		goto error;
-	return 0;
-error:
 	if (r == -ETIMEDOUT)
 		return udo_ctx_error(vsock, ETIMEDOUT, true,
 		                     "connect to hybrid %u:%u via %s: the VMM did not take the "
 		                     "connection within %u ms", vsock->vcid, port, path,
 		                     vsock->connect_timeout_ms);
-	return udo_ctx_error(vsock, -r, true, "connect to hybrid %u:%u via %s", vsock->vcid,
-	                     port, path);
+	if (r < 0)
+		return udo_ctx_error(vsock, -r, true, "connect to hybrid %u:%u via %s",
+		                     vsock->vcid, port, path);
+	return 0;
 }
 
 /*
@@ -202,8 +184,8 @@ static int read_ack(struct udo_vsock_tcp *vsock, const struct udo_deadline *d)
 			return udo_ctx_error(vsock, -r, true, "connect to hybrid %u:%u via %s: "
 			                     "wait for the acknowledgement", vsock->vcid,
 			                     port, path);
-		n = recv(vsock->fd, line + len, 1, 0);
-		if (n < 0 && errno == EINTR)
+		n = recv(vsock->fd, line + len, 1, MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
 		if (n < 0 && errno != ECONNRESET)
 			return udo_ctx_error(vsock, errno, true, "connect to hybrid %u:%u via %s: "

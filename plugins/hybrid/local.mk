@@ -5,7 +5,7 @@ pkglib_LTLIBRARIES += plugins/hybrid.la
 plugins_hybrid_la_SOURCES = plugins/hybrid/hybrid.c plugins/map-text.h \
 	plugins/hybrid/uds-map.c plugins/hybrid/uds-map.h \
 	plugins/hybrid/ack.c plugins/hybrid/ack.h \
-	lib/context.c lib/transport.h lib/env.h lib/quote.c lib/quote.h
+	lib/context.c lib/deadline.c lib/transport.h lib/env.h lib/quote.c lib/quote.h
 plugins_hybrid_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
 EXTRA_DIST += fuzz/uds-map.c fuzz/replay.c fuzz/corpus/uds-map

@@ -189,6 +189,10 @@ static int connect_others(struct udo_vsock_tcp *vsock, int *family, struct udo_t
 			return 0;
 		}
 		udo_tcp_tried_add(tried, a->ai_addr, -err);
+		if (err == -EINTR) { /* the caller's signal ends the walk too */
+			tried->err = EINTR;
+			break;
+		}
 	}
 	return -tried->err;
 }
@@ -207,8 +211,9 @@ static int connect_failed(struct udo_vsock_tcp *vsock, int err, const struct udo
 	char where[400], pt[UDO_PORT_TEXT_MAX];
 
 	udo_tcp_tried_add(&tried, &vsock->peer.sa, -err);
-	/* Connected or connecting already: that socket is the answer. */
-	if (err != -EISCONN && err != -EALREADY && err != -EINPROGRESS)
+	/* Connected or connecting already: that socket is the answer. A
+	 * signal that ended the wait ends the connect. */
+	if (err != -EISCONN && err != -EALREADY && err != -EINPROGRESS && err != -EINTR)
 		err = connect_others(vsock, &family, &tried, &t, d);
 	udo_tcp_target_free(&t);
 	if (err == 0)

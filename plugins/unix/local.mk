@@ -2,7 +2,7 @@
 # streams and seqpacket (README, "Message sockets").
 pkglib_LTLIBRARIES += plugins/unix.la
 plugins_unix_la_SOURCES = plugins/unix/unix.c plugins/adopt-addr.c plugins/adopt-addr.h \
-	lib/context.c lib/transport.h lib/quote.c lib/quote.h
+	lib/context.c lib/deadline.c lib/transport.h lib/quote.c lib/quote.h
 plugins_unix_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_unix_la_LIBADD = $(PTHREAD_LIBS)
 

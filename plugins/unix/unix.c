@@ -231,32 +231,26 @@ static int check_server(struct udo_vsock_tcp *vsock, uint32_t port)
 }
 
 /*
- * AF_UNIX connects at once or, with the listener's backlog full, waits; a
- * blocking connect waits at most SO_SNDTIMEO (then EAGAIN), so the connect
- * timeout is that, cleared again before the socket is handed over.
+ * AF_UNIX connects at once or, with the listener's backlog full, waits until
+ * it is accepted; the connect timeout bounds that wait in wall time, whatever
+ * signals arrive (udo_deadline_connect).
  */
 static int unix_client_connect(struct udo_vsock_tcp *vsock)
 {
 	uint32_t port = (uint32_t) vsock->port;
-	unsigned int ms = vsock->connect_timeout_ms;
+	struct udo_deadline deadline;
 	int err;
 
 	err = udo_ctx_ensure_socket(vsock, AF_UNIX, "unix");
 	if (err < 0)
 		return err;
-	if (ms && (err = udo_set_send_timeout(vsock->fd, ms)) < 0)
-		return udo_ctx_error(vsock, -err, true, "set the connect timeout for unix %u:%u",
-		                     vsock->vcid, port);
-	do
-		err = connect(vsock->fd, &vsock->peer.sa, vsock->peer_len) == 0 ? 0 : -errno;
-	while (err == -EINTR);
-	if (err == 0 && ms && (err = udo_set_send_timeout(vsock->fd, 0)) < 0)
-		return udo_ctx_error(vsock, -err, true, "clear the send timeout for unix %u:%u",
-		                     vsock->vcid, port);
-	if (err == -EAGAIN && ms)
+	udo_deadline_start(&deadline, vsock->connect_timeout_ms);
+	err = udo_deadline_connect(vsock->fd, &vsock->peer.sa, vsock->peer_len, &deadline);
+	if (err == -ETIMEDOUT)
 		return udo_ctx_error(vsock, ETIMEDOUT, true,
 		                     "connect to unix %u:%u (@" NAME_PREFIX "%u): not accepted "
-		                     "within %u ms", vsock->vcid, port, port, ms);
+		                     "within %u ms", vsock->vcid, port, port,
+		                     vsock->connect_timeout_ms);
 	if (err < 0)
 		return udo_ctx_error(vsock, -err, true, "connect to unix %u:%u (@" NAME_PREFIX "%u)",
 		                     vsock->vcid, port, port);

@@ -121,6 +121,7 @@ static int vsock_client_create(struct udo_vsock_tcp *vsock,
 
 static int vsock_client_connect(struct udo_vsock_tcp *vsock)
 {
+	struct udo_deadline deadline;
 	int err;
 
 	err = udo_ctx_ensure_socket(vsock, AF_VSOCK, "vsock");
@@ -137,9 +138,15 @@ static int vsock_client_connect(struct udo_vsock_tcp *vsock)
 			                     "set the connect timeout for vsock %u:%u",
 			                     vsock->vcid, (uint32_t) vsock->port);
 	}
-	if (connect(vsock->fd, (struct sockaddr *) &vsock->addr, sizeof(vsock->addr)) == 0)
+	/* Not a blocking connect: with its timeout (always set on vsock) any
+	 * signal would end it, SA_RESTART or not. Without a connect timeout of
+	 * ours the kernel's (2 s by default) still ends it. */
+	udo_deadline_start(&deadline, vsock->connect_timeout_ms);
+	err = udo_deadline_connect(vsock->fd, (struct sockaddr *) &vsock->addr,
+	                           sizeof(vsock->addr), &deadline);
+	if (err == 0)
 		return 0;
-	return udo_ctx_error(vsock, errno, true, "connect to vsock %u:%u",
+	return udo_ctx_error(vsock, -err, true, "connect to vsock %u:%u",
 	                     vsock->vcid, (uint32_t) vsock->port);
 }
 
