@@ -30,7 +30,7 @@ fuzz_hybrid_ack_INC = -I$(top_srcdir)/plugins/hybrid -I$(top_srcdir)/lib
 # udo-vsock --seqpacket: message boundaries between the socket and
 # standard input and output; the real stream loop, linked to the library
 # built here for its send and receive calls.
-fuzz_seqpacket_stdio_SRC = fuzz/seqpacket-stdio.c cli/stream.c
+fuzz_seqpacket_stdio_SRC = fuzz/seqpacket-stdio.c cli/stream.c cli/message.c
 fuzz_seqpacket_stdio_INC = -I$(top_srcdir)/cli -I$(top_srcdir)/include
 fuzz_seqpacket_stdio_LIBS = -L$(top_builddir)/.libs -ludo-vsock-tcp \
 	-Wl,-rpath,$(abs_top_builddir)/.libs
@@ -70,7 +70,7 @@ fuzz/hybrid-ack-fuzzer: $(fuzz_hybrid_ack_SRC:%=$(srcdir)/%) $(srcdir)/plugins/h
 	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) $(fuzz_hybrid_ack_INC) \
 	  -o $@ $(fuzz_hybrid_ack_SRC:%=$(srcdir)/%)
 
-fuzz/seqpacket-stdio-fuzzer: $(fuzz_seqpacket_stdio_SRC:%=$(srcdir)/%) $(srcdir)/cli/stream.h \
+fuzz/seqpacket-stdio-fuzzer: $(fuzz_seqpacket_stdio_SRC:%=$(srcdir)/%) $(srcdir)/cli/stream.h $(srcdir)/cli/message.h \
 		$(srcdir)/cli/errbuf.h libudo-vsock-tcp.la config.h
 	@test -n '$(FUZZ_CC)' || { echo "fuzz: clang not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
 	@$(MKDIR_P) fuzz
@@ -130,7 +130,7 @@ fuzz_hybrid_ack_replay_LDADD =
 check_PROGRAMS += fuzz/seqpacket-stdio-replay
 TESTS += fuzz/seqpacket-stdio-replay
 fuzz_seqpacket_stdio_replay_SOURCES = fuzz/replay.c fuzz/seqpacket-stdio.c cli/stream.c \
-	cli/stream.h cli/errbuf.h
+	cli/stream.h cli/message.c cli/message.h cli/errbuf.h
 fuzz_seqpacket_stdio_replay_CPPFLAGS = $(AM_CPPFLAGS) $(fuzz_seqpacket_stdio_INC) \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/seqpacket-stdio"'
 fuzz_seqpacket_stdio_replay_LDADD = libudo-vsock-tcp.la
