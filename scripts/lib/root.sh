@@ -72,6 +72,9 @@ udo_root_run() {
 	shift 2
 	UDO_ROOT=$root UDO_ROOT_CMD=$cmd unshare --mount --propagation private bash -euc '
 		root=$UDO_ROOT cmd=$UDO_ROOT_CMD
+		# / a mount point in the root, as on a real machine: tests that
+		# give themselves a private /etc (unshare -m) need that.
+		mount --bind "$root" "$root"
 		mount -t proc proc "$root/proc"
 		mount --rbind /sys "$root/sys"
 		mount --rbind /dev "$root/dev"
