@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Creating a context: argument checks, the socket type, and which transport
- * serves it (UDO_VSOCK_TCP_TRANSPORT, or "auto"'s rules). Everything after
+ * Creating a context: argument checks, the settings (lib/settings.c), the
+ * socket type, and which transport serves it (the one asked for, or
+ * "auto"'s rules). Everything after
  * create (accept, connect, I/O, getters) is in vsock-tcp.c.
  */
 #include "config.h"
@@ -15,9 +16,7 @@
 
 #include "core.h"
 #include "activation.h"
-#include "connect-wait.h"
-
-#define UDO_CONNECT_TIMEOUT_ENV "UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS"
+#include "settings.h"
 
 /* errno values that mean "vsock cannot carry this here", as opposed to an
  * answer from a peer: "auto" falls back on these and only these. */
@@ -242,56 +241,58 @@ int udo_create_fallback(struct udo_vsock_tcp *vsock, int why)
 	vsock->fd = -1;
 	vsock->auto_picked = false;
 	udo_env_read(&env);
+	env.map_name = UDO_ENV_MAP;
+	env.uds_name = UDO_ENV_UDS;
 	vsock->env = &env;
 	r = try_create(vsock, id, &info);
 	vsock->env = NULL;
 	return r;
 }
 
-/* SOCK_STREAM or SOCK_SEQPACKET, maybe with SOCK_CLOEXEC (applied anyway). */
-static int set_type(struct udo_vsock_tcp *vsock, int type, const char *func)
+/* SOCK_STREAM or SOCK_SEQPACKET, maybe with SOCK_CLOEXEC (applied anyway);
+ * what names where it came from ("socket type", "opts.type"). */
+static int set_type(struct udo_vsock_tcp *vsock, int type, const char *what, const char *func)
 {
 	int base = type & ~SOCK_CLOEXEC;
 
 	if (base != SOCK_STREAM && base != SOCK_SEQPACKET)
 		return udo_ctx_error(vsock, EINVAL, false,
-		                     "%s: socket type %d is not one this library creates: use "
+		                     "%s: %s %d is not one this library creates: use "
 		                     "SOCK_STREAM or SOCK_SEQPACKET, optionally | SOCK_CLOEXEC",
-		                     func, type);
+		                     func, what, type);
 	vsock->type = base;
 	return 0;
 }
 
-/* The variables, the type, then the transport: a passed socket (socket
+/* The settings, the type, then the transport: a passed socket (socket
  * activation), the one asked for, or auto's pick. 0 (1: adopted) or -errno. */
-static int create_steps(struct udo_vsock_tcp *vsock, const struct udo_env *env,
-                        const void *info, uint32_t cid, int type, const char *func)
+static int create_steps(struct udo_vsock_tcp *vsock, const struct udo_vsock_tcp_opts *opts,
+                        struct udo_env *env, const void *info, uint32_t cid, int type,
+                        const char *func)
 {
 	int mode, r;
 
-	r = udo_env_ms(vsock, UDO_CONNECT_TIMEOUT_ENV, env->connect_timeout,
-	               "connect timeout", "the transport's default", &vsock->connect_timeout_ms);
+	r = udo_settings_resolve(vsock, opts, env, &mode, func);
 	if (r == 0)
-		r = udo_env_ms(vsock, UDO_CONNECT_WAIT_ENV, env->connect_wait,
-		               "connect wait", "one attempt", &vsock->connect_wait_ms);
-	if (r == 0)
-		r = set_type(vsock, type, func);
+		r = set_type(vsock, type, opts ? "opts.type" : "socket type", func);
 	if (r < 0)
 		return r;
-	mode = udo_transport_mode(vsock);
-	if (vsock->role == UDO_ROLE_SERVER && mode >= UDO_TRANSPORT_AUTO &&
+	if (vsock->role == UDO_ROLE_SERVER &&
 	    udo_activation_adopt(vsock, mode, info, vsock->type))
 		return 1;
 	if (mode == UDO_TRANSPORT_AUTO)
 		return vsock->type == SOCK_SEQPACKET ? create_auto_seqpacket(vsock, info, cid)
 		                                     : create_auto(vsock, info, cid);
-	return mode >= 0 ? try_create(vsock, (enum udo_transport_id) mode, info) : mode;
+	return try_create(vsock, (enum udo_transport_id) mode, info);
 }
 
+/* Every create: opts NULL for the 0.1-0.3 ones, which give the type. */
 static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role role,
-                                    const void *info, uint32_t cid, int type,
-                                    const char *func)
+                                    const void *info, const struct udo_vsock_tcp_opts *opts,
+                                    int type, const char *func)
 {
+	const struct udo_vsock_tcp_server_create_info *s = info;
+	const struct udo_vsock_tcp_client_create_info *c = info;
 	struct udo_env env;
 	int r;
 
@@ -302,45 +303,57 @@ static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role r
 		udo_ctx_error(vsock, EINVAL, false, "%s: vsock_info is NULL", func);
 		return create_failed(vsock, func);
 	}
-	udo_env_read(&env);
 	vsock->env = &env;
-	r = create_steps(vsock, &env, info, cid, type, func);
+	r = create_steps(vsock, opts, &env, info, role == UDO_ROLE_SERVER ? s->vcid : c->vcid,
+	                 type, func);
 	vsock->env = NULL;
 	return r >= 0 ? vsock : create_failed(vsock, func);
 }
 
+/* The type opts asks for: 0 (not given) is SOCK_STREAM. */
+static int opts_type(const struct udo_vsock_tcp_opts *opts)
+{
+	return opts && opts->type ? opts->type : SOCK_STREAM;
+}
+
+UDO_API struct udo_vsock_tcp *
+udo_vsock_tcp_server_create_opts(struct udo_vsock_tcp *vsock, const void *vsock_info,
+                                 const struct udo_vsock_tcp_opts *opts)
+{
+	return create(vsock, UDO_ROLE_SERVER, vsock_info, opts, opts_type(opts), __func__);
+}
+
+UDO_API struct udo_vsock_tcp *
+udo_vsock_tcp_client_create_opts(struct udo_vsock_tcp *vsock, const void *vsock_info,
+                                 const struct udo_vsock_tcp_opts *opts)
+{
+	return create(vsock, UDO_ROLE_CLIENT, vsock_info, opts, opts_type(opts), __func__);
+}
+
+/* The 0.1-0.3 creates: the options' create with the type set and nothing
+ * else given (only the message names the function called). */
 UDO_API struct udo_vsock_tcp *
 udo_vsock_tcp_server_create_type(struct udo_vsock_tcp *vsock, const void *vsock_info, int type)
 {
-	const struct udo_vsock_tcp_server_create_info *info = vsock_info;
-
-	return create(vsock, UDO_ROLE_SERVER, info, info ? info->vcid : 0, type, __func__);
+	return create(vsock, UDO_ROLE_SERVER, vsock_info, NULL, type, __func__);
 }
 
 UDO_API struct udo_vsock_tcp *
 udo_vsock_tcp_client_create_type(struct udo_vsock_tcp *vsock, const void *vsock_info, int type)
 {
-	const struct udo_vsock_tcp_client_create_info *info = vsock_info;
-
-	return create(vsock, UDO_ROLE_CLIENT, info, info ? info->vcid : 0, type, __func__);
+	return create(vsock, UDO_ROLE_CLIENT, vsock_info, NULL, type, __func__);
 }
 
 UDO_API struct udo_vsock_tcp *
 udo_vsock_tcp_server_create(struct udo_vsock_tcp *vsock, const void *vsock_info)
 {
-	const struct udo_vsock_tcp_server_create_info *info = vsock_info;
-
-	return create(vsock, UDO_ROLE_SERVER, info, info ? info->vcid : 0, SOCK_STREAM,
-	              __func__);
+	return create(vsock, UDO_ROLE_SERVER, vsock_info, NULL, SOCK_STREAM, __func__);
 }
 
 UDO_API struct udo_vsock_tcp *
 udo_vsock_tcp_client_create(struct udo_vsock_tcp *vsock, const void *vsock_info)
 {
-	const struct udo_vsock_tcp_client_create_info *info = vsock_info;
-
-	return create(vsock, UDO_ROLE_CLIENT, info, info ? info->vcid : 0, SOCK_STREAM,
-	              __func__);
+	return create(vsock, UDO_ROLE_CLIENT, vsock_info, NULL, SOCK_STREAM, __func__);
 }
 
 UDO_API int udo_vsock_tcp_get_type(struct udo_vsock_tcp *vsock)

@@ -9,6 +9,11 @@
 #define UDO_ENV_H
 
 #define UDO_ENV_PREFIX "UDO_VSOCK_TCP_"
+#define UDO_ENV_TRANSPORT       UDO_ENV_PREFIX "TRANSPORT"
+#define UDO_ENV_CONNECT_TIMEOUT UDO_ENV_PREFIX "CONNECT_TIMEOUT_MS"
+#define UDO_ENV_CONNECT_WAIT    UDO_ENV_PREFIX "CONNECT_WAIT_MS"
+#define UDO_ENV_MAP             UDO_ENV_PREFIX "MAP"
+#define UDO_ENV_UDS             UDO_ENV_PREFIX "UDS"
 
 struct udo_env {
 	const char *transport;       /* UDO_VSOCK_TCP_TRANSPORT */
@@ -16,6 +21,10 @@ struct udo_env {
 	const char *connect_wait;    /* UDO_VSOCK_TCP_CONNECT_WAIT_MS */
 	const char *map;             /* UDO_VSOCK_TCP_MAP (tcp) */
 	const char *uds;             /* UDO_VSOCK_TCP_UDS (hybrid) */
+	/* Where map and uds came from, for messages: the variable or the
+	 * field of the create's options (lib/settings.c sets these). */
+	const char *map_name;
+	const char *uds_name;
 };
 
 /*

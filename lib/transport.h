@@ -19,7 +19,7 @@
 #include "udo/vsock-tcp.h"
 #include "env.h"
 
-#define UDO_TRANSPORT_ABI_VERSION 2u
+#define UDO_TRANSPORT_ABI_VERSION 3u
 
 /* The one symbol a transport plugin exports. */
 #define UDO_TRANSPORT_ENTRY "udo_vsock_tcp_transport_entry"
@@ -56,6 +56,8 @@ struct udo_vsock_tcp {
 	const struct udo_env *env;
 	unsigned int connect_wait_ms;    /* 0: one attempt (lib/connect-wait.c) */
 	int type;                   /* SOCK_STREAM or SOCK_SEQPACKET (ABI 2) */
+	unsigned int flags;         /* UDO_VSOCK_TCP_OPT_* of the create (ABI 3) */
+	short poll_events;          /* a non-blocking connect under way waits for these */
 };
 
 /*

@@ -197,6 +197,11 @@ UDO_API const char *udo_vsock_tcp_get_transport(struct udo_vsock_tcp *vsock)
 	return (vsock && vsock->transport) ? vsock->transport->name : NULL;
 }
 
+UDO_API short udo_vsock_tcp_get_poll_events(struct udo_vsock_tcp *vsock)
+{
+	return vsock ? vsock->poll_events : 0;
+}
+
 UDO_API void udo_vsock_tcp_destroy(struct udo_vsock_tcp *vsock)
 {
 	if (vsock)

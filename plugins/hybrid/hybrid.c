@@ -42,21 +42,24 @@ static int find_socket(struct udo_vsock_tcp *vsock, bool server, uint32_t cid, i
                        struct udo_udsmap_entry *out)
 {
 	const char *op = server ? "bind to" : "connect to";
-	const char *text = vsock->env->uds;
+	const char *text = vsock->env->uds, *name = vsock->env->uds_name;
 	const struct udo_udsmap_entry *e;
 	struct udo_udsmap map;
 	char why[400], pt[UDO_PORT_TEXT_MAX];
 
+	/* The parser names the variable; the map may come from opts. */
 	if (udo_udsmap_parse(text ? text : "", &map, why, sizeof(why)) < 0)
-		return udo_ctx_error(vsock, EINVAL, false, "%s hybrid %u:%s: %s", op, cid,
-		                     udo_port_text(port, pt, sizeof(pt)), why);
+		return udo_ctx_error(vsock, EINVAL, false, "%s hybrid %u:%s: %s%s", op, cid,
+		                     udo_port_text(port, pt, sizeof(pt)), name,
+		                     why + (strncmp(why, UDO_UDSMAP_ENV, strlen(UDO_UDSMAP_ENV))
+		                            ? 0 : strlen(UDO_UDSMAP_ENV)));
 	e = udo_udsmap_lookup(&map, cid);
 	if (!e && server && cid == VMADDR_CID_ANY) {
 		if (map.count != 1)
 			return udo_ctx_error(vsock, EADDRNOTAVAIL, false,
 			                     "bind to hybrid %u:%s: a server on any CID needs "
 			                     "exactly one guest in %s (it has %zu): give the "
-			                     "guest's CID", cid, udo_port_text(port, pt, sizeof(pt)), UDO_UDSMAP_ENV,
+			                     "guest's CID", cid, udo_port_text(port, pt, sizeof(pt)), name,
 			                     map.count);
 		e = &map.entry[0];
 	}
@@ -64,7 +67,7 @@ static int find_socket(struct udo_vsock_tcp *vsock, bool server, uint32_t cid, i
 		return udo_ctx_error(vsock, server ? EADDRNOTAVAIL : EHOSTUNREACH, false,
 		                     "%s hybrid %u:%s: CID %u has no VMM socket: set "
 		                     "%s=\"%u=/path/to/vsock.sock\"",
-		                     op, cid, udo_port_text(port, pt, sizeof(pt)), cid, UDO_UDSMAP_ENV, cid);
+		                     op, cid, udo_port_text(port, pt, sizeof(pt)), cid, name, cid);
 	*out = *e;
 	return 0;
 }

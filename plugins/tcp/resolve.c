@@ -114,6 +114,7 @@ int udo_tcp_target_resolve(struct udo_vsock_tcp *vsock, uint32_t cid, int port, 
 	/* What the create read; a connect that looks a name up again reads
 	 * the environment as it is then. */
 	const char *map = vsock->env ? vsock->env->map : getenv(UDO_CIDMAP_ENV);
+	const char *map_name = vsock->env ? vsock->env->map_name : UDO_CIDMAP_ENV;
 	struct udo_cidmap_entry e;
 	char why[400], pt[UDO_PORT_TEXT_MAX];
 	uint16_t p = port < 0 ? 0 : (uint16_t) port;
@@ -130,9 +131,12 @@ int udo_tcp_target_resolve(struct udo_vsock_tcp *vsock, uint32_t cid, int port, 
 		                     TCP_PORT_MAX);
 	if (map) {
 		found = udo_cidmap_find_cached(map, cid, &e, why, sizeof(why));
+		/* The parser names the variable; the map may come from opts. */
 		if (found < 0)
-			return udo_ctx_error(vsock, EINVAL, false, "%s tcp %u:%s: %s", op, cid,
-			                     udo_port_text(port, pt, sizeof(pt)), why);
+			return udo_ctx_error(vsock, EINVAL, false, "%s tcp %u:%s: %s%s", op, cid,
+			                     udo_port_text(port, pt, sizeof(pt)), map_name,
+			                     why + (strncmp(why, UDO_CIDMAP_ENV, strlen(UDO_CIDMAP_ENV))
+			                            ? 0 : strlen(UDO_CIDMAP_ENV)));
 	}
 	if (!found && is_default_loopback_cid(cid, server)) {
 		t->first.in.sin_family = AF_INET;
@@ -141,7 +145,7 @@ int udo_tcp_target_resolve(struct udo_vsock_tcp *vsock, uint32_t cid, int port, 
 		return udo_ctx_error(vsock, server ? EADDRNOTAVAIL : EHOSTUNREACH, false,
 		                     "%s tcp %u:%s: CID %u has no address on the tcp transport: "
 		                     "map it in %s=\"%u=HOST\"",
-		                     op, cid, udo_port_text(port, pt, sizeof(pt)), cid, UDO_CIDMAP_ENV, cid);
+		                     op, cid, udo_port_text(port, pt, sizeof(pt)), cid, map_name, cid);
 	} else if (e.family == AF_INET) {
 		t->first.in.sin_family = AF_INET;
 		t->first.in.sin_addr = e.addr.v4;
