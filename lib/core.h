@@ -4,6 +4,7 @@
 #define UDO_CORE_H
 
 #include "transport.h"
+#include "env.h"
 #include "quote.h" /* messages quote what the environment says with udo_quote() */
 
 /* Transports the core knows by name (create_auto() says how "auto" picks). */

@@ -66,6 +66,9 @@ void udo_ctx_release(struct udo_vsock_tcp *vsock)
 		close(vsock->fd);
 	vsock->fd = -1;
 	vsock->transport = NULL;
+	free(vsock->copies);
+	vsock->copies = NULL;
+	vsock->tcp_map = vsock->hybrid_uds = NULL;
 	if (vsock->free)
 		free(vsock);
 }
@@ -147,7 +150,7 @@ static int try_create(struct udo_vsock_tcp *vsock, enum udo_transport_id id,
  */
 static int create_auto(struct udo_vsock_tcp *vsock, const void *info, uint32_t cid)
 {
-	const char *uds = vsock->env->uds;
+	const char *uds = vsock->hybrid_uds;
 	const struct udo_transport *t;
 	int r;
 
@@ -159,13 +162,13 @@ static int create_auto(struct udo_vsock_tcp *vsock, const void *info, uint32_t c
 		t = udo_transport_load(UDO_TRANSPORT_HYBRID, vsock);
 		if (!t)
 			return -(int) vsock->err.code;
-		r = t->client_reachable(cid);
+		r = t->client_reachable(vsock, cid);
 		if (r == 0 || r == -EINVAL)
 			return try_create(vsock, UDO_TRANSPORT_HYBRID, info);
 	}
 
 	t = udo_transport_load(UDO_TRANSPORT_VSOCK, vsock);
-	if (!t || (vsock->role == UDO_ROLE_CLIENT && t->client_reachable(cid) != 0))
+	if (!t || (vsock->role == UDO_ROLE_CLIENT && t->client_reachable(vsock, cid) != 0))
 		return try_create(vsock, UDO_TRANSPORT_TCP, info);
 	r = try_create(vsock, UDO_TRANSPORT_VSOCK, info);
 	if (r < 0 && udo_vsock_unavailable(r))
@@ -188,7 +191,7 @@ static int seqpacket_fallback(struct udo_vsock_tcp *vsock, const void *info, int
 		return -(int) vsock->err.code;
 	info_addr(vsock, info, &cid, &port);
 	if ((vsock->role == UDO_ROLE_SERVER && cid == VMADDR_CID_ANY) ||
-	    u->client_reachable(cid) == 0)
+	    u->client_reachable(vsock, cid) == 0)
 		return try_create(vsock, UDO_TRANSPORT_UNIX, info);
 	why = strerror_r(-vsock_err, buf, sizeof(buf)); /* GNU: the text it chose */
 	return udo_ctx_error(vsock, EPROTONOSUPPORT, false,
@@ -206,7 +209,7 @@ static int create_auto_seqpacket(struct udo_vsock_tcp *vsock, const void *info,
 	int r = t ? 0 : -EAFNOSUPPORT;
 
 	if (t && vsock->role == UDO_ROLE_CLIENT)
-		r = t->client_reachable(cid);
+		r = t->client_reachable(vsock, cid);
 	if (r == 0) {
 		r = try_create(vsock, UDO_TRANSPORT_VSOCK, info);
 		if (r == 0 || !udo_vsock_unavailable(r)) {
@@ -229,24 +232,16 @@ int udo_create_fallback(struct udo_vsock_tcp *vsock, int why)
 		u = udo_transport_load(UDO_TRANSPORT_UNIX, vsock);
 		if (!u)
 			return -(int) vsock->err.code;
-		if (u->client_reachable(vsock->vcid) != 0)
+		if (u->client_reachable(vsock, vsock->vcid) != 0)
 			return why;
 		id = UDO_TRANSPORT_UNIX;
 	}
-	struct udo_env env;
-	int r;
-
 	if (vsock->fd >= 0)
 		close(vsock->fd);
 	vsock->fd = -1;
 	vsock->auto_picked = false;
-	udo_env_read(&env);
-	env.map_name = UDO_ENV_MAP;
-	env.uds_name = UDO_ENV_UDS;
-	vsock->env = &env;
-	r = try_create(vsock, id, &info);
-	vsock->env = NULL;
-	return r;
+	/* With the settings the context was created with. */
+	return try_create(vsock, id, &info);
 }
 
 /* SOCK_STREAM or SOCK_SEQPACKET, maybe with SOCK_CLOEXEC (applied anyway);
@@ -267,12 +262,11 @@ static int set_type(struct udo_vsock_tcp *vsock, int type, const char *what, con
 /* The settings, the type, then the transport: a passed socket (socket
  * activation), the one asked for, or auto's pick. 0 (1: adopted) or -errno. */
 static int create_steps(struct udo_vsock_tcp *vsock, const struct udo_vsock_tcp_opts *opts,
-                        struct udo_env *env, const void *info, uint32_t cid, int type,
-                        const char *func)
+                        const void *info, uint32_t cid, int type, const char *func)
 {
 	int mode, r;
 
-	r = udo_settings_resolve(vsock, opts, env, &mode, func);
+	r = udo_settings_resolve(vsock, opts, &mode, func);
 	if (r == 0)
 		r = set_type(vsock, type, opts ? "opts.type" : "socket type", func);
 	if (r < 0)
@@ -293,7 +287,6 @@ static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role r
 {
 	const struct udo_vsock_tcp_server_create_info *s = info;
 	const struct udo_vsock_tcp_client_create_info *c = info;
-	struct udo_env env;
 	int r;
 
 	vsock = ctx_init(vsock, role);
@@ -303,10 +296,8 @@ static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role r
 		udo_ctx_error(vsock, EINVAL, false, "%s: vsock_info is NULL", func);
 		return create_failed(vsock, func);
 	}
-	vsock->env = &env;
-	r = create_steps(vsock, opts, &env, info, role == UDO_ROLE_SERVER ? s->vcid : c->vcid,
+	r = create_steps(vsock, opts, info, role == UDO_ROLE_SERVER ? s->vcid : c->vcid,
 	                 type, func);
-	vsock->env = NULL;
 	return r >= 0 ? vsock : create_failed(vsock, func);
 }
 

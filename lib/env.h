@@ -2,8 +2,10 @@
 /*
  * The UDO_VSOCK_TCP_* variables a create reads, taken from the environment
  * in one pass. Each create reads them afresh (a program may change them
- * between creates), and the transports find them in the context while the
- * create runs (vsock->env). A variable that is not set reads as NULL.
+ * between creates) unless its options give every value
+ * (lib/settings.c), and keeps what it uses: this file is the only place in
+ * the library that reads the environment. A variable that is not set reads
+ * as NULL.
  */
 #ifndef UDO_ENV_H
 #define UDO_ENV_H
@@ -21,10 +23,6 @@ struct udo_env {
 	const char *connect_wait;    /* UDO_VSOCK_TCP_CONNECT_WAIT_MS */
 	const char *map;             /* UDO_VSOCK_TCP_MAP (tcp) */
 	const char *uds;             /* UDO_VSOCK_TCP_UDS (hybrid) */
-	/* Where map and uds came from, for messages: the variable or the
-	 * field of the create's options (lib/settings.c sets these). */
-	const char *map_name;
-	const char *uds_name;
 };
 
 /*
@@ -33,6 +31,10 @@ struct udo_env {
  * getenv. The pointers are into the environment: valid until it changes.
  */
 void udo_env_read(struct udo_env *env);
+
+/* UDO_VSOCK_TCP_PLUGIN_PATH (not a create setting: read at each plugin
+ * load, with secure_getenv), or NULL. */
+const char *udo_env_plugin_dir(void);
 
 struct udo_vsock_tcp;
 

@@ -42,8 +42,7 @@ UDO_API const char *udo_vsock_tcp_transport_name(unsigned int index)
 
 static const char *plugin_dir(void)
 {
-	/* secure_getenv: a setuid program never loads code from the caller's path. */
-	const char *dir = secure_getenv(UDO_PLUGIN_PATH_ENV);
+	const char *dir = udo_env_plugin_dir();
 
 	return (dir && *dir) ? dir : UDO_PLUGIN_DIR;
 }

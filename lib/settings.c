@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core.h"
@@ -120,34 +121,51 @@ static int resolve_ms(struct udo_vsock_tcp *vsock, const struct udo_vsock_tcp_op
 	                  "one attempt", &vsock->connect_wait_ms);
 }
 
+/*
+ * The maps into the context, copied: the environment may change and opts
+ * may be freed once the create returns. One allocation for both, none
+ * when neither is set.
+ */
+static int copy_maps(struct udo_vsock_tcp *vsock, const char *map, const char *uds)
+{
+	size_t m = map ? strlen(map) + 1 : 0, u = uds ? strlen(uds) + 1 : 0;
+
+	if (!m && !u)
+		return 0;
+	vsock->copies = malloc(m + u);
+	if (!vsock->copies)
+		return udo_ctx_error(vsock, ENOMEM, true, "keep the create's settings");
+	if (map)
+		vsock->tcp_map = memcpy(vsock->copies, map, m);
+	if (uds)
+		vsock->hybrid_uds = memcpy(vsock->copies + m, uds, u);
+	return 0;
+}
+
 int udo_settings_resolve(struct udo_vsock_tcp *vsock, const struct udo_vsock_tcp_opts *opts,
-                         struct udo_env *env, int *mode, const char *func)
+                         int *mode, const char *func)
 {
 	static const struct udo_vsock_tcp_opts none = UDO_VSOCK_TCP_OPTS_INIT;
 	const struct udo_vsock_tcp_opts *o = opts ? opts : &none;
+	struct udo_env env;
 	int r;
 
 	if (opts && (r = check_opts(vsock, opts, func)) < 0)
 		return r;
 	if (o->flags & UDO_VSOCK_TCP_OPT_NO_ENV)
-		memset(env, 0, sizeof(*env));
+		memset(&env, 0, sizeof(env));
 	else
-		udo_env_read(env);
-	env->map_name = UDO_ENV_MAP;
-	env->uds_name = UDO_ENV_UDS;
-	if (o->tcp_map) {
-		env->map = o->tcp_map;
-		env->map_name = "opts.tcp_map";
-	}
-	if (o->hybrid_uds) {
-		env->uds = o->hybrid_uds;
-		env->uds_name = "opts.hybrid_uds";
-	}
+		udo_env_read(&env);
 	vsock->flags = o->flags;
-	r = resolve_ms(vsock, o, env);
+	r = resolve_ms(vsock, o, &env);
 	if (r < 0)
 		return r;
 	*mode = o->transport ? transport_mode(vsock, "opts.transport", o->transport)
-	                     : transport_mode(vsock, UDO_ENV_TRANSPORT, env->transport);
-	return *mode < UDO_TRANSPORT_AUTO ? *mode : 0;
+	                     : transport_mode(vsock, UDO_ENV_TRANSPORT, env.transport);
+	if (*mode < UDO_TRANSPORT_AUTO)
+		return *mode;
+	vsock->tcp_map_name = o->tcp_map ? "opts.tcp_map" : UDO_ENV_MAP;
+	vsock->hybrid_uds_name = o->hybrid_uds ? "opts.hybrid_uds" : UDO_ENV_UDS;
+	return copy_maps(vsock, o->tcp_map ? o->tcp_map : env.map,
+	                 o->hybrid_uds ? o->hybrid_uds : env.uds);
 }

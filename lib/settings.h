@@ -6,12 +6,12 @@
 #include "core.h"
 
 /*
- * Check opts (NULL: none given) and resolve every setting into vsock and
- * env (the strings a transport reads at create, with the name of where each
- * came from), and the transport asked for into *mode (an enum
- * udo_transport_id or UDO_TRANSPORT_AUTO). 0, or -errno recorded in vsock.
+ * Check opts (NULL: none given) and resolve every setting into vsock (the
+ * maps copied: nothing after the create reads opts or the environment),
+ * and the transport asked for into *mode (an enum udo_transport_id or
+ * UDO_TRANSPORT_AUTO). 0, or -errno recorded in vsock.
  */
 int udo_settings_resolve(struct udo_vsock_tcp *vsock, const struct udo_vsock_tcp_opts *opts,
-                         struct udo_env *env, int *mode, const char *func);
+                         int *mode, const char *func);
 
 #endif /* UDO_SETTINGS_H */

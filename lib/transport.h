@@ -17,7 +17,6 @@
 
 #include "udo/log.h"
 #include "udo/vsock-tcp.h"
-#include "env.h"
 
 #define UDO_TRANSPORT_ABI_VERSION 3u
 
@@ -51,13 +50,19 @@ struct udo_vsock_tcp {
 	socklen_t peer_len;         /* non-vsock transports: resolved address */
 	union udo_sockaddr peer;
 	unsigned int connect_timeout_ms; /* 0: the transport's default */
-	/* The variables this create read (lib/env.h): set by the core while a
-	 * create runs, NULL otherwise. */
-	const struct udo_env *env;
 	unsigned int connect_wait_ms;    /* 0: one attempt (lib/connect-wait.c) */
 	int type;                   /* SOCK_STREAM or SOCK_SEQPACKET (ABI 2) */
 	unsigned int flags;         /* UDO_VSOCK_TCP_OPT_* of the create (ABI 3) */
 	short poll_events;          /* a non-blocking connect under way waits for these */
+	/* The maps the create resolved (lib/settings.c: opts, else the
+	 * environment), the context's own copies, NULL when not set, and
+	 * where each came from for messages ("opts.tcp_map" or the variable).
+	 * Transports read these, never the environment. */
+	const char *tcp_map;
+	const char *tcp_map_name;
+	const char *hybrid_uds;
+	const char *hybrid_uds_name;
+	char *copies;               /* the one allocation holding the copies */
 };
 
 /*
@@ -81,8 +86,9 @@ struct udo_transport {
 	int (*client_connect)(struct udo_vsock_tcp *vsock);
 	/* Accept one connection; fill addr (may be NULL). */
 	int (*server_accept)(struct udo_vsock_tcp *vsock, struct sockaddr_vm *addr);
-	/* For "auto": 0 when this transport can reach cid as a client. */
-	int (*client_reachable)(uint32_t cid);
+	/* For "auto": 0 when this transport can reach cid as a client with
+	 * the context's settings. */
+	int (*client_reachable)(const struct udo_vsock_tcp *vsock, uint32_t cid);
 	/* Socket activation (lib/activation.c), optional: fd is a passed
 	 * listening socket of the type asked for. 1 when it is bound where
 	 * info asks (this transport's family, the port or any for -1, a

@@ -46,6 +46,7 @@ T_TESTS = \
 	t/tcp-names-server \
 	t/env-escapes \
 	t/env-changes \
+	t/resolved-once \
 	t/plugin-load \
 	t/plugin-errors \
 	t/vsock-here \

@@ -42,7 +42,7 @@ static int find_socket(struct udo_vsock_tcp *vsock, bool server, uint32_t cid, i
                        struct udo_udsmap_entry *out)
 {
 	const char *op = server ? "bind to" : "connect to";
-	const char *text = vsock->env->uds, *name = vsock->env->uds_name;
+	const char *text = vsock->hybrid_uds, *name = vsock->hybrid_uds_name;
 	const struct udo_udsmap_entry *e;
 	struct udo_udsmap map;
 	char why[400], pt[UDO_PORT_TEXT_MAX];
@@ -260,9 +260,9 @@ static int hybrid_client_connect(struct udo_vsock_tcp *vsock)
 
 /* 0: this transport has a VMM socket for cid; -EINVAL: the variable is
  * malformed (the create reports it); -EHOSTUNREACH otherwise. */
-static int hybrid_client_reachable(uint32_t cid)
+static int hybrid_client_reachable(const struct udo_vsock_tcp *vsock, uint32_t cid)
 {
-	const char *text = getenv(UDO_UDSMAP_ENV);
+	const char *text = vsock->hybrid_uds;
 	struct udo_udsmap map;
 
 	if (!text)

@@ -102,7 +102,7 @@ static int resolve_name(struct udo_vsock_tcp *vsock, const char *op, uint32_t ci
 	return udo_ctx_error(vsock, server ? EADDRNOTAVAIL : EHOSTUNREACH, false,
 	                     "%s tcp %u:%s: cannot resolve \"%s\" from %s: %s", op, cid,
 	                     udo_port_text(port, pt, sizeof(pt)),
-	                     udo_quote(q, sizeof(q), t->name), UDO_CIDMAP_ENV,
+	                     udo_quote(q, sizeof(q), t->name), vsock->tcp_map_name,
 	                     rc ? gai_strerror(rc) : "no IPv4 or IPv6 address");
 }
 
@@ -111,10 +111,8 @@ int udo_tcp_target_resolve(struct udo_vsock_tcp *vsock, uint32_t cid, int port, 
 {
 	bool server = how & UDO_TCP_SERVER;
 	const char *op = server ? "bind to" : "connect to";
-	/* What the create read; a connect that looks a name up again reads
-	 * the environment as it is then. */
-	const char *map = vsock->env ? vsock->env->map : getenv(UDO_CIDMAP_ENV);
-	const char *map_name = vsock->env ? vsock->env->map_name : UDO_CIDMAP_ENV;
+	/* What the create resolved, also when a connect looks a name up again. */
+	const char *map = vsock->tcp_map, *map_name = vsock->tcp_map_name;
 	struct udo_cidmap_entry e;
 	char why[400], pt[UDO_PORT_TEXT_MAX];
 	uint16_t p = port < 0 ? 0 : (uint16_t) port;

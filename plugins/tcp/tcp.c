@@ -250,12 +250,13 @@ static int tcp_client_connect(struct udo_vsock_tcp *vsock)
 }
 
 /* The CID a peer address stands for: loopback is CID 1, else the map's
- * (read only then: most peers of the local fallback are loopback). */
-static uint32_t peer_cid(const union udo_sockaddr *peer)
+ * (the create's: parsed only then, most peers of the local fallback are
+ * loopback). */
+static uint32_t peer_cid(const struct udo_vsock_tcp *vsock, const union udo_sockaddr *peer)
 {
 	const void *addr = &peer->in6.sin6_addr;
+	const char *map = vsock->tcp_map;
 	int family = AF_INET6;
-	const char *map;
 
 	if (peer->sa.sa_family == AF_INET) {
 		if ((ntohl(peer->in.sin_addr.s_addr) >> 24) == 127)
@@ -267,7 +268,6 @@ static uint32_t peer_cid(const union udo_sockaddr *peer)
 	            peer->in6.sin6_addr.s6_addr[12] == 127)) {
 		return VMADDR_CID_LOCAL;
 	}
-	map = getenv(UDO_CIDMAP_ENV);
 	return map ? udo_cidmap_reverse(map, family, addr) : VMADDR_CID_ANY;
 }
 
@@ -284,15 +284,16 @@ static int tcp_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *ad
 	if (addr) {
 		memset(addr, 0, sizeof(*addr));
 		addr->svm_family = AF_VSOCK;
-		addr->svm_cid = peer_cid(&peer);
+		addr->svm_cid = peer_cid(vsock, &peer);
 		addr->svm_port = ntohs(peer.sa.sa_family == AF_INET6 ? peer.in6.sin6_port
 		                                                    : peer.in.sin_port);
 	}
 	return fd;
 }
 
-static int tcp_client_reachable(uint32_t cid)
+static int tcp_client_reachable(const struct udo_vsock_tcp *vsock, uint32_t cid)
 {
+	(void) vsock;
 	(void) cid;
 	return 0;
 }

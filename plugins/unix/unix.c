@@ -37,7 +37,7 @@ static void read_local_cid(void)
 }
 
 /* This machine's CIDs: 1, 2 and its own. */
-static int unix_client_reachable(uint32_t cid)
+static int unix_reachable(uint32_t cid)
 {
 	if (cid == VMADDR_CID_LOCAL || cid == VMADDR_CID_HOST)
 		return 0;
@@ -45,9 +45,15 @@ static int unix_client_reachable(uint32_t cid)
 	return cid == local_cid && cid != UINT32_MAX ? 0 : -EHOSTUNREACH;
 }
 
+static int unix_client_reachable(const struct udo_vsock_tcp *vsock, uint32_t cid)
+{
+	(void) vsock;
+	return unix_reachable(cid);
+}
+
 static int check_cid(struct udo_vsock_tcp *vsock, uint32_t cid, uint32_t port, bool server)
 {
-	if ((server && cid == VMADDR_CID_ANY) || unix_client_reachable(cid) == 0)
+	if ((server && cid == VMADDR_CID_ANY) || unix_reachable(cid) == 0)
 		return 0;
 	return udo_ctx_error(vsock, EHOSTUNREACH, false,
 	                     "%s unix %u:%u: the unix transport serves only this machine's "
@@ -210,7 +216,7 @@ static int unix_server_adopt(struct udo_vsock_tcp *vsock,
 	size_t n;
 	unsigned long port = 0;
 
-	if ((info->vcid != VMADDR_CID_ANY && unix_client_reachable(info->vcid) != 0) ||
+	if ((info->vcid != VMADDR_CID_ANY && unix_reachable(info->vcid) != 0) ||
 	    getsockname(fd, (struct sockaddr *) &own, &len) < 0 || own.sun_family != AF_UNIX ||
 	    len <= offsetof(struct sockaddr_un, sun_path) + 1 || own.sun_path[0] != '\0')
 		return 0;

@@ -38,8 +38,9 @@ static void probe(void)
 	local_cid = udo_local_cid();
 }
 
-static int vsock_client_reachable(uint32_t cid)
+static int vsock_client_reachable(const struct udo_vsock_tcp *vsock, uint32_t cid)
 {
+	(void) vsock;
 	pthread_once(&probe_once, probe);
 	if (family_err)
 		return -family_err;
