@@ -96,7 +96,7 @@ static const char *op_name(const struct udo_vsock_tcp *vsock)
 static int refuse_seqpacket(struct udo_vsock_tcp *vsock, enum udo_transport_id id,
                             uint32_t cid, int port)
 {
-	const char *name = id == UDO_TRANSPORT_TCP ? "tcp" : "hybrid";
+	const char *name = udo_vsock_tcp_transport_name(id);
 	const char *why = id == UDO_TRANSPORT_TCP
 	                  ? "TCP keeps no message boundaries"
 	                  : "the VMM's Unix-socket protocol carries streams only";

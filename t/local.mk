@@ -47,6 +47,7 @@ T_TESTS = \
 	t/env-escapes \
 	t/env-changes \
 	t/resolved-once \
+	t/transport-per-context \
 	t/plugin-load \
 	t/plugin-errors \
 	t/vsock-here \
