@@ -48,6 +48,7 @@ T_TESTS = \
 	t/env-changes \
 	t/resolved-once \
 	t/transport-per-context \
+	t/opts-fields \
 	t/plugin-load \
 	t/plugin-errors \
 	t/vsock-here \
