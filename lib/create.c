@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -68,6 +69,8 @@ void udo_ctx_release(struct udo_vsock_tcp *vsock)
 	vsock->transport = NULL;
 	free(vsock->copies);
 	vsock->copies = NULL;
+	free(vsock->addrs);
+	vsock->addrs = NULL;
 	vsock->tcp_map = vsock->hybrid_uds = NULL;
 	if (vsock->free)
 		free(vsock);
@@ -280,6 +283,19 @@ static int create_steps(struct udo_vsock_tcp *vsock, const struct udo_vsock_tcp_
 	return try_create(vsock, (enum udo_transport_id) mode, info);
 }
 
+/* A non-blocking context's socket, whoever made it (a transport's server,
+ * a passed one): O_NONBLOCK. */
+static int set_nonblock(struct udo_vsock_tcp *vsock, const char *func)
+{
+	int fl = vsock->fd < 0 ? 0 : fcntl(vsock->fd, F_GETFL);
+
+	if (vsock->fd < 0 || ((fl >= 0 && (fl & O_NONBLOCK)) ||
+	                      (fl >= 0 && fcntl(vsock->fd, F_SETFL, fl | O_NONBLOCK) == 0)))
+		return 0;
+	return udo_ctx_error(vsock, errno, true, "%s: make the %s socket non-blocking", func,
+	                     vsock->transport->name);
+}
+
 /* Every create: opts NULL for the 0.1-0.3 ones, which give the type. */
 static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role role,
                                     const void *info, const struct udo_vsock_tcp_opts *opts,
@@ -298,6 +314,8 @@ static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role r
 	}
 	r = create_steps(vsock, opts, info, role == UDO_ROLE_SERVER ? s->vcid : c->vcid,
 	                 type, func);
+	if (r >= 0 && (vsock->flags & UDO_VSOCK_TCP_OPT_NONBLOCK))
+		r = set_nonblock(vsock, func);
 	return r >= 0 ? vsock : create_failed(vsock, func);
 }
 

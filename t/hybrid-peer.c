@@ -201,6 +201,18 @@ static void *serve(void *arg)
 	case T_VMM_TRUNCATED:
 		write_all(fd, "OK 10", 5);
 		break;
+	case T_VMM_ACK_IN_TWO_PIECES: {
+		sigset_t usr1;
+		int sig;
+
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		/* Blocked in every thread since vmm_main: it waits here. */
+		if (sigwait(&usr1, &sig) == 0 && write_all(fd, "OK 10", 5) &&
+		    sigwait(&usr1, &sig) == 0)
+			write_all(fd, "73741824\nhello", 14);
+		break;
+	}
 	case T_VMM_LONG:
 		write_all(fd, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 40);
 		pause();
@@ -222,6 +234,13 @@ static void __attribute__((noreturn)) vmm_main(int lfd)
 	int fd;
 
 	signal(SIGPIPE, SIG_IGN);
+	if (vmm_mode == T_VMM_ACK_IN_TWO_PIECES) {
+		sigset_t usr1;
+
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		pthread_sigmask(SIG_BLOCK, &usr1, NULL);
+	}
 	if (vmm_mode == T_VMM_STUCK)
 		for (;;)
 			pause();
@@ -303,4 +322,9 @@ void t_vmm_stop(struct t_vmm *vmm)
 		vmm->pid = 0;
 	}
 	unlink(vmm->path);
+}
+
+void t_vmm_continue(struct t_vmm *vmm)
+{
+	kill(vmm->pid, SIGUSR1);
 }

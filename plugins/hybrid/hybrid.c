@@ -24,6 +24,7 @@
 #include "transport.h"
 #include "uds-map.h"
 #include "quote.h"
+#include "nonblock.h"
 
 /* The longest acknowledgement read: "OK 4294967295\n" is 14 bytes, and the
  * VMMs' own parser of the CONNECT line gives up after 32. */
@@ -169,7 +170,7 @@ error:
 }
 
 /* "OK <decimal port>\n" and nothing else. */
-static bool ack_ok(const char *line, size_t len)
+bool udo_hybrid_ack_ok(const char *line, size_t len)
 {
 	uint64_t v = 0;
 	size_t i;
@@ -232,7 +233,7 @@ static int read_ack(struct udo_vsock_tcp *vsock, const struct udo_deadline *d)
 			break;
 	}
 
-	if (!ack_ok(line, len))
+	if (!udo_hybrid_ack_ok(line, len))
 		return udo_ctx_error(vsock, EPROTO, true,
 		                     "connect to hybrid %u:%u via %s: malformed acknowledgement "
 		                     "\"%s\"%s (expected \"OK <port>\\n\")", vsock->vcid,
@@ -247,6 +248,8 @@ static int hybrid_client_connect(struct udo_vsock_tcp *vsock)
 	char req[32];
 	int err, len;
 
+	if (vsock->flags & UDO_VSOCK_TCP_OPT_NONBLOCK)
+		return udo_hybrid_connect_nb(vsock);
 	err = udo_ctx_ensure_socket(vsock, AF_UNIX, "hybrid");
 	if (err < 0)
 		return err;

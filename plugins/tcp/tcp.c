@@ -22,6 +22,7 @@
 #include "resolve.h"
 #include "adopt.h"
 #include "cidmap-cache.h"
+#include "nonblock.h"
 
 /* The first IPv4 or IPv6 address of list after `after` (from the start when
  * NULL) that is not one seen before it. */
@@ -135,7 +136,12 @@ static int tcp_client_create(struct udo_vsock_tcp *vsock,
 	err = udo_tcp_target_resolve(vsock, info->vcid, info->port, 0, &t);
 	if (err < 0)
 		return err;
+	/* Non-blocking: a name's addresses are not looked up again at connect. */
+	if (t.list && (vsock->flags & UDO_VSOCK_TCP_OPT_NONBLOCK))
+		err = udo_tcp_keep_addrs(vsock, &t);
 	udo_tcp_target_free(&t);
+	if (err < 0)
+		return err;
 	memcpy(&vsock->peer, &t.first, t.first_len);
 	vsock->peer_len = t.first_len;
 	fd = udo_ctx_socket(vsock, vsock->peer.sa.sa_family, "tcp");
@@ -241,6 +247,8 @@ static int tcp_client_connect(struct udo_vsock_tcp *vsock)
 	struct udo_deadline deadline;
 	int err;
 
+	if (vsock->flags & UDO_VSOCK_TCP_OPT_NONBLOCK)
+		return udo_tcp_connect_nb(vsock);
 	err = udo_ctx_ensure_socket(vsock, vsock->peer.sa.sa_family, "tcp");
 	if (err < 0)
 		return err;
@@ -277,7 +285,8 @@ static int tcp_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *ad
 	socklen_t len = sizeof(peer);
 	int fd;
 
-	fd = accept4(vsock->fd, addr ? &peer.sa : NULL, addr ? &len : NULL, SOCK_CLOEXEC);
+	fd = accept4(vsock->fd, addr ? &peer.sa : NULL, addr ? &len : NULL,
+	             udo_ctx_sock_flags(vsock));
 	if (fd < 0)
 		return udo_ctx_error(vsock, errno, true, "accept on tcp %u:%u", vsock->vcid,
 		                     (uint32_t) vsock->port);
