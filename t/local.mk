@@ -51,6 +51,7 @@ T_TESTS = \
 	t/transport-per-context \
 	t/opts-fields \
 	t/nonblock \
+	t/activation-nonblock \
 	t/plugin-load \
 	t/plugin-errors \
 	t/vsock-here \
