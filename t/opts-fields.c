@@ -205,11 +205,18 @@ static void opts_wins_over_the_variable_which_wins_over_the_default(void **state
 {
 	struct udo_vsock_tcp_server_create_info si = { .vcid = 42, .port = -1 };
 	struct udo_vsock_tcp_opts o = UDO_VSOCK_TCP_OPTS_INIT;
-	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID, .port = t_unused_port() };
+	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID };
 	struct udo_vsock_tcp *c;
 
-	/* The map: opts, the variable, then none (CID 42 unmapped). */
+	/* A tcp port nobody listens on (a vsock port may be above 65535). */
 	o.transport = "tcp";
+	c = udo_vsock_tcp_server_create_opts(NULL, &(struct udo_vsock_tcp_server_create_info) {
+	                                             .vcid = T_CID, .port = -1 }, &o);
+	assert_non_null(c);
+	ci.port = udo_vsock_tcp_get_port(c);
+	udo_vsock_tcp_destroy(c);
+
+	/* The map: opts, the variable, then none (CID 42 unmapped). */
 	o.tcp_map = "42=127.0.0.3";
 	setenv(VAR("MAP"), "42=127.0.0.2", 1);
 	server_42_binds(&o, "127.0.0.3");
@@ -223,14 +230,17 @@ static void opts_wins_over_the_variable_which_wins_over_the_default(void **state
 	/* The transport: opts, the variable, then auto (never unix for a stream). */
 	setenv(VAR("TRANSPORT"), "unix", 1);
 	c = udo_vsock_tcp_client_create_opts(NULL, &ci, &o);
+	assert_non_null(c);
 	assert_string_equal(udo_vsock_tcp_get_transport(c), "tcp");
 	udo_vsock_tcp_destroy(c);
 	o.transport = NULL;
 	c = udo_vsock_tcp_client_create_opts(NULL, &ci, &o);
+	assert_non_null(c);
 	assert_string_equal(udo_vsock_tcp_get_transport(c), "unix");
 	udo_vsock_tcp_destroy(c);
 	unsetenv(VAR("TRANSPORT"));
 	c = udo_vsock_tcp_client_create_opts(NULL, &ci, &o);
+	assert_non_null(c);
 	assert_string_not_equal(udo_vsock_tcp_get_transport(c), "unix");
 	udo_vsock_tcp_destroy(c);
 
@@ -239,16 +249,19 @@ static void opts_wins_over_the_variable_which_wins_over_the_default(void **state
 	o.connect_wait_ms = 30;
 	setenv(VAR("CONNECT_WAIT_MS"), "40", 1);
 	c = udo_vsock_tcp_client_create_opts(NULL, &ci, &o);
+	assert_non_null(c);
 	assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
 	assert_non_null(strstr(udo_log_get_error(c), "(connect wait 30 ms)"));
 	udo_vsock_tcp_destroy(c);
 	o.connect_wait_ms = 0;
 	c = udo_vsock_tcp_client_create_opts(NULL, &ci, &o);
+	assert_non_null(c);
 	assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
 	assert_non_null(strstr(udo_log_get_error(c), "(connect wait 40 ms)"));
 	udo_vsock_tcp_destroy(c);
 	unsetenv(VAR("CONNECT_WAIT_MS"));
 	c = udo_vsock_tcp_client_create_opts(NULL, &ci, &o);
+	assert_non_null(c);
 	assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
 	assert_null(strstr(udo_log_get_error(c), "connect wait"));
 	udo_vsock_tcp_destroy(c);
