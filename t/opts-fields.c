@@ -311,6 +311,17 @@ static void size_and_flags_follow_the_openat2_rules(void **state)
 	big.o.size = sizeof(big.o) + sizeof(big.newer[0]);
 	assert_int_equal(client_errno(&big), 0);
 
+	/* Above a page, as the kernel's openat2: no struct a program built. */
+	{
+		struct udo_vsock_tcp_opts *huge = calloc(1, 8192);
+
+		assert_non_null(huge);
+		huge->size = 8192;
+		huge->transport = "tcp";
+		assert_int_equal(client_errno(huge), E2BIG);
+		free(huge);
+	}
+
 	o.size = sizeof(o);
 	o.flags = 1u << 2;
 	assert_int_equal(client_errno(&o), EINVAL);

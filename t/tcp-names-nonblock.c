@@ -55,14 +55,16 @@ static int drive(struct udo_vsock_tcp *c, int *families, int room, int *seen)
 static int walk_to_the_second_address(void *arg, char *why, size_t len)
 {
 	struct udo_vsock_tcp_server_create_info si = { .vcid = 43 };
+	struct udo_vsock_tcp_opts so = UDO_VSOCK_TCP_OPTS_INIT;
 	int port = t_port_free_on_both(), fam[16], seen, conn, r = T_BODY_FAIL;
 	struct udo_vsock_tcp *s = NULL, *c = NULL;
 
 	CHECK(port > 0, "no port free on both ::1 and 127.0.0.1");
-	setenv(T_MAP, "43=127.0.0.1", 1);
+	/* tcp from the options, whatever transport the suite runs on. */
+	so.transport = "tcp";
+	so.tcp_map = "43=127.0.0.1";
 	si.port = port;
-	s = udo_vsock_tcp_server_create(NULL, &si);
-	unsetenv(T_MAP);
+	s = udo_vsock_tcp_server_create_opts(NULL, &si, &so);
 	CHECK(s, "server on 127.0.0.1:%d: %s", port, strerror(errno));
 	c = nb_client("42=localhost", 42, port);
 	if (!c) {

@@ -181,8 +181,8 @@ struct udo_vsock_tcp_opts {
 /*
  * The creates with options. opts NULL is exactly udo_vsock_tcp_*_create().
  * A size below this struct's: EINVAL; a larger size (a program built against
- * a newer header) whose extra bytes are not all zero: E2BIG; unknown flags:
- * EINVAL. A value given here is checked as its variable is (the same errno),
+ * a newer header) whose extra bytes are not all zero, or above 4096: E2BIG;
+ * unknown flags: EINVAL. A value given here is checked as its variable is (the same errno),
  * and the message names the field. Since 0.4.
  *
  * With UDO_VSOCK_TCP_OPT_NONBLOCK the context's sockets (and every fd
