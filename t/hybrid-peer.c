@@ -207,7 +207,7 @@ static void *serve(void *arg)
 
 		sigemptyset(&usr1);
 		sigaddset(&usr1, SIGUSR1);
-		/* Blocked in every thread since vmm_main: it waits here. */
+		/* Blocked since before the fork (t_vmm_start): it waits here. */
 		if (sigwait(&usr1, &sig) == 0 && write_all(fd, "OK 10", 5) &&
 		    sigwait(&usr1, &sig) == 0)
 			write_all(fd, "73741824\nhello", 14);
@@ -234,13 +234,6 @@ static void __attribute__((noreturn)) vmm_main(int lfd)
 	int fd;
 
 	signal(SIGPIPE, SIG_IGN);
-	if (vmm_mode == T_VMM_ACK_IN_TWO_PIECES) {
-		sigset_t usr1;
-
-		sigemptyset(&usr1);
-		sigaddset(&usr1, SIGUSR1);
-		pthread_sigmask(SIG_BLOCK, &usr1, NULL);
-	}
 	if (vmm_mode == T_VMM_STUCK)
 		for (;;)
 			pause();
@@ -290,6 +283,7 @@ static void track(pid_t pid, pid_t replace)
 void t_vmm_start(struct t_vmm *vmm, const char *path, enum t_vmm_mode mode)
 {
 	struct sockaddr_un sun;
+	sigset_t usr1, old;
 	int lfd;
 
 	snprintf(vmm->path, sizeof(vmm->path), "%s", path);
@@ -301,7 +295,15 @@ void t_vmm_start(struct t_vmm *vmm, const char *path, enum t_vmm_mode mode)
 	    listen(lfd, mode == T_VMM_STUCK ? 0 : 64) < 0)
 		fail_msg("fake VMM on %s: %s", path, strerror(errno));
 	fflush(NULL);
+	/* A VMM that waits for SIGUSR1 has it blocked from its first
+	 * instruction: one sent before it ran would otherwise kill it. */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	if (mode == T_VMM_ACK_IN_TWO_PIECES)
+		pthread_sigmask(SIG_BLOCK, &usr1, &old);
 	vmm->pid = fork();
+	if (mode == T_VMM_ACK_IN_TWO_PIECES && vmm->pid != 0)
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	assert_true(vmm->pid >= 0);
 	if (vmm->pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the test */
