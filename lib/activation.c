@@ -168,7 +168,7 @@ static bool still_passed(const struct passed_fd *p, int type)
 static int candidates(const struct udo_vsock_tcp *vsock, int mode,
                       enum udo_transport_id out[UDO_TRANSPORT_COUNT])
 {
-	const char *uds = vsock->env->uds;
+	const char *uds = vsock->hybrid_uds;
 	int n = 0;
 
 	if (mode != UDO_TRANSPORT_AUTO) {

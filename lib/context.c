@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -46,9 +47,42 @@ void udo_ctx_clear_error(struct udo_vsock_tcp *vsock)
 	vsock->err.buffer[0] = '\0';
 }
 
+int udo_ctx_sock_flags(const struct udo_vsock_tcp *vsock)
+{
+	return (vsock->flags & UDO_VSOCK_TCP_OPT_NONBLOCK) ? SOCK_CLOEXEC | SOCK_NONBLOCK
+	                                                   : SOCK_CLOEXEC;
+}
+
+int udo_ctx_connect_nb(struct udo_vsock_tcp *vsock, const struct sockaddr *sa, socklen_t len)
+{
+	struct pollfd p = { .fd = vsock->fd, .events = POLLOUT };
+	socklen_t elen = sizeof(int);
+	int err = 0, n;
+
+	if (!vsock->poll_events) {
+		err = connect(vsock->fd, sa, len) == 0 ? 0 : -errno;
+	} else {
+		/* Ready for writing once it ended; then SO_ERROR says how (a
+		 * second connect(2) would start anew on vsock). */
+		n = poll(&p, 1, 0);
+		if (n < 0 && errno != EINTR)
+			err = -errno;
+		else if (n <= 0)
+			err = -EINPROGRESS;
+		else if (getsockopt(vsock->fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
+			err = -errno;
+		else
+			err = -err;
+	}
+	if (err == -EALREADY || err == -EINTR)
+		err = -EINPROGRESS;
+	vsock->poll_events = err == -EINPROGRESS ? POLLOUT : 0;
+	return err;
+}
+
 int udo_ctx_socket(struct udo_vsock_tcp *vsock, int family, const char *what)
 {
-	int fd = socket(family, vsock->type | SOCK_CLOEXEC, 0);
+	int fd = socket(family, vsock->type | udo_ctx_sock_flags(vsock), 0);
 
 	if (fd < 0)
 		return udo_ctx_error(vsock, errno, true, "socket for %s", what);
@@ -80,7 +114,7 @@ const char *udo_port_text(int port, char *buf, size_t len)
 int udo_ctx_accept_from(struct udo_vsock_tcp *vsock, const char *name,
                         struct sockaddr_vm *addr, uint32_t cid)
 {
-	int fd = accept4(vsock->fd, NULL, NULL, SOCK_CLOEXEC);
+	int fd = accept4(vsock->fd, NULL, NULL, udo_ctx_sock_flags(vsock));
 
 	if (fd < 0)
 		return udo_ctx_error(vsock, errno, true, "accept on %s %u:%u", name, vsock->vcid,

@@ -4,6 +4,7 @@
 #define UDO_CORE_H
 
 #include "transport.h"
+#include "env.h"
 #include "quote.h" /* messages quote what the environment says with udo_quote() */
 
 /* Transports the core knows by name (create_auto() says how "auto" picks). */
@@ -15,14 +16,8 @@ enum udo_transport_id {
 	UDO_TRANSPORT_COUNT
 };
 
-/* What UDO_VSOCK_TCP_TRANSPORT asks for: a transport id, or "auto". */
+/* What a create asks for: a transport id, or "auto". */
 #define UDO_TRANSPORT_AUTO (-1)
-
-/*
- * Parse UDO_VSOCK_TCP_TRANSPORT (as the create read it, vsock->env): an enum udo_transport_id, UDO_TRANSPORT_AUTO,
- * or -EINVAL (recorded in vsock) for any other value.
- */
-int udo_transport_mode(struct udo_vsock_tcp *vsock);
 
 /*
  * The operations of a transport, loaded on first use (thread-safe, once per

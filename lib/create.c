@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Creating a context: argument checks, the socket type, and which transport
- * serves it (UDO_VSOCK_TCP_TRANSPORT, or "auto"'s rules). Everything after
+ * Creating a context: argument checks, the settings (lib/settings.c), the
+ * socket type, and which transport serves it (the one asked for, or
+ * "auto"'s rules). Everything after
  * create (accept, connect, I/O, getters) is in vsock-tcp.c.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -15,9 +17,7 @@
 
 #include "core.h"
 #include "activation.h"
-#include "connect-wait.h"
-
-#define UDO_CONNECT_TIMEOUT_ENV "UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS"
+#include "settings.h"
 
 /* errno values that mean "vsock cannot carry this here", as opposed to an
  * answer from a peer: "auto" falls back on these and only these. */
@@ -67,6 +67,11 @@ void udo_ctx_release(struct udo_vsock_tcp *vsock)
 		close(vsock->fd);
 	vsock->fd = -1;
 	vsock->transport = NULL;
+	free(vsock->copies);
+	vsock->copies = NULL;
+	free(vsock->addrs);
+	vsock->addrs = NULL;
+	vsock->tcp_map = vsock->hybrid_uds = NULL;
 	if (vsock->free)
 		free(vsock);
 }
@@ -94,7 +99,7 @@ static const char *op_name(const struct udo_vsock_tcp *vsock)
 static int refuse_seqpacket(struct udo_vsock_tcp *vsock, enum udo_transport_id id,
                             uint32_t cid, int port)
 {
-	const char *name = id == UDO_TRANSPORT_TCP ? "tcp" : "hybrid";
+	const char *name = udo_vsock_tcp_transport_name(id);
 	const char *why = id == UDO_TRANSPORT_TCP
 	                  ? "TCP keeps no message boundaries"
 	                  : "the VMM's Unix-socket protocol carries streams only";
@@ -148,7 +153,7 @@ static int try_create(struct udo_vsock_tcp *vsock, enum udo_transport_id id,
  */
 static int create_auto(struct udo_vsock_tcp *vsock, const void *info, uint32_t cid)
 {
-	const char *uds = vsock->env->uds;
+	const char *uds = vsock->hybrid_uds;
 	const struct udo_transport *t;
 	int r;
 
@@ -160,13 +165,13 @@ static int create_auto(struct udo_vsock_tcp *vsock, const void *info, uint32_t c
 		t = udo_transport_load(UDO_TRANSPORT_HYBRID, vsock);
 		if (!t)
 			return -(int) vsock->err.code;
-		r = t->client_reachable(cid);
+		r = t->client_reachable(vsock, cid);
 		if (r == 0 || r == -EINVAL)
 			return try_create(vsock, UDO_TRANSPORT_HYBRID, info);
 	}
 
 	t = udo_transport_load(UDO_TRANSPORT_VSOCK, vsock);
-	if (!t || (vsock->role == UDO_ROLE_CLIENT && t->client_reachable(cid) != 0))
+	if (!t || (vsock->role == UDO_ROLE_CLIENT && t->client_reachable(vsock, cid) != 0))
 		return try_create(vsock, UDO_TRANSPORT_TCP, info);
 	r = try_create(vsock, UDO_TRANSPORT_VSOCK, info);
 	if (r < 0 && udo_vsock_unavailable(r))
@@ -189,7 +194,7 @@ static int seqpacket_fallback(struct udo_vsock_tcp *vsock, const void *info, int
 		return -(int) vsock->err.code;
 	info_addr(vsock, info, &cid, &port);
 	if ((vsock->role == UDO_ROLE_SERVER && cid == VMADDR_CID_ANY) ||
-	    u->client_reachable(cid) == 0)
+	    u->client_reachable(vsock, cid) == 0)
 		return try_create(vsock, UDO_TRANSPORT_UNIX, info);
 	why = strerror_r(-vsock_err, buf, sizeof(buf)); /* GNU: the text it chose */
 	return udo_ctx_error(vsock, EPROTONOSUPPORT, false,
@@ -207,7 +212,7 @@ static int create_auto_seqpacket(struct udo_vsock_tcp *vsock, const void *info,
 	int r = t ? 0 : -EAFNOSUPPORT;
 
 	if (t && vsock->role == UDO_ROLE_CLIENT)
-		r = t->client_reachable(cid);
+		r = t->client_reachable(vsock, cid);
 	if (r == 0) {
 		r = try_create(vsock, UDO_TRANSPORT_VSOCK, info);
 		if (r == 0 || !udo_vsock_unavailable(r)) {
@@ -230,69 +235,74 @@ int udo_create_fallback(struct udo_vsock_tcp *vsock, int why)
 		u = udo_transport_load(UDO_TRANSPORT_UNIX, vsock);
 		if (!u)
 			return -(int) vsock->err.code;
-		if (u->client_reachable(vsock->vcid) != 0)
+		if (u->client_reachable(vsock, vsock->vcid) != 0)
 			return why;
 		id = UDO_TRANSPORT_UNIX;
 	}
-	struct udo_env env;
-	int r;
-
 	if (vsock->fd >= 0)
 		close(vsock->fd);
 	vsock->fd = -1;
 	vsock->auto_picked = false;
-	udo_env_read(&env);
-	vsock->env = &env;
-	r = try_create(vsock, id, &info);
-	vsock->env = NULL;
-	return r;
+	/* With the settings the context was created with. */
+	return try_create(vsock, id, &info);
 }
 
-/* SOCK_STREAM or SOCK_SEQPACKET, maybe with SOCK_CLOEXEC (applied anyway). */
-static int set_type(struct udo_vsock_tcp *vsock, int type, const char *func)
+/* SOCK_STREAM or SOCK_SEQPACKET, maybe with SOCK_CLOEXEC (applied anyway);
+ * what names where it came from ("socket type", "opts.type"). */
+static int set_type(struct udo_vsock_tcp *vsock, int type, const char *what, const char *func)
 {
 	int base = type & ~SOCK_CLOEXEC;
 
 	if (base != SOCK_STREAM && base != SOCK_SEQPACKET)
 		return udo_ctx_error(vsock, EINVAL, false,
-		                     "%s: socket type %d is not one this library creates: use "
+		                     "%s: %s %d is not one this library creates: use "
 		                     "SOCK_STREAM or SOCK_SEQPACKET, optionally | SOCK_CLOEXEC",
-		                     func, type);
+		                     func, what, type);
 	vsock->type = base;
 	return 0;
 }
 
-/* The variables, the type, then the transport: a passed socket (socket
+/* The settings, the type, then the transport: a passed socket (socket
  * activation), the one asked for, or auto's pick. 0 (1: adopted) or -errno. */
-static int create_steps(struct udo_vsock_tcp *vsock, const struct udo_env *env,
+static int create_steps(struct udo_vsock_tcp *vsock, const struct udo_vsock_tcp_opts *opts,
                         const void *info, uint32_t cid, int type, const char *func)
 {
 	int mode, r;
 
-	r = udo_env_ms(vsock, UDO_CONNECT_TIMEOUT_ENV, env->connect_timeout,
-	               "connect timeout", "the transport's default", &vsock->connect_timeout_ms);
+	r = udo_settings_resolve(vsock, opts, &mode, func);
 	if (r == 0)
-		r = udo_env_ms(vsock, UDO_CONNECT_WAIT_ENV, env->connect_wait,
-		               "connect wait", "one attempt", &vsock->connect_wait_ms);
-	if (r == 0)
-		r = set_type(vsock, type, func);
+		r = set_type(vsock, type, opts ? "opts.type" : "socket type", func);
 	if (r < 0)
 		return r;
-	mode = udo_transport_mode(vsock);
-	if (vsock->role == UDO_ROLE_SERVER && mode >= UDO_TRANSPORT_AUTO &&
+	if (vsock->role == UDO_ROLE_SERVER &&
 	    udo_activation_adopt(vsock, mode, info, vsock->type))
 		return 1;
 	if (mode == UDO_TRANSPORT_AUTO)
 		return vsock->type == SOCK_SEQPACKET ? create_auto_seqpacket(vsock, info, cid)
 		                                     : create_auto(vsock, info, cid);
-	return mode >= 0 ? try_create(vsock, (enum udo_transport_id) mode, info) : mode;
+	return try_create(vsock, (enum udo_transport_id) mode, info);
 }
 
-static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role role,
-                                    const void *info, uint32_t cid, int type,
-                                    const char *func)
+/* A non-blocking context's socket, whoever made it (a transport's server,
+ * a passed one): O_NONBLOCK. */
+static int set_nonblock(struct udo_vsock_tcp *vsock, const char *func)
 {
-	struct udo_env env;
+	int fl = vsock->fd < 0 ? 0 : fcntl(vsock->fd, F_GETFL);
+
+	if (vsock->fd < 0 || ((fl >= 0 && (fl & O_NONBLOCK)) ||
+	                      (fl >= 0 && fcntl(vsock->fd, F_SETFL, fl | O_NONBLOCK) == 0)))
+		return 0;
+	return udo_ctx_error(vsock, errno, true, "%s: make the %s socket non-blocking", func,
+	                     vsock->transport->name);
+}
+
+/* Every create: opts NULL for the 0.1-0.3 ones, which give the type. */
+static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role role,
+                                    const void *info, const struct udo_vsock_tcp_opts *opts,
+                                    int type, const char *func)
+{
+	const struct udo_vsock_tcp_server_create_info *s = info;
+	const struct udo_vsock_tcp_client_create_info *c = info;
 	int r;
 
 	vsock = ctx_init(vsock, role);
@@ -302,47 +312,59 @@ static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role r
 		udo_ctx_error(vsock, EINVAL, false, "%s: vsock_info is NULL", func);
 		return create_failed(vsock, func);
 	}
-	udo_env_read(&env);
-	vsock->env = &env;
-	r = create_steps(vsock, &env, info, cid, type, func);
-	vsock->env = NULL;
+	r = create_steps(vsock, opts, info, role == UDO_ROLE_SERVER ? s->vcid : c->vcid,
+	                 type, func);
+	if (r >= 0 && (vsock->flags & UDO_VSOCK_TCP_OPT_NONBLOCK))
+		r = set_nonblock(vsock, func);
 	if (r == -EADDRINUSE && role == UDO_ROLE_SERVER)
 		udo_activation_note_refused(vsock);
 	return r >= 0 ? vsock : create_failed(vsock, func);
 }
 
+/* The type opts asks for: 0 (not given) is SOCK_STREAM. */
+static int opts_type(const struct udo_vsock_tcp_opts *opts)
+{
+	return opts && opts->type ? opts->type : SOCK_STREAM;
+}
+
+UDO_API struct udo_vsock_tcp *
+udo_vsock_tcp_server_create_opts(struct udo_vsock_tcp *vsock, const void *vsock_info,
+                                 const struct udo_vsock_tcp_opts *opts)
+{
+	return create(vsock, UDO_ROLE_SERVER, vsock_info, opts, opts_type(opts), __func__);
+}
+
+UDO_API struct udo_vsock_tcp *
+udo_vsock_tcp_client_create_opts(struct udo_vsock_tcp *vsock, const void *vsock_info,
+                                 const struct udo_vsock_tcp_opts *opts)
+{
+	return create(vsock, UDO_ROLE_CLIENT, vsock_info, opts, opts_type(opts), __func__);
+}
+
+/* The 0.1-0.3 creates: the options' create with the type set and nothing
+ * else given (only the message names the function called). */
 UDO_API struct udo_vsock_tcp *
 udo_vsock_tcp_server_create_type(struct udo_vsock_tcp *vsock, const void *vsock_info, int type)
 {
-	const struct udo_vsock_tcp_server_create_info *info = vsock_info;
-
-	return create(vsock, UDO_ROLE_SERVER, info, info ? info->vcid : 0, type, __func__);
+	return create(vsock, UDO_ROLE_SERVER, vsock_info, NULL, type, __func__);
 }
 
 UDO_API struct udo_vsock_tcp *
 udo_vsock_tcp_client_create_type(struct udo_vsock_tcp *vsock, const void *vsock_info, int type)
 {
-	const struct udo_vsock_tcp_client_create_info *info = vsock_info;
-
-	return create(vsock, UDO_ROLE_CLIENT, info, info ? info->vcid : 0, type, __func__);
+	return create(vsock, UDO_ROLE_CLIENT, vsock_info, NULL, type, __func__);
 }
 
 UDO_API struct udo_vsock_tcp *
 udo_vsock_tcp_server_create(struct udo_vsock_tcp *vsock, const void *vsock_info)
 {
-	const struct udo_vsock_tcp_server_create_info *info = vsock_info;
-
-	return create(vsock, UDO_ROLE_SERVER, info, info ? info->vcid : 0, SOCK_STREAM,
-	              __func__);
+	return create(vsock, UDO_ROLE_SERVER, vsock_info, NULL, SOCK_STREAM, __func__);
 }
 
 UDO_API struct udo_vsock_tcp *
 udo_vsock_tcp_client_create(struct udo_vsock_tcp *vsock, const void *vsock_info)
 {
-	const struct udo_vsock_tcp_client_create_info *info = vsock_info;
-
-	return create(vsock, UDO_ROLE_CLIENT, info, info ? info->vcid : 0, SOCK_STREAM,
-	              __func__);
+	return create(vsock, UDO_ROLE_CLIENT, vsock_info, NULL, SOCK_STREAM, __func__);
 }
 
 UDO_API int udo_vsock_tcp_get_type(struct udo_vsock_tcp *vsock)

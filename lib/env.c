@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "env.h"
+#include "plugin-file.h"
 #include "quote.h"
 #include "transport.h"
 
@@ -71,6 +72,12 @@ void udo_env_read(struct udo_env *env)
 			continue;
 		take(env, s + PREFIX_LEN);
 	}
+}
+
+const char *udo_env_plugin_dir(void)
+{
+	/* secure_getenv: a setuid program never loads code from the caller's path. */
+	return secure_getenv(UDO_PLUGIN_PATH_ENV);
 }
 
 int udo_env_ms(struct udo_vsock_tcp *vsock, const char *name, const char *value,

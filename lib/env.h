@@ -2,13 +2,20 @@
 /*
  * The UDO_VSOCK_TCP_* variables a create reads, taken from the environment
  * in one pass. Each create reads them afresh (a program may change them
- * between creates), and the transports find them in the context while the
- * create runs (vsock->env). A variable that is not set reads as NULL.
+ * between creates) unless its options give every value
+ * (lib/settings.c), and keeps what it uses: this file is the only place in
+ * the library that reads the environment. A variable that is not set reads
+ * as NULL.
  */
 #ifndef UDO_ENV_H
 #define UDO_ENV_H
 
 #define UDO_ENV_PREFIX "UDO_VSOCK_TCP_"
+#define UDO_ENV_TRANSPORT       UDO_ENV_PREFIX "TRANSPORT"
+#define UDO_ENV_CONNECT_TIMEOUT UDO_ENV_PREFIX "CONNECT_TIMEOUT_MS"
+#define UDO_ENV_CONNECT_WAIT    UDO_ENV_PREFIX "CONNECT_WAIT_MS"
+#define UDO_ENV_MAP             UDO_ENV_PREFIX "MAP"
+#define UDO_ENV_UDS             UDO_ENV_PREFIX "UDS"
 
 struct udo_env {
 	const char *transport;       /* UDO_VSOCK_TCP_TRANSPORT */
@@ -24,6 +31,10 @@ struct udo_env {
  * getenv. The pointers are into the environment: valid until it changes.
  */
 void udo_env_read(struct udo_env *env);
+
+/* UDO_VSOCK_TCP_PLUGIN_PATH (not a create setting: read at each plugin
+ * load, with secure_getenv), or NULL. */
+const char *udo_env_plugin_dir(void);
 
 struct udo_vsock_tcp;
 

@@ -22,8 +22,8 @@
 #include "core.h"
 #include "plugin-file.h"
 
-#define UDO_TRANSPORT_ENV "UDO_VSOCK_TCP_TRANSPORT"
-
+/* The one list of the transports' names, in the order of enum
+ * udo_transport_id (udo_vsock_tcp_transport_name gives it out). */
 static const char *const transport_names[UDO_TRANSPORT_COUNT] = {
 	[UDO_TRANSPORT_VSOCK] = "vsock",
 	[UDO_TRANSPORT_TCP] = "tcp",
@@ -35,26 +35,14 @@ static pthread_mutex_t loader_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool ltdl_ready;
 static _Atomic(const struct udo_transport *) loaded[UDO_TRANSPORT_COUNT];
 
-int udo_transport_mode(struct udo_vsock_tcp *vsock)
+UDO_API const char *udo_vsock_tcp_transport_name(unsigned int index)
 {
-	const char *want = vsock->env->transport;
-	char q[UDO_QUOTE_BUF];
-	int id;
-
-	if (!want || !*want || !strcmp(want, "auto"))
-		return UDO_TRANSPORT_AUTO;
-	for (id = 0; id < UDO_TRANSPORT_COUNT; id++)
-		if (!strcmp(want, transport_names[id]))
-			return id;
-	return udo_ctx_error(vsock, EINVAL, false,
-	                     "%s=\"%s\" is not a transport: use vsock, tcp, hybrid, unix or auto",
-	                     UDO_TRANSPORT_ENV, udo_quote(q, sizeof(q), want));
+	return index < UDO_TRANSPORT_COUNT ? transport_names[index] : NULL;
 }
 
 static const char *plugin_dir(void)
 {
-	/* secure_getenv: a setuid program never loads code from the caller's path. */
-	const char *dir = secure_getenv(UDO_PLUGIN_PATH_ENV);
+	const char *dir = udo_env_plugin_dir();
 
 	return (dir && *dir) ? dir : UDO_PLUGIN_DIR;
 }

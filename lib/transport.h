@@ -17,9 +17,8 @@
 
 #include "udo/log.h"
 #include "udo/vsock-tcp.h"
-#include "env.h"
 
-#define UDO_TRANSPORT_ABI_VERSION 2u
+#define UDO_TRANSPORT_ABI_VERSION 3u
 
 /* The one symbol a transport plugin exports. */
 #define UDO_TRANSPORT_ENTRY "udo_vsock_tcp_transport_entry"
@@ -51,11 +50,30 @@ struct udo_vsock_tcp {
 	socklen_t peer_len;         /* non-vsock transports: resolved address */
 	union udo_sockaddr peer;
 	unsigned int connect_timeout_ms; /* 0: the transport's default */
-	/* The variables this create read (lib/env.h): set by the core while a
-	 * create runs, NULL otherwise. */
-	const struct udo_env *env;
 	unsigned int connect_wait_ms;    /* 0: one attempt (lib/connect-wait.c) */
 	int type;                   /* SOCK_STREAM or SOCK_SEQPACKET (ABI 2) */
+	unsigned int flags;         /* UDO_VSOCK_TCP_OPT_* of the create (ABI 3) */
+	/* A non-blocking connect under way (UDO_VSOCK_TCP_OPT_NONBLOCK): what
+	 * it waits for on fd (0: none under way), and the transport's place in
+	 * it; the core clears these when the connect ends either way. */
+	short poll_events;
+	unsigned char step;         /* transport-defined; 0 before the first */
+	unsigned char step_len;
+	char step_buf[32];
+	/* A non-blocking tcp client's addresses of a host name, to try in
+	 * turn (malloc'd, freed by the core), and the one being tried. */
+	union udo_sockaddr *addrs;
+	unsigned int addr_count;
+	unsigned int addr_next;
+	/* The maps the create resolved (lib/settings.c: opts, else the
+	 * environment), the context's own copies, NULL when not set, and
+	 * where each came from for messages ("opts.tcp_map" or the variable).
+	 * Transports read these, never the environment. */
+	const char *tcp_map;
+	const char *tcp_map_name;
+	const char *hybrid_uds;
+	const char *hybrid_uds_name;
+	char *copies;               /* the one allocation holding the copies */
 };
 
 /*
@@ -79,8 +97,9 @@ struct udo_transport {
 	int (*client_connect)(struct udo_vsock_tcp *vsock);
 	/* Accept one connection; fill addr (may be NULL). */
 	int (*server_accept)(struct udo_vsock_tcp *vsock, struct sockaddr_vm *addr);
-	/* For "auto": 0 when this transport can reach cid as a client. */
-	int (*client_reachable)(uint32_t cid);
+	/* For "auto": 0 when this transport can reach cid as a client with
+	 * the context's settings. */
+	int (*client_reachable)(const struct udo_vsock_tcp *vsock, uint32_t cid);
 	/* Socket activation (lib/activation.c), optional: fd is a passed
 	 * listening socket of the type asked for. 1 when it is bound where
 	 * info asks (this transport's family, the port or any for -1, a
@@ -111,6 +130,18 @@ void udo_ctx_clear_error(struct udo_vsock_tcp *vsock);
 /* socket(2) of the context's type with SOCK_CLOEXEC; -errno on failure
  * with the error recorded. */
 int udo_ctx_socket(struct udo_vsock_tcp *vsock, int family, const char *what);
+
+/* The flags a socket or accept4 of this context gets: SOCK_CLOEXEC, and
+ * SOCK_NONBLOCK for a non-blocking context. */
+int udo_ctx_sock_flags(const struct udo_vsock_tcp *vsock);
+
+/*
+ * A non-blocking connect of the context's socket to sa, started or, while
+ * one is under way (poll_events set), followed up without waiting: 0 when
+ * connected, -EINPROGRESS while under way (poll_events is then POLLOUT),
+ * or -errno (nothing recorded: the transport says what it tried).
+ */
+int udo_ctx_connect_nb(struct udo_vsock_tcp *vsock, const struct sockaddr *sa, socklen_t len);
 
 /* Give a client context a socket if it has none (the core drops it when a
  * retry socket could not be opened). 0, or -errno with the error recorded. */

@@ -68,7 +68,7 @@ static void renew_socket(struct udo_vsock_tcp *vsock, int neg_errno)
 		domain = -1;
 	close(vsock->fd);
 	/* If this fails, the transport opens one at the next connect. */
-	vsock->fd = domain < 0 ? -1 : socket(domain, vsock->type | SOCK_CLOEXEC, 0);
+	vsock->fd = domain < 0 ? -1 : socket(domain, vsock->type | udo_ctx_sock_flags(vsock), 0);
 }
 
 /* One connect attempt; after a failure the context is ready for another. */
@@ -87,12 +87,38 @@ static int connect_once(struct udo_vsock_tcp *vsock)
 	return r;
 }
 
+/*
+ * A non-blocking context: one step of the connect (the transport keeps its
+ * place in the context). Under way: -1 EINPROGRESS with no message, and
+ * get_poll_events() says what to wait for.
+ */
+static int connect_step(struct udo_vsock_tcp *vsock)
+{
+	int r = connect_once(vsock);
+
+	if (r == -EINPROGRESS && vsock->poll_events) {
+		udo_ctx_clear_error(vsock);
+		errno = EINPROGRESS;
+		return -1;
+	}
+	vsock->poll_events = 0;
+	vsock->step = 0;
+	vsock->step_len = 0;
+	vsock->addr_next = 0;
+	if (r < 0)
+		return op_failed(vsock, r, "udo_vsock_tcp_client_connect");
+	udo_ctx_clear_error(vsock);
+	return 0;
+}
+
 UDO_API int udo_vsock_tcp_client_connect(struct udo_vsock_tcp *vsock)
 {
 	int r;
 
 	if (!ctx_usable(vsock, UDO_ROLE_CLIENT, __func__))
 		return -1;
+	if (vsock->flags & UDO_VSOCK_TCP_OPT_NONBLOCK)
+		return connect_step(vsock);
 	r = udo_connect_wait(vsock, connect_once);
 	if (r < 0)
 		return op_failed(vsock, r, __func__);
@@ -110,6 +136,11 @@ static int set_client_ms(struct udo_vsock_tcp *vsock, unsigned int ms, size_t fi
 		return op_failed(vsock, udo_ctx_error(vsock, EINVAL, false,
 		                                      "%s: %u ms is out of range (0 to %d)",
 		                                      func, ms, INT_MAX), func);
+	if (ms && (vsock->flags & UDO_VSOCK_TCP_OPT_NONBLOCK))
+		return op_failed(vsock, udo_ctx_error(vsock, EINVAL, false,
+		                                      "%s: %u ms on a non-blocking context: "
+		                                      "its event loop keeps the time",
+		                                      func, ms), func);
 	*(unsigned int *) ((char *) vsock + field) = ms;
 	return 0;
 }
@@ -195,6 +226,11 @@ UDO_API int udo_vsock_tcp_get_port(struct udo_vsock_tcp *vsock)
 UDO_API const char *udo_vsock_tcp_get_transport(struct udo_vsock_tcp *vsock)
 {
 	return (vsock && vsock->transport) ? vsock->transport->name : NULL;
+}
+
+UDO_API short udo_vsock_tcp_get_poll_events(struct udo_vsock_tcp *vsock)
+{
+	return vsock ? vsock->poll_events : 0;
 }
 
 UDO_API void udo_vsock_tcp_destroy(struct udo_vsock_tcp *vsock)

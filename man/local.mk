@@ -16,7 +16,9 @@ MAN3_PAGES = \
 	man/udo_vsock_tcp_get_fd.3 \
 	man/udo_vsock_tcp_get_local_vcid.3 \
 	man/udo_log_get_error.3 \
-	man/udo_log_set_level.3
+	man/udo_log_set_level.3 \
+	man/udo_vsock_tcp_create_opts.3 \
+	man/udo_vsock_tcp_get_poll_events.3
 # Links: ".so man3/PAGE.3" (dh_installman makes them symlinks).
 MAN3_LINKS = \
 	man/udo_vsock_tcp_client_create.3 \
@@ -28,7 +30,10 @@ MAN3_LINKS = \
 	man/udo_vsock_tcp_get_port.3 \
 	man/udo_vsock_tcp_get_transport.3 \
 	man/udo_log_get_error_code.3 \
-	man/udo_log_set_write_fd.3
+	man/udo_log_set_write_fd.3 \
+	man/udo_vsock_tcp_server_create_opts.3 \
+	man/udo_vsock_tcp_client_create_opts.3 \
+	man/udo_vsock_tcp_transport_name.3
 
 # The 0.3 API (CONTRACT.md, "New in 0.3"), written from the contract while
 # the functions are being written: distributed, but neither installed nor

@@ -201,6 +201,18 @@ static void *serve(void *arg)
 	case T_VMM_TRUNCATED:
 		write_all(fd, "OK 10", 5);
 		break;
+	case T_VMM_ACK_IN_TWO_PIECES: {
+		sigset_t usr1;
+		int sig;
+
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		/* Blocked since before the fork (t_vmm_start): it waits here. */
+		if (sigwait(&usr1, &sig) == 0 && write_all(fd, "OK 10", 5) &&
+		    sigwait(&usr1, &sig) == 0)
+			write_all(fd, "73741824\nhello", 14);
+		break;
+	}
 	case T_VMM_LONG:
 		write_all(fd, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 40);
 		pause();
@@ -271,6 +283,7 @@ static void track(pid_t pid, pid_t replace)
 void t_vmm_start(struct t_vmm *vmm, const char *path, enum t_vmm_mode mode)
 {
 	struct sockaddr_un sun;
+	sigset_t usr1, old;
 	int lfd;
 
 	snprintf(vmm->path, sizeof(vmm->path), "%s", path);
@@ -282,7 +295,15 @@ void t_vmm_start(struct t_vmm *vmm, const char *path, enum t_vmm_mode mode)
 	    listen(lfd, mode == T_VMM_STUCK ? 0 : 64) < 0)
 		fail_msg("fake VMM on %s: %s", path, strerror(errno));
 	fflush(NULL);
+	/* A VMM that waits for SIGUSR1 has it blocked from its first
+	 * instruction: one sent before it ran would otherwise kill it. */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	if (mode == T_VMM_ACK_IN_TWO_PIECES)
+		pthread_sigmask(SIG_BLOCK, &usr1, &old);
 	vmm->pid = fork();
+	if (mode == T_VMM_ACK_IN_TWO_PIECES && vmm->pid != 0)
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	assert_true(vmm->pid >= 0);
 	if (vmm->pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the test */
@@ -303,4 +324,9 @@ void t_vmm_stop(struct t_vmm *vmm)
 		vmm->pid = 0;
 	}
 	unlink(vmm->path);
+}
+
+void t_vmm_continue(struct t_vmm *vmm)
+{
+	kill(vmm->pid, SIGUSR1);
 }

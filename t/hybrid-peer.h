@@ -25,6 +25,10 @@ enum t_vmm_mode {
 	T_VMM_LONG,         /* answer 40 bytes with no end of line, then hold */
 	T_VMM_SILENT,       /* never answer */
 	T_VMM_STUCK,        /* listen with a backlog of 0 and never accept */
+	/* Read the CONNECT line; at each SIGUSR1 (t_vmm_continue) write the
+	 * next piece: "OK 10", then "73741824\nhello". A non-blocking client
+	 * sees a partial line. */
+	T_VMM_ACK_IN_TWO_PIECES,
 };
 
 struct t_vmm {
@@ -41,6 +45,9 @@ const char *t_tmp_path(const char *name);
 
 /* Start a VMM listening on path; fails the test otherwise. */
 void t_vmm_start(struct t_vmm *vmm, const char *path, enum t_vmm_mode mode);
+
+/* Let a T_VMM_ACK_IN_TWO_PIECES VMM write its second piece. */
+void t_vmm_continue(struct t_vmm *vmm);
 
 /* Stop it (and its connections) and remove its socket. */
 void t_vmm_stop(struct t_vmm *vmm);

@@ -44,8 +44,14 @@ T_TESTS = \
 	t/tcp-map \
 	t/tcp-names \
 	t/tcp-names-server \
+	t/tcp-names-nonblock \
 	t/env-escapes \
 	t/env-changes \
+	t/resolved-once \
+	t/transport-per-context \
+	t/opts-fields \
+	t/nonblock \
+	t/activation-nonblock \
 	t/plugin-load \
 	t/plugin-errors \
 	t/vsock-here \
@@ -63,6 +69,7 @@ t_fake_no_entry_tcp_la_LDFLAGS = $(FAKE_PLUGIN_LDFLAGS)
 T_NAMES = t/names.c t/names.h t/private-etc.c t/private-etc.h
 t_tcp_names_SOURCES = t/tcp-names.c $(T_NAMES)
 t_tcp_names_server_SOURCES = t/tcp-names-server.c $(T_NAMES)
+t_tcp_names_nonblock_SOURCES = t/tcp-names-nonblock.c $(T_NAMES)
 
 # t/log is written as libudo's tests are: #include "log.h" from include/udo.
 t_log_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/include/udo

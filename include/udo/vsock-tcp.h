@@ -4,7 +4,8 @@
  * virtual machines and their host over AF_VSOCK, with a TCP fallback for
  * streams and a local AF_UNIX one for both.
  *
- * The transport is chosen at create time by UDO_VSOCK_TCP_TRANSPORT
+ * The transport is chosen at create time: by the create's options
+ * (udo_vsock_tcp_*_create_opts(), since 0.4), else by UDO_VSOCK_TCP_TRANSPORT
  * ("vsock", "tcp", "hybrid", "unix" or "auto", the default). Errors are recorded in the
  * context and read with udo_log_get_error() / udo_log_get_error_code().
  */
@@ -152,5 +153,59 @@ udo_vsock_tcp_client_create_type(struct udo_vsock_tcp *vsock, const void *vsock_
 
 /* SOCK_STREAM or SOCK_SEQPACKET; -1 for NULL. Since 0.3. */
 UDO_API int udo_vsock_tcp_get_type(struct udo_vsock_tcp *vsock);
+
+/*
+ * The options of a create (since 0.4, symbol version UDO_VSOCK_TCP_0.4).
+ * Start from UDO_VSOCK_TCP_OPTS_INIT: size says which version of this
+ * struct the program was built with, and a field left 0 (or NULL) is not
+ * given. Each setting comes from here when given, else from its
+ * environment variable (unless UDO_VSOCK_TCP_OPT_NO_ENV), else its default;
+ * a variable is neither read nor checked for a setting given here. The
+ * context keeps its own copy: opts and its strings may be freed right
+ * after the create. udo_vsock_tcp_create_opts(3) describes every field.
+ */
+struct udo_vsock_tcp_opts {
+	size_t size;                     /* sizeof(struct udo_vsock_tcp_opts) as the caller compiled it */
+	unsigned int flags;              /* UDO_VSOCK_TCP_OPT_* */
+	const char *transport;           /* "auto", "vsock", "tcp", "hybrid", "unix"; NULL: not given */
+	int type;                        /* SOCK_STREAM or SOCK_SEQPACKET (| SOCK_CLOEXEC); 0: SOCK_STREAM */
+	unsigned int connect_timeout_ms; /* 0: not given */
+	unsigned int connect_wait_ms;    /* 0: not given */
+	const char *tcp_map;             /* as UDO_VSOCK_TCP_MAP; NULL: not given */
+	const char *hybrid_uds;          /* as UDO_VSOCK_TCP_UDS; NULL: not given */
+};
+#define UDO_VSOCK_TCP_OPTS_INIT { .size = sizeof(struct udo_vsock_tcp_opts) }
+#define UDO_VSOCK_TCP_OPT_NO_ENV   (1u << 0)  /* read no UDO_VSOCK_TCP_* variable */
+#define UDO_VSOCK_TCP_OPT_NONBLOCK (1u << 1)  /* non-blocking sockets (below) */
+
+/*
+ * The creates with options. opts NULL is exactly udo_vsock_tcp_*_create().
+ * A size below this struct's: EINVAL; a larger size (a program built against
+ * a newer header) whose extra bytes are not all zero, or above 4096: E2BIG;
+ * unknown flags: EINVAL. A value given here is checked as its variable is (the same errno),
+ * and the message names the field. Since 0.4.
+ *
+ * With UDO_VSOCK_TCP_OPT_NONBLOCK the context's sockets (and every fd
+ * server_accept returns) are O_NONBLOCK: accept with nobody waiting is -1
+ * EAGAIN, and client_connect is -1 EINPROGRESS while the connect is under
+ * way: wait until udo_vsock_tcp_get_fd() (read it again after each call: it
+ * may change) is ready for udo_vsock_tcp_get_poll_events(), then call
+ * client_connect again. A connect timeout or wait given with this flag is
+ * EINVAL, and their variables are not read.
+ */
+UDO_API struct udo_vsock_tcp *
+udo_vsock_tcp_server_create_opts(struct udo_vsock_tcp *vsock, const void *vsock_info,
+                                 const struct udo_vsock_tcp_opts *opts);
+UDO_API struct udo_vsock_tcp *
+udo_vsock_tcp_client_create_opts(struct udo_vsock_tcp *vsock, const void *vsock_info,
+                                 const struct udo_vsock_tcp_opts *opts);
+
+/* The transports this build knows, for index from 0 in a fixed order
+ * ("vsock", "tcp", "hybrid", "unix"); NULL past the last. Since 0.4. */
+UDO_API const char *udo_vsock_tcp_transport_name(unsigned int index);
+
+/* What a non-blocking connect under way waits for on udo_vsock_tcp_get_fd():
+ * POLLOUT or POLLIN; 0 when no connect is under way, and for NULL. Since 0.4. */
+UDO_API short udo_vsock_tcp_get_poll_events(struct udo_vsock_tcp *vsock);
 
 #endif /* UDO_VSOCK_TCP_H */

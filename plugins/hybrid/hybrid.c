@@ -24,6 +24,7 @@
 #include "uds-map.h"
 #include "ack.h"
 #include "quote.h"
+#include "nonblock.h"
 
 /* Port -1 on a server: a free port from the range the kernel uses for
  * ephemeral ports, starting at a random place in it. */
@@ -39,21 +40,24 @@ static int find_socket(struct udo_vsock_tcp *vsock, bool server, uint32_t cid, i
                        struct udo_udsmap_entry *out)
 {
 	const char *op = server ? "bind to" : "connect to";
-	const char *text = vsock->env->uds;
+	const char *text = vsock->hybrid_uds, *name = vsock->hybrid_uds_name;
 	const struct udo_udsmap_entry *e;
 	struct udo_udsmap map;
 	char why[400], pt[UDO_PORT_TEXT_MAX];
 
+	/* The parser names the variable; the map may come from opts. */
 	if (udo_udsmap_parse(text ? text : "", &map, why, sizeof(why)) < 0)
-		return udo_ctx_error(vsock, EINVAL, false, "%s hybrid %u:%s: %s", op, cid,
-		                     udo_port_text(port, pt, sizeof(pt)), why);
+		return udo_ctx_error(vsock, EINVAL, false, "%s hybrid %u:%s: %s%s", op, cid,
+		                     udo_port_text(port, pt, sizeof(pt)), name,
+		                     why + (strncmp(why, UDO_UDSMAP_ENV, strlen(UDO_UDSMAP_ENV))
+		                            ? 0 : strlen(UDO_UDSMAP_ENV)));
 	e = udo_udsmap_lookup(&map, cid);
 	if (!e && server && cid == VMADDR_CID_ANY) {
 		if (map.count != 1)
 			return udo_ctx_error(vsock, EADDRNOTAVAIL, false,
 			                     "bind to hybrid %u:%s: a server on any CID needs "
 			                     "exactly one guest in %s (it has %zu): give the "
-			                     "guest's CID", cid, udo_port_text(port, pt, sizeof(pt)), UDO_UDSMAP_ENV,
+			                     "guest's CID", cid, udo_port_text(port, pt, sizeof(pt)), name,
 			                     map.count);
 		e = &map.entry[0];
 	}
@@ -61,7 +65,7 @@ static int find_socket(struct udo_vsock_tcp *vsock, bool server, uint32_t cid, i
 		return udo_ctx_error(vsock, server ? EADDRNOTAVAIL : EHOSTUNREACH, false,
 		                     "%s hybrid %u:%s: CID %u has no VMM socket: set "
 		                     "%s=\"%u=/path/to/vsock.sock\"",
-		                     op, cid, udo_port_text(port, pt, sizeof(pt)), cid, UDO_UDSMAP_ENV, cid);
+		                     op, cid, udo_port_text(port, pt, sizeof(pt)), cid, name, cid);
 	*out = *e;
 	return 0;
 }
@@ -209,6 +213,8 @@ static int hybrid_client_connect(struct udo_vsock_tcp *vsock)
 	char req[32];
 	int err, len;
 
+	if (vsock->flags & UDO_VSOCK_TCP_OPT_NONBLOCK)
+		return udo_hybrid_connect_nb(vsock);
 	err = udo_ctx_ensure_socket(vsock, AF_UNIX, "hybrid");
 	if (err < 0)
 		return err;
@@ -222,9 +228,9 @@ static int hybrid_client_connect(struct udo_vsock_tcp *vsock)
 
 /* 0: this transport has a VMM socket for cid; -EINVAL: the variable is
  * malformed (the create reports it); -EHOSTUNREACH otherwise. */
-static int hybrid_client_reachable(uint32_t cid)
+static int hybrid_client_reachable(const struct udo_vsock_tcp *vsock, uint32_t cid)
 {
-	const char *text = getenv(UDO_UDSMAP_ENV);
+	const char *text = vsock->hybrid_uds;
 	struct udo_udsmap map;
 
 	if (!text)

@@ -5,6 +5,7 @@ pkglib_LTLIBRARIES += plugins/hybrid.la
 plugins_hybrid_la_SOURCES = plugins/hybrid/hybrid.c plugins/map-text.h \
 	plugins/hybrid/uds-map.c plugins/hybrid/uds-map.h \
 	plugins/hybrid/ack.c plugins/hybrid/ack.h \
+	plugins/hybrid/nonblock.c plugins/hybrid/nonblock.h \
 	lib/context.c lib/deadline.c lib/transport.h lib/env.h lib/quote.c lib/quote.h
 plugins_hybrid_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
@@ -17,13 +18,15 @@ HYBRID_TESTS = \
 	t/hybrid-server \
 	t/hybrid-contract \
 	t/connect-timeout \
-	t/connect-timeout-vsock
+	t/connect-timeout-vsock \
+	t/hybrid-nonblock
 check_PROGRAMS += $(HYBRID_TESTS)
 TESTS += $(HYBRID_TESTS)
 HYBRID_PEER = t/hybrid-peer.c t/hybrid-peer.h
 t_hybrid_protocol_SOURCES = t/hybrid-protocol.c $(HYBRID_PEER)
 t_hybrid_server_SOURCES = t/hybrid-server.c $(HYBRID_PEER)
 t_hybrid_contract_SOURCES = t/hybrid-contract.c $(HYBRID_PEER)
+t_hybrid_nonblock_SOURCES = t/hybrid-nonblock.c $(HYBRID_PEER)
 t_connect_timeout_SOURCES = t/connect-timeout.c
 endif
 

@@ -102,7 +102,7 @@ static int resolve_name(struct udo_vsock_tcp *vsock, const char *op, uint32_t ci
 	return udo_ctx_error(vsock, server ? EADDRNOTAVAIL : EHOSTUNREACH, false,
 	                     "%s tcp %u:%s: cannot resolve \"%s\" from %s: %s", op, cid,
 	                     udo_port_text(port, pt, sizeof(pt)),
-	                     udo_quote(q, sizeof(q), t->name), UDO_CIDMAP_ENV,
+	                     udo_quote(q, sizeof(q), t->name), vsock->tcp_map_name,
 	                     rc ? gai_strerror(rc) : "no IPv4 or IPv6 address");
 }
 
@@ -111,9 +111,8 @@ int udo_tcp_target_resolve(struct udo_vsock_tcp *vsock, uint32_t cid, int port, 
 {
 	bool server = how & UDO_TCP_SERVER;
 	const char *op = server ? "bind to" : "connect to";
-	/* What the create read; a connect that looks a name up again reads
-	 * the environment as it is then. */
-	const char *map = vsock->env ? vsock->env->map : getenv(UDO_CIDMAP_ENV);
+	/* What the create resolved, also when a connect looks a name up again. */
+	const char *map = vsock->tcp_map, *map_name = vsock->tcp_map_name;
 	struct udo_cidmap_entry e;
 	char why[400], pt[UDO_PORT_TEXT_MAX];
 	uint16_t p = port < 0 ? 0 : (uint16_t) port;
@@ -130,9 +129,12 @@ int udo_tcp_target_resolve(struct udo_vsock_tcp *vsock, uint32_t cid, int port, 
 		                     TCP_PORT_MAX);
 	if (map) {
 		found = udo_cidmap_find_cached(map, cid, &e, why, sizeof(why));
+		/* The parser names the variable; the map may come from opts. */
 		if (found < 0)
-			return udo_ctx_error(vsock, EINVAL, false, "%s tcp %u:%s: %s", op, cid,
-			                     udo_port_text(port, pt, sizeof(pt)), why);
+			return udo_ctx_error(vsock, EINVAL, false, "%s tcp %u:%s: %s%s", op, cid,
+			                     udo_port_text(port, pt, sizeof(pt)), map_name,
+			                     why + (strncmp(why, UDO_CIDMAP_ENV, strlen(UDO_CIDMAP_ENV))
+			                            ? 0 : strlen(UDO_CIDMAP_ENV)));
 	}
 	if (!found && is_default_loopback_cid(cid, server)) {
 		t->first.in.sin_family = AF_INET;
@@ -141,7 +143,7 @@ int udo_tcp_target_resolve(struct udo_vsock_tcp *vsock, uint32_t cid, int port, 
 		return udo_ctx_error(vsock, server ? EADDRNOTAVAIL : EHOSTUNREACH, false,
 		                     "%s tcp %u:%s: CID %u has no address on the tcp transport: "
 		                     "map it in %s=\"%u=HOST\"",
-		                     op, cid, udo_port_text(port, pt, sizeof(pt)), cid, UDO_CIDMAP_ENV, cid);
+		                     op, cid, udo_port_text(port, pt, sizeof(pt)), cid, map_name, cid);
 	} else if (e.family == AF_INET) {
 		t->first.in.sin_family = AF_INET;
 		t->first.in.sin_addr = e.addr.v4;

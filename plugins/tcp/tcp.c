@@ -22,6 +22,7 @@
 #include "resolve.h"
 #include "adopt.h"
 #include "cidmap-cache.h"
+#include "nonblock.h"
 
 /* The first IPv4 or IPv6 address of list after `after` (from the start when
  * NULL) that is not one seen before it. */
@@ -135,7 +136,12 @@ static int tcp_client_create(struct udo_vsock_tcp *vsock,
 	err = udo_tcp_target_resolve(vsock, info->vcid, info->port, 0, &t);
 	if (err < 0)
 		return err;
+	/* Non-blocking: a name's addresses are not looked up again at connect. */
+	if (t.list && (vsock->flags & UDO_VSOCK_TCP_OPT_NONBLOCK))
+		err = udo_tcp_keep_addrs(vsock, &t);
 	udo_tcp_target_free(&t);
+	if (err < 0)
+		return err;
 	memcpy(&vsock->peer, &t.first, t.first_len);
 	vsock->peer_len = t.first_len;
 	fd = udo_ctx_socket(vsock, vsock->peer.sa.sa_family, "tcp");
@@ -246,6 +252,8 @@ static int tcp_client_connect(struct udo_vsock_tcp *vsock)
 	struct udo_deadline deadline;
 	int err;
 
+	if (vsock->flags & UDO_VSOCK_TCP_OPT_NONBLOCK)
+		return udo_tcp_connect_nb(vsock);
 	err = udo_ctx_ensure_socket(vsock, vsock->peer.sa.sa_family, "tcp");
 	if (err < 0)
 		return err;
@@ -255,12 +263,13 @@ static int tcp_client_connect(struct udo_vsock_tcp *vsock)
 }
 
 /* The CID a peer address stands for: loopback is CID 1, else the map's
- * (read only then: most peers of the local fallback are loopback). */
-static uint32_t peer_cid(const union udo_sockaddr *peer)
+ * (the create's: parsed only then, most peers of the local fallback are
+ * loopback). */
+static uint32_t peer_cid(const struct udo_vsock_tcp *vsock, const union udo_sockaddr *peer)
 {
 	const void *addr = &peer->in6.sin6_addr;
+	const char *map = vsock->tcp_map;
 	int family = AF_INET6;
-	const char *map;
 
 	if (peer->sa.sa_family == AF_INET) {
 		if ((ntohl(peer->in.sin_addr.s_addr) >> 24) == 127)
@@ -272,7 +281,6 @@ static uint32_t peer_cid(const union udo_sockaddr *peer)
 	            peer->in6.sin6_addr.s6_addr[12] == 127)) {
 		return VMADDR_CID_LOCAL;
 	}
-	map = getenv(UDO_CIDMAP_ENV);
 	return map ? udo_cidmap_reverse(map, family, addr) : VMADDR_CID_ANY;
 }
 
@@ -282,22 +290,24 @@ static int tcp_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *ad
 	socklen_t len = sizeof(peer);
 	int fd;
 
-	fd = accept4(vsock->fd, addr ? &peer.sa : NULL, addr ? &len : NULL, SOCK_CLOEXEC);
+	fd = accept4(vsock->fd, addr ? &peer.sa : NULL, addr ? &len : NULL,
+	             udo_ctx_sock_flags(vsock));
 	if (fd < 0)
 		return udo_ctx_error(vsock, errno, true, "accept on tcp %u:%u", vsock->vcid,
 		                     (uint32_t) vsock->port);
 	if (addr) {
 		memset(addr, 0, sizeof(*addr));
 		addr->svm_family = AF_VSOCK;
-		addr->svm_cid = peer_cid(&peer);
+		addr->svm_cid = peer_cid(vsock, &peer);
 		addr->svm_port = ntohs(peer.sa.sa_family == AF_INET6 ? peer.in6.sin6_port
 		                                                    : peer.in.sin_port);
 	}
 	return fd;
 }
 
-static int tcp_client_reachable(uint32_t cid)
+static int tcp_client_reachable(const struct udo_vsock_tcp *vsock, uint32_t cid)
 {
+	(void) vsock;
 	(void) cid;
 	return 0;
 }

@@ -13,7 +13,8 @@ SEQPACKET_TESTS = \
 	t/seqpacket-api \
 	t/seqpacket-messages \
 	t/seqpacket-clients \
-	t/compat-0.2
+	t/compat-0.2 \
+	t/compat-0.3
 check_PROGRAMS += $(SEQPACKET_TESTS)
 TESTS += $(SEQPACKET_TESTS)
 SEQPACKET_COMMON = t/seqpacket-common.c t/seqpacket-common.h
@@ -24,6 +25,11 @@ t_compat_0_2_SOURCES = t/compat-0.2.c \
 	t/compat/0.2/udo/vsock-tcp.h t/compat/0.2/udo/log.h t/compat/0.2/udo/macros.h
 t_compat_0_2_CPPFLAGS = -I$(top_srcdir)/t/compat/0.2 $(AM_CPPFLAGS)
 t_compat_0_2_LDADD = libudo-vsock-tcp.la $(CMOCKA_LIBS)
+# And against the 0.3 header: 0.3 programs run on 0.4.
+t_compat_0_3_SOURCES = t/compat-0.3.c \
+	t/compat/0.3/udo/vsock-tcp.h t/compat/0.3/udo/log.h t/compat/0.3/udo/macros.h
+t_compat_0_3_CPPFLAGS = -I$(top_srcdir)/t/compat/0.3 $(AM_CPPFLAGS)
+t_compat_0_3_LDADD = libudo-vsock-tcp.la $(CMOCKA_LIBS)
 # Names taken first by another user (root runs it; it skips otherwise).
 check_PROGRAMS += t/unix-squat
 TESTS += t/unix-squat

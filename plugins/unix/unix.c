@@ -45,7 +45,7 @@ static void read_local_cid(void)
 }
 
 /* This machine's CIDs: 1, 2 and its own. */
-static int unix_client_reachable(uint32_t cid)
+static int unix_reachable(uint32_t cid)
 {
 	if (cid == VMADDR_CID_LOCAL || cid == VMADDR_CID_HOST)
 		return 0;
@@ -53,9 +53,15 @@ static int unix_client_reachable(uint32_t cid)
 	return cid == local_cid && cid != UINT32_MAX ? 0 : -EHOSTUNREACH;
 }
 
+static int unix_client_reachable(const struct udo_vsock_tcp *vsock, uint32_t cid)
+{
+	(void) vsock;
+	return unix_reachable(cid);
+}
+
 static int check_cid(struct udo_vsock_tcp *vsock, uint32_t cid, uint32_t port, bool server)
 {
-	if ((server && cid == VMADDR_CID_ANY) || unix_client_reachable(cid) == 0)
+	if ((server && cid == VMADDR_CID_ANY) || unix_reachable(cid) == 0)
 		return 0;
 	return udo_ctx_error(vsock, EHOSTUNREACH, false,
 	                     "%s unix %u:%u: the unix transport serves only this machine's "
@@ -272,7 +278,7 @@ static int unix_server_adopt(struct udo_vsock_tcp *vsock,
 	socklen_t len = sizeof(own);
 	uint32_t port;
 
-	if ((info->vcid != VMADDR_CID_ANY && unix_client_reachable(info->vcid) != 0) ||
+	if ((info->vcid != VMADDR_CID_ANY && unix_reachable(info->vcid) != 0) ||
 	    getsockname(fd, (struct sockaddr *) &own, &len) < 0 ||
 	    !udo_adopt_unix(&own, len, info->port, &port))
 		return 0;

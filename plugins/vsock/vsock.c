@@ -39,8 +39,9 @@ static void probe(void)
 	local_cid = udo_local_cid();
 }
 
-static int vsock_client_reachable(uint32_t cid)
+static int vsock_client_reachable(const struct udo_vsock_tcp *vsock, uint32_t cid)
 {
+	(void) vsock;
 	pthread_once(&probe_once, probe);
 	if (family_err)
 		return -family_err;
@@ -127,6 +128,13 @@ static int vsock_client_connect(struct udo_vsock_tcp *vsock)
 	err = udo_ctx_ensure_socket(vsock, AF_VSOCK, "vsock");
 	if (err < 0)
 		return err;
+	if (vsock->flags & UDO_VSOCK_TCP_OPT_NONBLOCK) {
+		err = udo_ctx_connect_nb(vsock, (struct sockaddr *) &vsock->addr, sizeof(vsock->addr));
+		if (err == 0 || err == -EINPROGRESS)
+			return err;
+		return udo_ctx_error(vsock, -err, true, "connect to vsock %u:%u",
+		                     vsock->vcid, (uint32_t) vsock->port);
+	}
 	if (vsock->connect_timeout_ms) {
 		struct timeval tv = {
 			.tv_sec = vsock->connect_timeout_ms / 1000,
@@ -155,7 +163,8 @@ static int vsock_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm *
 	socklen_t len = sizeof(*addr);
 	int fd;
 
-	fd = accept4(vsock->fd, (struct sockaddr *) addr, addr ? &len : NULL, SOCK_CLOEXEC);
+	fd = accept4(vsock->fd, (struct sockaddr *) addr, addr ? &len : NULL,
+	             udo_ctx_sock_flags(vsock));
 	if (fd < 0)
 		return udo_ctx_error(vsock, errno, true, "accept on vsock %u:%u",
 		                     vsock->vcid, (uint32_t) vsock->port);
