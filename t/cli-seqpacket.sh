@@ -71,7 +71,7 @@ diag_file "$T_DIR/send.err"
 
 # 4-5: a relay between two seqpacket ends keeps every boundary, both ways,
 # up to a message of 100000 bytes.
-bg relay "$UDO_VSOCK" --seqpacket --print-port relay vsock:local:any "vsock:local:$pport"
+bg relay "$UDO_VSOCK" --seqpacket --print-port --verbose relay vsock:local:any "vsock:local:$pport"
 rport=$(first_line "$T_DIR/relay.err")
 timeout "$T_TIMEOUT" "$SP_PEER" send "$rport" a bb ccc >"$T_DIR/relay1.out" 2>&1
 printf '3:1:a\n4:2:bb\n5:3:ccc\n' >"$T_DIR/relay1.want"
@@ -110,9 +110,19 @@ diag_file "$T_DIR/send0.err"
 
 timeout "$T_TIMEOUT" "$SP_PEER" send "$rport" a "" ccc >"$T_DIR/relay0.out" 2>&1
 printf '3:1:a\n2:0:\n5:3:ccc\n' >"$T_DIR/relay0.want"
-same "$T_DIR/relay0.out" "$T_DIR/relay0.want"
-ok $? "relay --seqpacket passes an empty message on as one, both ways"
+if grep -q ' on vsock ' "$T_DIR/relay.err"; then
+	# AF_VSOCK sends nothing for a zero-length message (af_vsock.c's send
+	# loop runs while bytes are left): the kernel drops it before the relay
+	# sees it, and what the relay must do is carry the messages around it.
+	printf '3:1:a\n5:3:ccc\n' >"$T_DIR/relay0.vsock"
+	same "$T_DIR/relay0.out" "$T_DIR/relay0.want" || same "$T_DIR/relay0.out" "$T_DIR/relay0.vsock"
+	ok $? "relay --seqpacket on vsock: the messages around an empty one arrive (the kernel may drop the empty one)"
+else
+	same "$T_DIR/relay0.out" "$T_DIR/relay0.want"
+	ok $? "relay --seqpacket passes an empty message on as one, both ways"
+fi
 diag_file "$T_DIR/relay0.out"
+diag_file "$T_DIR/relay.err"
 
 # 9: standard input and output that are message sockets themselves carry
 # empty messages as such (elsewhere an empty message cannot be written to a
