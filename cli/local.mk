@@ -59,12 +59,11 @@ EXTRA_DIST += t/cli-lib.sh t/cli-usage.sh t/cli-stream.sh t/cli-relay.sh t/cli-s
 	t/cli-stdio.sh t/cli-timeout.sh
 
 cli_test_gen = $(AM_V_GEN)$(MKDIR_P) t && { \
-	  echo '\#!/bin/sh'; \
-	  echo '\# Written by make from t/cli-lib.sh and $@.sh: edit those.'; \
+	  printf '\043!/bin/sh\n\043 Written by make from t/cli-lib.sh and %s.sh: edit those.\n' '$@'; \
 	  echo ": \"\$${UDO_VSOCK:=$(abs_top_builddir)/udo-vsock$(EXEEXT)}\""; \
 	  echo ": \"\$${CLI_ECHO:=$(abs_top_builddir)/t/cli-echo$(EXEEXT)}\""; \
-	  sed '/^\#!/d' $(srcdir)/t/cli-lib.sh; \
-	  sed -e '/^\#!/d' -e '/^\. .*cli-lib\.sh"$$/d' $(srcdir)/$@.sh; \
+	  sed '1{/^.!/d;}' $(srcdir)/t/cli-lib.sh; \
+	  sed -e '1{/^.!/d;}' -e '/^\. .*cli-lib\.sh"$$/d' $(srcdir)/$@.sh; \
 	} > $@.tmp && chmod +x $@.tmp && mv -f $@.tmp $@
 CLI_TEST_DEPS = $(srcdir)/t/cli-lib.sh Makefile
 t/cli-usage: $(srcdir)/t/cli-usage.sh $(CLI_TEST_DEPS)
