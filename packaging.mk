@@ -8,7 +8,7 @@
 # debian/ is in the release tarball: this is a native package, so the tarball
 # holds everything dpkg-buildpackage needs, and `make check` (and so
 # distcheck) checks that the symbols file matches the version script.
-EXTRA_DIST += debian scripts/deb scripts/deb-test scripts/test-arm64 t/debian.sh
+EXTRA_DIST += debian scripts/deb scripts/deb-test scripts/reproducible scripts/test-arm64 t/debian.sh
 
 # The test runs as t/debian from the build tree: t/debian.sh with the source
 # tree's path written in, since a test must be a file of the build tree (for
