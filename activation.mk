@@ -32,7 +32,7 @@ t_connect_wait_rules_SOURCES = t/connect-wait-rules.c t/hybrid-peer.c t/hybrid-p
 endif
 
 # udo-vsock under systemd: cli/activate.c.
-udo_vsock_SOURCES += cli/activate.c cli/activate.h \
+udo_vsock_SOURCES += cli/activate.c cli/activate.h cli/passed.c cli/passed.h \
 	cli/relay-service.c cli/relay-service.h cli/fdpass.c cli/fdpass.h
 if HAVE_LIBSYSTEMD
 udo_vsock_CFLAGS = $(AM_CFLAGS) $(LIBSYSTEMD_CFLAGS)
