@@ -202,6 +202,13 @@ int udo_deadline_connect(int fd, const struct sockaddr *sa, socklen_t len,
 	int flags, err = 0, r;
 	socklen_t elen = sizeof(err);
 
+	/* No deadline on tcp or unix: the kernel's own connect has no timeout
+	 * then, so it restarts after an SA_RESTART handler and says EINTR
+	 * after any other, as the rule above asks, at the cost of the raw
+	 * call. vsock's connect always has a timeout (the kernel's 2 s by
+	 * default), so it takes the wait below. */
+	if (!d->set && sa->sa_family != AF_VSOCK)
+		return connect(fd, sa, len) == 0 ? 0 : -errno;
 	flags = fcntl(fd, F_GETFL);
 	if (flags < 0)
 		return -errno;
