@@ -5,9 +5,9 @@ pkglib_LTLIBRARIES += plugins/hybrid.la
 plugins_hybrid_la_SOURCES = plugins/hybrid/hybrid.c plugins/map-text.h \
 	plugins/hybrid/uds-map.c plugins/hybrid/uds-map.h \
 	plugins/hybrid/ack.c plugins/hybrid/ack.h \
-	plugins/hybrid/nonblock.c plugins/hybrid/nonblock.h \
-	lib/context.c lib/deadline.c lib/transport.h lib/env.h lib/quote.c lib/quote.h
+	plugins/hybrid/nonblock.c plugins/hybrid/nonblock.h
 plugins_hybrid_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_hybrid_la_LIBADD = shared/libshared.la
 
 EXTRA_DIST += fuzz/uds-map.c fuzz/replay.c fuzz/corpus/uds-map
 
@@ -35,21 +35,21 @@ endif
 check_PROGRAMS += fuzz/uds-map-replay
 TESTS += fuzz/uds-map-replay
 fuzz_uds_map_replay_SOURCES = fuzz/replay.c fuzz/uds-map.c \
-	plugins/hybrid/uds-map.c plugins/hybrid/uds-map.h lib/quote.c lib/quote.h
+	plugins/hybrid/uds-map.c plugins/hybrid/uds-map.h
 fuzz_uds_map_replay_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/hybrid \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/uds-map"'
-fuzz_uds_map_replay_LDADD =
+fuzz_uds_map_replay_LDADD = shared/libshared.la
 
 # libFuzzer (clang): `make fuzz-uds-map [FUZZ_RUNS=N]` grows a corpus in the
 # build tree from the committed one; copy new finds to fuzz/corpus/uds-map.
 # FUZZ_CC (found by configure) and FUZZ_CFLAGS: fuzz/local.mk.
 FUZZ_RUNS = 200000
-# The parser quotes bad entries with udo_quote() (lib/quote.c).
+# The parser quotes bad entries with udo_quote() (shared/quote.c).
 fuzz/uds-map-fuzzer: $(srcdir)/fuzz/uds-map.c $(srcdir)/plugins/hybrid/uds-map.c \
-		$(srcdir)/lib/quote.c $(srcdir)/lib/quote.h
+		$(srcdir)/shared/quote.c $(srcdir)/shared/quote.h
 	@$(MKDIR_P) fuzz
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) -I$(srcdir)/plugins/hybrid -I$(srcdir)/lib \
-	  -o $@ $(srcdir)/fuzz/uds-map.c $(srcdir)/plugins/hybrid/uds-map.c $(srcdir)/lib/quote.c
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) -I$(srcdir)/plugins/hybrid -I$(srcdir)/shared \
+	  -o $@ $(srcdir)/fuzz/uds-map.c $(srcdir)/plugins/hybrid/uds-map.c $(srcdir)/shared/quote.c
 fuzz-uds-map: fuzz/uds-map-fuzzer
 	@$(MKDIR_P) fuzz/uds-map-corpus
 	./fuzz/uds-map-fuzzer -runs=$(FUZZ_RUNS) fuzz/uds-map-corpus \
