@@ -6,5 +6,5 @@
 noinst_LTLIBRARIES += shared/libshared.la
 shared_libshared_la_SOURCES = \
 	shared/quote.c shared/quote.h \
-	shared/context.c shared/deadline.c \
+	shared/context.c shared/deadline.c shared/ms.c shared/ms.h \
 	shared/transport.h shared/env-names.h
