@@ -12,8 +12,7 @@ FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_RUN_FLAGS = -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
 
-# Every harness, by name. uds-map (UDO_VSOCK_TCP_UDS) is built and replayed
-# by plugins/hybrid/local.mk.
+# Every harness, by name (uds-map's rules are at the end).
 FUZZ_NAMES = cidmap uds-map addr adopt hybrid-ack seqpacket-stdio
 # The parsers quote bad entries with udo_quote() (shared/quote.c).
 fuzz_cidmap_SRC = fuzz/cidmap.c plugins/tcp/cidmap.c shared/quote.c
@@ -136,3 +135,36 @@ fuzz_seqpacket_stdio_replay_LDADD = libudo-vsock-tcp.la
 # A real executable, not libtool's wrapper: a cross build runs it under the
 # emulator (t/tap-cmocka.sh), which cannot run a script.
 fuzz_seqpacket_stdio_replay_LDFLAGS = -no-install
+
+# uds-map: the hybrid transport's UDO_VSOCK_TCP_UDS parser.
+EXTRA_DIST += fuzz/uds-map.c fuzz/replay.c fuzz/corpus/uds-map
+
+# The parser's fuzz corpus, replayed by an ordinary build in `make check`
+# (TAP, one line per input), so the corpus stays a regression suite.
+check_PROGRAMS += fuzz/uds-map-replay
+TESTS += fuzz/uds-map-replay
+fuzz_uds_map_replay_SOURCES = fuzz/replay.c fuzz/uds-map.c \
+	plugins/hybrid/uds-map.c plugins/hybrid/uds-map.h
+fuzz_uds_map_replay_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/hybrid \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/uds-map"'
+fuzz_uds_map_replay_LDADD = shared/libshared.la
+
+# libFuzzer (clang): `make fuzz-uds-map [FUZZ_RUNS=N]` grows a corpus in the
+# build tree from the committed one; copy new finds to fuzz/corpus/uds-map.
+# FUZZ_CC (found by configure) and FUZZ_CFLAGS: fuzz/local.mk.
+FUZZ_RUNS = 200000
+# The parser quotes bad entries with udo_quote() (shared/quote.c).
+fuzz/uds-map-fuzzer: $(srcdir)/fuzz/uds-map.c $(srcdir)/plugins/hybrid/uds-map.c \
+		$(srcdir)/shared/quote.c $(srcdir)/shared/quote.h
+	@$(MKDIR_P) fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) -I$(srcdir)/plugins/hybrid -I$(srcdir)/shared \
+	  -o $@ $(srcdir)/fuzz/uds-map.c $(srcdir)/plugins/hybrid/uds-map.c $(srcdir)/shared/quote.c
+fuzz-uds-map: fuzz/uds-map-fuzzer
+	@$(MKDIR_P) fuzz/uds-map-corpus
+	./fuzz/uds-map-fuzzer -runs=$(FUZZ_RUNS) fuzz/uds-map-corpus \
+	  $(srcdir)/fuzz/corpus/uds-map
+.PHONY: fuzz-uds-map
+CLEANFILES += fuzz/uds-map-fuzzer
+clean-local: clean-local-fuzz
+clean-local-fuzz:
+	rm -rf fuzz/uds-map-corpus
