@@ -320,3 +320,19 @@ t_connect_timeout_SOURCES = t/connect-timeout.c
 endif
 
 include $(top_srcdir)/t/fault/local.mk
+
+# Every list of the transports (README, pages, packaging, --help) names
+# each one the library has; t/transport-list prints the library's names.
+check_PROGRAMS += t/transport-list
+t_transport_list_SOURCES = t/transport-list.c
+t_transport_list_LDADD = libudo-vsock-tcp.la
+t_transport_list_LDFLAGS = -no-install
+TESTS += t/transport-names
+noinst_SCRIPTS += t/transport-names
+CLEANFILES += t/transport-names
+EXTRA_DIST += t/transport-names.sh
+t/transport-names: $(srcdir)/t/transport-names.sh Makefile
+	$(AM_V_GEN)$(MKDIR_P) t && sed \
+	  -e "s|^top=.*|top='$(abs_top_srcdir)'|" \
+	  -e "s|^build=.*|build='$(abs_top_builddir)'|" \
+	  $(srcdir)/t/transport-names.sh > $@.tmp && chmod +x $@.tmp && mv -f $@.tmp $@
