@@ -336,3 +336,15 @@ t/transport-names: $(srcdir)/t/transport-names.sh Makefile
 	  -e "s|^top=.*|top='$(abs_top_srcdir)'|" \
 	  -e "s|^build=.*|build='$(abs_top_builddir)'|" \
 	  $(srcdir)/t/transport-names.sh > $@.tmp && chmod +x $@.tmp && mv -f $@.tmp $@
+
+# The library's and the plugins' exported symbols (shared/ stays hidden).
+TESTS += t/exports
+noinst_SCRIPTS += t/exports
+CLEANFILES += t/exports
+EXTRA_DIST += t/exports.sh
+t/exports: $(srcdir)/t/exports.sh Makefile
+	$(AM_V_GEN)$(MKDIR_P) t && sed \
+	  -e "s|^top=.*|top='$(abs_top_srcdir)'|" \
+	  -e "s|^build=.*|build='$(abs_top_builddir)'|" \
+	  -e "s|^nm=.*|nm='$(NM)'|" \
+	  $(srcdir)/t/exports.sh > $@.tmp && chmod +x $@.tmp && mv -f $@.tmp $@
