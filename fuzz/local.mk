@@ -136,16 +136,15 @@ fuzz_seqpacket_stdio_replay_LDADD = libudo-vsock-tcp.la
 # emulator (t/tap-cmocka.sh), which cannot run a script.
 fuzz_seqpacket_stdio_replay_LDFLAGS = -no-install
 
-# uds-map: the hybrid transport's UDO_VSOCK_TCP_UDS parser.
+# uds-map: the UDO_VSOCK_TCP_UDS parser (shared/uds-map.c).
 EXTRA_DIST += fuzz/uds-map.c fuzz/replay.c fuzz/corpus/uds-map
 
 # The parser's fuzz corpus, replayed by an ordinary build in `make check`
 # (TAP, one line per input), so the corpus stays a regression suite.
 check_PROGRAMS += fuzz/uds-map-replay
 TESTS += fuzz/uds-map-replay
-fuzz_uds_map_replay_SOURCES = fuzz/replay.c fuzz/uds-map.c \
-	plugins/hybrid/uds-map.c plugins/hybrid/uds-map.h
-fuzz_uds_map_replay_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/hybrid \
+fuzz_uds_map_replay_SOURCES = fuzz/replay.c fuzz/uds-map.c
+fuzz_uds_map_replay_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/uds-map"'
 fuzz_uds_map_replay_LDADD = shared/libshared.la
 
@@ -154,11 +153,11 @@ fuzz_uds_map_replay_LDADD = shared/libshared.la
 # FUZZ_CC (found by configure) and FUZZ_CFLAGS: fuzz/local.mk.
 FUZZ_RUNS = 200000
 # The parser quotes bad entries with udo_quote() (shared/quote.c).
-fuzz/uds-map-fuzzer: $(srcdir)/fuzz/uds-map.c $(srcdir)/plugins/hybrid/uds-map.c \
+fuzz/uds-map-fuzzer: $(srcdir)/fuzz/uds-map.c $(srcdir)/shared/uds-map.c \
 		$(srcdir)/shared/quote.c $(srcdir)/shared/quote.h
 	@$(MKDIR_P) fuzz
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) -I$(srcdir)/plugins/hybrid -I$(srcdir)/shared \
-	  -o $@ $(srcdir)/fuzz/uds-map.c $(srcdir)/plugins/hybrid/uds-map.c $(srcdir)/shared/quote.c
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) -I$(srcdir)/shared \
+	  -o $@ $(srcdir)/fuzz/uds-map.c $(srcdir)/shared/uds-map.c $(srcdir)/shared/quote.c
 fuzz-uds-map: fuzz/uds-map-fuzzer
 	@$(MKDIR_P) fuzz/uds-map-corpus
 	./fuzz/uds-map-fuzzer -runs=$(FUZZ_RUNS) fuzz/uds-map-corpus \

@@ -1,9 +1,8 @@
 # The hybrid transport: vsock through the Unix sockets of Firecracker and
-# cloud-hypervisor (README, "Hybrid vsock"), with its tests and the fuzz
-# target of its UDO_VSOCK_TCP_UDS parser.
+# cloud-hypervisor (README, "Hybrid vsock"); its UDO_VSOCK_TCP_UDS parser is shared/uds-map.c,
+# which the tool reads too.
 pkglib_LTLIBRARIES += plugins/hybrid.la
-plugins_hybrid_la_SOURCES = plugins/hybrid/hybrid.c plugins/map-text.h \
-	plugins/hybrid/uds-map.c plugins/hybrid/uds-map.h \
+plugins_hybrid_la_SOURCES = plugins/hybrid/hybrid.c \
 	plugins/hybrid/ack.c plugins/hybrid/ack.h \
 	plugins/hybrid/nonblock.c plugins/hybrid/nonblock.h
 plugins_hybrid_la_LDFLAGS = $(PLUGIN_LDFLAGS)
