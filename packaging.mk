@@ -8,7 +8,7 @@
 # debian/ is in the release tarball: this is a native package, so the tarball
 # holds everything dpkg-buildpackage needs, and `make check` (and so
 # distcheck) checks that the symbols file matches the version script.
-EXTRA_DIST += debian scripts/deb scripts/deb-test scripts/test-arm64
+EXTRA_DIST += debian scripts/deb scripts/deb-test scripts/reproducible scripts/test-arm64
 
 DEB_OUT = $(abs_top_srcdir)/_deb
 deb:

@@ -35,6 +35,8 @@ extern unsigned int scale;         /* work divisor: 10 with -q */
 extern bool vsock_mode;            /* raw path: AF_VSOCK on CID 1 */
 extern bool verbose;               /* -v: every round's time */
 extern bool caller_memory;         /* -m: client contexts in the caller's memory */
+extern bool use_opts;              /* -O, -E: contexts made by *_create_opts */
+extern unsigned int opts_flags;    /* -E: UDO_VSOCK_TCP_OPT_NO_ENV */
 
 /* ---- timing and statistics (bench/stats.c) ---- */
 
@@ -46,6 +48,7 @@ double median(double *v, int n);
 struct result {
 	double lib, raw;             /* median seconds (wall clock) */
 	double ratio, cpu_ratio;     /* median ratios: wall clock, CPU time */
+	double ratio_min, ratio_max; /* the spread of the rounds' ratios (interleaved) */
 	double setup_lib, setup_raw, setup_ratio, setup_cpu_ratio; /* scaling only */
 };
 
@@ -135,6 +138,15 @@ ALWAYS_INLINE int raw_family(void)
 	return vsock_mode ? AF_VSOCK : AF_INET;
 }
 
+/* The options of a library create with -O or -E: the transport measured,
+ * given as an argument instead of by the environment. */
+ALWAYS_INLINE void bench_opts(struct udo_vsock_tcp_opts *o)
+{
+	*o = (struct udo_vsock_tcp_opts) UDO_VSOCK_TCP_OPTS_INIT;
+	o->transport = vsock_mode ? "vsock" : "tcp";
+	o->flags = opts_flags;
+}
+
 /* create + connect: what a connect costs, by each path. */
 ALWAYS_INLINE void cli_open(const bool lib, const struct srv *s, struct cli *c)
 {
@@ -143,7 +155,14 @@ ALWAYS_INLINE void cli_open(const bool lib, const struct srv *s, struct cli *c)
 			.vcid = VMADDR_CID_LOCAL, .port = s->port,
 		};
 
-		c->ctx = udo_vsock_tcp_client_create(c->mem, &info);
+		if (use_opts) {
+			struct udo_vsock_tcp_opts o;
+
+			bench_opts(&o);
+			c->ctx = udo_vsock_tcp_client_create_opts(c->mem, &info, &o);
+		} else {
+			c->ctx = udo_vsock_tcp_client_create(c->mem, &info);
+		}
 		if (!c->ctx)
 			die("library client create", errno);
 		if (udo_vsock_tcp_client_connect(c->ctx) != 0) {

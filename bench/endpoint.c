@@ -92,7 +92,14 @@ void srv_open(bool lib, struct srv *s, int backlog)
 			.vcid = VMADDR_CID_LOCAL, .port = -1, .connections = backlog,
 		};
 
-		s->ctx = udo_vsock_tcp_server_create(NULL, &info);
+		if (use_opts) {
+			struct udo_vsock_tcp_opts o;
+
+			bench_opts(&o);
+			s->ctx = udo_vsock_tcp_server_create_opts(NULL, &info, &o);
+		} else {
+			s->ctx = udo_vsock_tcp_server_create(NULL, &info);
+		}
 		if (!s->ctx)
 			die("library server on CID 1", errno);
 		s->fd = udo_vsock_tcp_get_fd(s->ctx);

@@ -25,7 +25,7 @@
  * listen, connect, accept4, send and recv, on 127.0.0.1 for tcp and on
  * CID 1 (vsock loopback) for vsock.
  *
- * Usage: bench [-r ROUNDS] [-q] [-t tcp|vsock|all] [-s FIGURES] [-m] [-u] [-v] [-c] [-T]
+ * Usage: bench [-r ROUNDS] [-q] [-t tcp|vsock|all] [-s FIGURES] [-m] [-O|-E] [-u] [-v] [-c] [-T]
  *   -r  rounds per figure (default 9)
  *   -s  which figures, comma-separated: bulk,latency,connect,scaling,sizes,
  *       seqpacket (seqpacket: bench/seqpacket.c, on vsock in the vsock run
@@ -36,6 +36,11 @@
  *       machine has no vsock loopback)
  *   -m  client contexts in memory the caller provides (allocated outside
  *       the timing), instead of contexts the library allocates
+ *   -O  library contexts made by udo_vsock_tcp_*_create_opts, the transport
+ *       given in opts (the other settings still read from the environment)
+ *   -E  the same with UDO_VSOCK_TCP_OPT_NO_ENV: the creates read no
+ *       environment (default: the 0.3 creates, the transport from
+ *       UDO_VSOCK_TCP_TRANSPORT, as a program built against 0.3 makes them)
  *   -u  leave threads unpinned (default: this thread on one CPU, the
  *       receiving or echoing thread on another)
  *   -v  print every round's times (on stderr)
@@ -59,6 +64,8 @@ unsigned int scale = 1;
 bool vsock_mode;
 bool verbose;
 bool caller_memory;
+bool use_opts;
+unsigned int opts_flags;
 
 static const char *figures = "bulk,latency,connect,scaling,sizes,seqpacket";
 static int cpu_main = -1, cpu_peer = -1; /* pinned CPUs, -1: not pinned */
@@ -167,7 +174,7 @@ int main(int argc, char **argv)
 	int opt;
 
 	args_from_env(&argc, &argv);
-	while ((opt = getopt(argc, argv, "r:qt:s:muvcT")) != -1) {
+	while ((opt = getopt(argc, argv, "r:qt:s:mOEuvcT")) != -1) {
 		switch (opt) {
 		case 'r':
 			rounds = atoi(optarg);
@@ -184,6 +191,13 @@ int main(int argc, char **argv)
 		case 'm':
 			caller_memory = true;
 			break;
+		case 'O':
+			use_opts = true;
+			break;
+		case 'E':
+			use_opts = true;
+			opts_flags = UDO_VSOCK_TCP_OPT_NO_ENV;
+			break;
 		case 'u':
 			pin = false;
 			break;
@@ -198,7 +212,8 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: %s [-r ROUNDS] [-q] [-t tcp|vsock|all] "
-			        "[-s bulk,latency,connect,scaling,sizes,seqpacket] [-m] [-u] [-v] [-c] [-T]\n",
+			        "[-s bulk,latency,connect,scaling,sizes,seqpacket] [-m] [-O|-E] [-u] [-v] "
+			        "[-c] [-T]\n",
 			        argv[0]);
 			return 2;
 		}
@@ -217,6 +232,12 @@ int main(int argc, char **argv)
 	       " the scaling rounds alternate library and raw)\n", rounds,
 	       scale > 1 ? " (quick)" : "",
 	       caller_memory ? "; client contexts in caller memory" : "");
+	printf("library contexts: %s\n",
+	       !use_opts ? "udo_vsock_tcp_*_create (0.3; settings from the environment)"
+	       : opts_flags & UDO_VSOCK_TCP_OPT_NO_ENV
+	       ? "udo_vsock_tcp_*_create_opts, transport in opts, UDO_VSOCK_TCP_OPT_NO_ENV "
+	         "(no environment read)"
+	       : "udo_vsock_tcp_*_create_opts, transport in opts (environment read for the rest)");
 	if (cpu_main >= 0)
 		printf("threads pinned: this one on CPU %d, the peer on CPU %d\n", cpu_main,
 		       cpu_peer);

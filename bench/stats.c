@@ -70,6 +70,10 @@ struct result measure_mixed(void (*round)(double *lib_s, double *raw_s))
 	for (i = 0; i < rounds; i++) {
 		round(&l[i], &r[i]);
 		q[i] = l[i] / r[i];
+		if (!i || q[i] < res.ratio_min)
+			res.ratio_min = q[i];
+		if (!i || q[i] > res.ratio_max)
+			res.ratio_max = q[i];
 		if (verbose)
 			fprintf(stderr, "    round %2d: library %.6f s, raw %.6f s\n", i, l[i], r[i]);
 	}

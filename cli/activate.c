@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * udo-vsock under systemd: whether socket activation is built in, the
- * sockets a service manager passed, and sd_notify. Built without
- * libsystemd, nothing is passed and nothing is told.
+ * sockets a service manager passed as a relay's listeners, and sd_notify
+ * (which of them are taken is cli/passed.c's, below the endpoints). Built
+ * without libsystemd, nothing is passed and nothing is told.
  */
 #include "config.h"
 
@@ -25,7 +26,7 @@
 
 #include "activate.h"
 #include "errbuf.h"
-#include "transports.h"
+#include "passed.h"
 
 void udo_cli_activation_show(FILE *out)
 {
@@ -39,37 +40,6 @@ void udo_cli_activation_show(FILE *out)
 #endif
 }
 
-/* The variables of the sd_listen_fds protocol. */
-static const char *const listen_vars[] = { "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES" };
-#define N_LISTEN_VARS (sizeof(listen_vars) / sizeof(listen_vars[0]))
-
-void udo_cli_passed_hide(bool hide)
-{
-	static char *saved[N_LISTEN_VARS];
-	const char *v;
-	size_t i;
-
-	for (i = 0; i < N_LISTEN_VARS; i++) {
-		if (hide) {
-			v = getenv(listen_vars[i]);
-			saved[i] = v ? strdup(v) : NULL;
-			unsetenv(listen_vars[i]);
-		} else if (saved[i]) {
-			setenv(listen_vars[i], saved[i], 1);
-			free(saved[i]);
-			saved[i] = NULL;
-		}
-	}
-}
-
-int udo_cli_wait_env(unsigned int ms)
-{
-	char text[16];
-
-	snprintf(text, sizeof(text), "%u", ms);
-	return setenv(UDO_CLI_WAIT_ENV, text, 1);
-}
-
 void udo_cli_notify(const char *state)
 {
 #ifdef HAVE_LIBSYSTEMD
@@ -80,80 +50,6 @@ void udo_cli_notify(const char *state)
 }
 
 #ifdef HAVE_LIBSYSTEMD
-/* Which passed fds a listener took already (fd 3 + i), for as many as were
- * passed: read once (sd_listen_fds), at startup, in one thread. */
-static bool *claimed;
-static int claimed_count = -1;
-
-/* The passed fds (0 when none, or when there is no memory to track them). */
-static int passed_count(void)
-{
-	int n;
-
-	if (claimed_count >= 0)
-		return claimed_count;
-	n = sd_listen_fds(0);
-	claimed = n > 0 ? calloc((size_t) n, sizeof(*claimed)) : NULL;
-	claimed_count = claimed ? n : 0;
-	return claimed_count;
-}
-
-static bool same_host(const struct sockaddr *a, const struct sockaddr *b)
-{
-	if (a->sa_family != b->sa_family)
-		return false;
-	if (a->sa_family == AF_INET)
-		return ((const struct sockaddr_in *) a)->sin_addr.s_addr ==
-		       ((const struct sockaddr_in *) b)->sin_addr.s_addr;
-	return !memcmp(&((const struct sockaddr_in6 *) a)->sin6_addr,
-	               &((const struct sockaddr_in6 *) b)->sin6_addr, sizeof(struct in6_addr));
-}
-
-static bool is_wildcard(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return ((const struct sockaddr_in *) ss)->sin_addr.s_addr == htonl(INADDR_ANY);
-	return IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *) ss)->sin6_addr);
-}
-
-/* Bound to one of host's addresses (or to a wildcard). */
-static bool host_matches(const char *host, const struct sockaddr_storage *ss)
-{
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE };
-	struct addrinfo *res, *ai;
-	bool match = false;
-
-	if (is_wildcard(ss))
-		return true;
-	if (getaddrinfo(host, NULL, &hints, &res) != 0)
-		return false;
-	for (ai = res; ai && !match; ai = ai->ai_next)
-		match = same_host(ai->ai_addr, (const struct sockaddr *) ss);
-	freeaddrinfo(res);
-	return match;
-}
-
-int udo_cli_passed_tcp(const struct udo_cli_addr *a)
-{
-	int n = passed_count(), i, fd;
-
-	for (i = 0; i < n; i++) {
-		struct sockaddr_storage ss;
-		socklen_t len = sizeof(ss);
-
-		fd = SD_LISTEN_FDS_START + i;
-		if (claimed[i] ||
-		    sd_is_socket_inet(fd, AF_UNSPEC, SOCK_STREAM, 1,
-		                      (uint16_t) (a->port < 0 ? 0 : a->port)) <= 0 ||
-		    getsockname(fd, (struct sockaddr *) &ss, &len) < 0 ||
-		    !host_matches(a->host, &ss))
-			continue;
-		claimed[i] = true;
-		return fd;
-	}
-	return -1;
-}
-
 /* The port of an abstract unix name "udo-vsock-tcp/P" (the unix
  * transport's), or -1 for any other address. */
 static long unix_name_port(const struct sockaddr_un *sun, socklen_t len)
@@ -179,9 +75,9 @@ static int listen_passed_vsock(struct udo_cli_listener *l, int fd, int family, i
 {
 	union { struct sockaddr_vm svm; struct sockaddr_un sun; } sa;
 	socklen_t len = sizeof(sa);
-	struct udo_cli_addr a = { .kind = UDO_CLI_ADDR_VSOCK, .type = type };
-	const char *env = getenv(UDO_CLI_TRANSPORT_ENV);
-	char *saved = env ? strdup(env) : NULL;
+	/* The transport whose socket it is: the library adopts it there. */
+	struct udo_cli_addr a = { .kind = UDO_CLI_ADDR_VSOCK, .type = type,
+	                          .transport = family == AF_VSOCK ? "vsock" : "unix" };
 	long port;
 	int r;
 
@@ -198,14 +94,7 @@ static int listen_passed_vsock(struct udo_cli_listener *l, int fd, int family, i
 		return fail(err, errlen, "passed socket %d is a unix socket, but not the unix "
 		            "transport's (an abstract @udo-vsock-tcp/PORT)", fd);
 	}
-	/* Startup, one thread: the library reads the transport at create. */
-	setenv(UDO_CLI_TRANSPORT_ENV, family == AF_VSOCK ? "vsock" : "unix", 1);
 	r = udo_cli_listen(l, &a, 0, err, errlen);
-	if (saved)
-		setenv(UDO_CLI_TRANSPORT_ENV, saved, 1);
-	else
-		unsetenv(UDO_CLI_TRANSPORT_ENV);
-	free(saved);
 	if (r == 0 && l->fd != fd) {
 		udo_cli_listener_close(l);
 		return fail(err, errlen, "passed socket %d (%s %u:%u) was not adopted", fd,
@@ -284,7 +173,7 @@ static int listen_passed(struct udo_cli_listener *l, int fd, int type, char *err
 int udo_cli_listen_passed(struct udo_cli_listener **ls, size_t *n, int type,
                           char *err, size_t errlen)
 {
-	int count = passed_count(), i, r;
+	int count = udo_cli_passed_count(), i, r;
 
 	*n = 0;
 	*ls = count ? calloc((size_t) count, sizeof(**ls)) : NULL;
@@ -292,7 +181,7 @@ int udo_cli_listen_passed(struct udo_cli_listener **ls, size_t *n, int type,
 		return fail(err, errlen, "%s: track %d passed sockets: %s", UDO_CLI_PASSED, count,
 		            strerror(ENOMEM));
 	for (i = 0; i < count; i++) {
-		if (claimed[i])
+		if (udo_cli_passed_taken(i))
 			continue;
 		r = listen_passed(&(*ls)[*n], SD_LISTEN_FDS_START + i, type, err, errlen);
 		if (r < 0) {
@@ -313,12 +202,6 @@ int udo_cli_listen_passed(struct udo_cli_listener **ls, size_t *n, int type,
 	return 0;
 }
 #else
-int udo_cli_passed_tcp(const struct udo_cli_addr *a)
-{
-	(void) a;
-	return -1;
-}
-
 int udo_cli_listen_passed(struct udo_cli_listener **ls, size_t *n, int type,
                           char *err, size_t errlen)
 {

@@ -224,6 +224,53 @@ static int tcp_rest(const char *s, size_t n, unsigned int flags,
 	                 &addr->port, err, errlen);
 }
 
+/* "PORT" after "unix:" or "unix://": the unix transport, CID any to
+ * listen (its only choice) and 1 to connect (this machine). */
+static int unix_rest(const char *s, size_t n, unsigned int flags,
+                     struct udo_cli_addr *addr, char *err, size_t errlen)
+{
+	addr->cid = (flags & UDO_CLI_ANY_PORT) ? CID_ANY : CID_LOCAL;
+	addr->transport = "unix";
+	/* Its ports are vsock's: 32 bits. */
+	return port_span(s, n, UDO_CLI_ADDR_VSOCK, flags, &addr->port, err, errlen);
+}
+
+/* "PATH:PORT" after "hybrid:" or "hybrid://": the port after the last ':'. */
+static int hybrid_rest(const char *s, size_t n, unsigned int flags,
+                       struct udo_cli_addr *addr, char *err, size_t errlen)
+{
+	const char *colon = NULL;
+	char q[UDO_QUOTE_BUF];
+	size_t i, plen;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == ':')
+			colon = s + i;
+	if (!colon)
+		return fail(err, errlen, "expected hybrid:PATH:PORT");
+	plen = (size_t) (colon - s);
+	if (plen == 0 || s[0] != '/')
+		return fail(err, errlen, "the socket path \"%s\" is not absolute",
+		            udo_quote_n(q, sizeof(q), s, plen, 0));
+	/* "hybrid://" is the scheme: a path written back must read the same. */
+	if (plen > 1 && s[1] == '/')
+		return fail(err, errlen, "the socket path \"%s\" begins with \"//\"",
+		            udo_quote_n(q, sizeof(q), s, plen, 0));
+	if (plen > UDO_CLI_PATH_MAX)
+		return fail(err, errlen, "the socket path is longer than %d bytes", UDO_CLI_PATH_MAX);
+	/* The library's map is "CID=PATH,...": a ',' would split it. */
+	for (i = 0; i < plen; i++)
+		if (s[i] == ',' || (unsigned char) s[i] < 0x20 || s[i] == 0x7f)
+			return fail(err, errlen, "the socket path \"%s\" has a ',' or a control "
+			            "character", udo_quote_n(q, sizeof(q), s, plen, 0));
+	memcpy(addr->host, s, plen);
+	addr->host[plen] = '\0';
+	addr->cid = UDO_CLI_HYBRID_CID;
+	addr->transport = "hybrid";
+	return port_span(colon + 1, n - plen - 1, UDO_CLI_ADDR_VSOCK, flags, &addr->port,
+	                 err, errlen);
+}
+
 /* Length of "scheme:" or "scheme://" at the start of s, or 0. */
 static size_t scheme_len(const char *s, size_t n, const char *scheme)
 {
@@ -255,9 +302,15 @@ int udo_cli_parse_addr(const char *text, unsigned int flags, struct udo_cli_addr
 	} else if ((k = scheme_len(text, n, "tcp"))) {
 		addr->kind = UDO_CLI_ADDR_TCP;
 		r = tcp_rest(text + k, n - k, flags, addr, why, sizeof(why));
+	} else if ((k = scheme_len(text, n, "unix"))) {
+		addr->kind = UDO_CLI_ADDR_UNIX;
+		r = unix_rest(text + k, n - k, flags, addr, why, sizeof(why));
+	} else if ((k = scheme_len(text, n, "hybrid"))) {
+		addr->kind = UDO_CLI_ADDR_HYBRID;
+		r = hybrid_rest(text + k, n - k, flags, addr, why, sizeof(why));
 	} else {
-		r = fail(why, sizeof(why), "use vsock:CID:PORT, vsock://CID:PORT, "
-		         "tcp:HOST:PORT or tcp://HOST:PORT");
+		r = fail(why, sizeof(why), "use vsock:CID:PORT, tcp:HOST:PORT, unix:PORT or "
+		         "hybrid:PATH:PORT (each also as SCHEME://)");
 	}
 	if (r)
 		return fail(err, errlen, "address \"%s\": %s", udo_quote_n(q, sizeof(q), text, n, 0), why);
@@ -308,6 +361,10 @@ const char *udo_cli_addr_format(const struct udo_cli_addr *addr, char *buf, size
 	udo_cli_port_text(addr->kind, addr->port, port, sizeof(port));
 	if (addr->kind == UDO_CLI_ADDR_VSOCK)
 		snprintf(buf, len, "vsock:%s:%s", cid_text(addr->cid, cid, sizeof(cid)), port);
+	else if (addr->kind == UDO_CLI_ADDR_UNIX)
+		snprintf(buf, len, "unix:%s", port);
+	else if (addr->kind == UDO_CLI_ADDR_HYBRID)
+		snprintf(buf, len, "hybrid:%.*s:%s", UDO_CLI_PATH_MAX, addr->host, port);
 	else if (strpbrk(addr->host, ":%"))
 		snprintf(buf, len, "tcp:[%.*s]:%s", UDO_CLI_HOST_MAX - 1, addr->host, port);
 	else

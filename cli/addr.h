@@ -8,6 +8,9 @@
  * Spellings accepted:
  *   vsock:CID:PORT   vsock://CID:PORT      (systemd, Kata/containerd)
  *   tcp:HOST:PORT    tcp://HOST:PORT       (HOST may be [IPv6])
+ *   unix:PORT        unix://PORT           (the library's unix transport)
+ *   hybrid:PATH:PORT hybrid://PATH:PORT    (a VMM's Unix socket; PATH absolute,
+ *                                           the port after its last ':')
  *   CID   a decimal number (0-4294967295), -1, or any (-1), local (1), host (2)
  *   PORT  a decimal number; -1 or "any" where the kernel may choose
  */
@@ -30,7 +33,17 @@
 enum udo_cli_addr_kind {
 	UDO_CLI_ADDR_VSOCK,
 	UDO_CLI_ADDR_TCP,
+	UDO_CLI_ADDR_UNIX,   /* the library, transport unix, CID 1 (any to listen) */
+	UDO_CLI_ADDR_HYBRID, /* the library, transport hybrid, CID 3 mapped to host */
 };
+
+/* Longest socket path of a hybrid address (sun_path less its NUL). */
+#define UDO_CLI_PATH_MAX 107
+
+/* The CID a hybrid address connects to: the VMM's socket serves one guest,
+ * whose CID the tool does not know, so it names the guest 3 (the first
+ * guest CID) and maps 3 to PATH (opts.hybrid_uds "3=PATH"). */
+#define UDO_CLI_HYBRID_CID 3u
 
 struct udo_cli_addr {
 	enum udo_cli_addr_kind kind;
@@ -38,9 +51,16 @@ struct udo_cli_addr {
 	/* As the library takes it: an int carrying all 32 bits of a vsock port
 	 * (above INT_MAX it is negative); -1: any (only with UDO_CLI_ANY_PORT). */
 	int port;
-	char host[UDO_CLI_HOST_MAX];  /* tcp: host name or address, no brackets */
-	int type;                     /* vsock: SOCK_SEQPACKET (--seqpacket), else a stream */
+	char host[UDO_CLI_HOST_MAX];  /* tcp: host name or address, no brackets;
+	                               * hybrid: the VMM's socket path */
+	int type;                     /* library kinds: SOCK_SEQPACKET (--seqpacket), else a stream */
+	/* vsock: --transport, or NULL (the library's choice, its variable);
+	 * unix and hybrid: their transport's name. Set by the commands. */
+	const char *transport;
 };
+
+/* True for the kinds the library serves (all but tcp:). */
+#define UDO_CLI_ADDR_IS_LIB(a) ((a)->kind != UDO_CLI_ADDR_TCP)
 
 /* Flags for the parsers. */
 #define UDO_CLI_ANY_PORT 0x1u /* accept "any", -1 (and 4294967295 for vsock) */
@@ -75,7 +95,8 @@ int udo_cli_parse_cid_port(const char *cid, const char *port, unsigned int flags
 /* A port as users write it: "any", or the unsigned number. */
 const char *udo_cli_port_text(enum udo_cli_addr_kind kind, int port, char *buf, size_t len);
 
-/* "vsock:3:5000", "vsock:any:any", "tcp:127.0.0.1:80", "tcp:[::1]:80". */
+/* "vsock:3:5000", "vsock:any:any", "tcp:127.0.0.1:80", "tcp:[::1]:80",
+ * "unix:5000", "hybrid:/run/vm.sock:5000". */
 const char *udo_cli_addr_format(const struct udo_cli_addr *addr, char *buf, size_t len);
 
 #endif /* UDO_CLI_ADDR_H */

@@ -27,22 +27,36 @@
 #include "relay-service.h"
 
 /*
- * --seqpacket: the address is a SOCK_SEQPACKET one. Only vsock addresses
- * (through the library: vsock, or unix as its local fallback) carry
- * messages; a tcp: address is a stream. 0, or a usage error's status.
+ * The command line's settings for address a: --transport for a vsock: one
+ * (unix: and hybrid: name their own), the type. --seqpacket needs the
+ * library's kinds (vsock, unix, hybrid carry messages); a tcp: address is a
+ * stream. 0, or a usage error's status.
  */
 static int set_type(const struct udo_cli_opts *o, struct udo_cli_addr *a, const char *what)
 {
 	char text[UDO_CLI_ADDR_TEXT_MAX];
 
+	if (a->kind == UDO_CLI_ADDR_VSOCK)
+		a->transport = o->transport;
 	a->type = o->seqpacket ? SOCK_SEQPACKET : SOCK_STREAM;
-	if (!o->seqpacket || a->kind == UDO_CLI_ADDR_VSOCK)
+	if (!o->seqpacket || UDO_CLI_ADDR_IS_LIB(a))
 		return 0;
-	return udo_cli_usage("%s: --seqpacket needs vsock addresses: %s is a stream (TCP keeps "
-	                     "no message boundaries)%s", what,
+	return udo_cli_usage("%s: --seqpacket needs vsock, unix or hybrid addresses: %s is a "
+	                     "stream (TCP keeps no message boundaries)%s", what,
 	                     udo_cli_addr_format(a, text, sizeof(text)),
 	                     strcmp(what, "relay") ? "" : "; a relay between a seqpacket end "
 	                     "and a stream end would lose them");
+}
+
+/* A hybrid address reaches a guest through its VMM: a connect end only. */
+static int connect_only(const struct udo_cli_addr *a, const char *what)
+{
+	char text[UDO_CLI_ADDR_TEXT_MAX];
+
+	if (a->kind != UDO_CLI_ADDR_HYBRID)
+		return 0;
+	return udo_cli_usage("%s: %s is a VMM's socket to connect through, not one to listen "
+	                     "on", what, udo_cli_addr_format(a, text, sizeof(text)));
 }
 
 /* listen's address: [CID] PORT, or one address. */
@@ -82,7 +96,7 @@ int udo_cli_cmd_listen(const struct udo_cli_opts *o, int argc, char **argv)
 
 	if (listen_addr(argc, argv, &a, err, sizeof(err)))
 		return udo_cli_usage("listen: %s", err);
-	if (set_type(o, &a, "listen"))
+	if (set_type(o, &a, "listen") || connect_only(&a, "listen"))
 		return UDO_CLI_EXIT_USAGE;
 	if (udo_cli_listen(&l, &a, o->keep_open ? 0 : 1, err, sizeof(err)))
 		return udo_cli_failure(err);
@@ -130,7 +144,8 @@ int udo_cli_cmd_connect(const struct udo_cli_opts *o, int argc, char **argv)
 		return UDO_CLI_EXIT_USAGE;
 	if (o->fdpass && udo_cli_fdpass_check(STDOUT_FILENO, err, sizeof(err)))
 		return udo_cli_failure(err);
-	if (udo_cli_target_init(&t, &a, o->connect_timeout_ms, err, sizeof(err)))
+	if (udo_cli_target_init(&t, &a, o->connect_timeout_ms, o->wait_set ? o->wait_ms : 0,
+	                        err, sizeof(err)))
 		return udo_cli_failure(err);
 	if (udo_cli_connect(&t, &c, err, sizeof(err))) {
 		udo_cli_target_free(&t);
@@ -144,7 +159,7 @@ int udo_cli_cmd_connect(const struct udo_cli_opts *o, int argc, char **argv)
 	}
 	if (c.ctx)
 		snprintf(peer, sizeof(peer), "%s %s", udo_vsock_tcp_get_transport(c.ctx),
-		         t.where + strlen("vsock:"));
+		         strchr(t.where, ':') + 1);
 	else
 		snprintf(peer, sizeof(peer), "%s", t.where);
 	if (o->verbose)
@@ -170,14 +185,16 @@ int udo_cli_cmd_relay(const struct udo_cli_opts *o, int argc, char **argv)
 		return udo_cli_usage("relay: listen %s", err);
 	if (udo_cli_parse_addr(argv[1], 0, &ta, err, sizeof(err)))
 		return udo_cli_usage("relay: target %s", err);
-	if ((!passed && set_type(o, &la, "relay")) || set_type(o, &ta, "relay"))
+	if ((!passed && (set_type(o, &la, "relay") || connect_only(&la, "relay: listen"))) ||
+	    set_type(o, &ta, "relay"))
 		return UDO_CLI_EXIT_USAGE;
 	/* A message is one read: the buffer must hold the largest (vsock's
 	 * 256 KiB by default), and splice would merge messages. */
 	if (o->seqpacket && (o->relay.copy == UDO_CLI_COPY_SPLICE || o->relay.buffer < 262144))
 		return udo_cli_usage("relay: --seqpacket copies whole messages: it takes neither "
 		                     "--copy=splice nor a --buffer below 262144");
-	if (udo_cli_target_init(&t, &ta, o->connect_timeout_ms, err, sizeof(err)))
+	if (udo_cli_target_init(&t, &ta, o->connect_timeout_ms, o->wait_set ? o->wait_ms : 0,
+	                        err, sizeof(err)))
 		return udo_cli_failure(err);
 	/* "passed": one relay listener per socket systemd passed. */
 	r = passed ? udo_cli_listen_passed(&l, &n, ta.type, err, sizeof(err))

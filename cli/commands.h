@@ -7,7 +7,8 @@
 
 #include "relay.h"
 
-/* The library's variable for a connect's bound; --connect-timeout sets it. */
+/* The library's variable for a connect's bound; --connect-timeout takes its
+ * place in each context's options; the tool reads it for tcp: targets. */
 #define UDO_CLI_TIMEOUT_ENV "UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS"
 
 /* What the options asked for. */

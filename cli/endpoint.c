@@ -18,9 +18,9 @@
 
 #include <udo/vsock-tcp.h>
 
-#include "activate.h"
 #include "endpoint.h"
 #include "errbuf.h"
+#include "passed.h"
 /* The library's bounded connect (lib/context.c, compiled in as the
  * transports do), so a tcp: target is bounded as a vsock one is. */
 #include "transport.h"
@@ -51,6 +51,24 @@ static void ctx_free(struct udo_vsock_tcp *ctx)
 	free(ctx);
 }
 
+/*
+ * The library's options for an address of a library kind: its own
+ * transport (NULL for a vsock: one without --transport: the library's
+ * choice, its variable as the user set it) and type; a hybrid address
+ * maps its CID to its socket in map. Only what the command line says:
+ * every other setting stays the library's (its variables, its defaults).
+ */
+static void lib_opts(struct udo_vsock_tcp_opts *o, const struct udo_cli_addr *a,
+                     char *map, size_t maplen)
+{
+	o->transport = a->transport;
+	o->type = a->type == SOCK_SEQPACKET ? SOCK_SEQPACKET : SOCK_STREAM;
+	if (a->kind == UDO_CLI_ADDR_HYBRID) {
+		snprintf(map, maplen, "%u=%.*s", a->cid, UDO_CLI_PATH_MAX, a->host);
+		o->hybrid_uds = map;
+	}
+}
+
 static const char *cid_text(uint32_t cid, char *buf, size_t len)
 {
 	if (cid == VMADDR_CID_ANY)
@@ -79,13 +97,14 @@ static int listen_vsock(struct udo_cli_listener *l, int backlog, char *err, size
 	struct udo_vsock_tcp_server_create_info info = {
 		.vcid = l->addr.cid, .port = l->addr.port, .connections = backlog,
 	};
+	struct udo_vsock_tcp_opts opts = UDO_VSOCK_TCP_OPTS_INIT;
 	struct udo_vsock_tcp *ctx = ctx_alloc(err, errlen);
-	char cid[16];
+	char cid[16], map[UDO_CLI_PATH_MAX + 16];
 
 	if (!ctx)
 		return -1;
-	if (!udo_vsock_tcp_server_create_type(ctx, &info, l->addr.type == SOCK_SEQPACKET
-	                                                  ? SOCK_SEQPACKET : SOCK_STREAM)) {
+	lib_opts(&opts, &l->addr, map, sizeof(map));
+	if (!udo_vsock_tcp_server_create_opts(ctx, &info, &opts)) {
 		ctx_fail(ctx, "listen", err, errlen);
 		free(ctx);
 		return -1;
@@ -117,7 +136,7 @@ static int listen_tcp(struct udo_cli_listener *l, int backlog, char *err, size_t
 	int fd = -1, one = 1, rc;
 
 	snprintf(where, sizeof(where), "%s", l->addr.host);
-	fd = udo_cli_passed_tcp(&l->addr); /* socket activation: cli/activate.c */
+	fd = udo_cli_passed_tcp(&l->addr); /* socket activation: cli/passed.c */
 	if (fd >= 0)
 		goto bound;
 	snprintf(port, sizeof(port), "%d", l->addr.port < 0 ? 0 : l->addr.port);
@@ -168,7 +187,7 @@ int udo_cli_listen(struct udo_cli_listener *l, const struct udo_cli_addr *addr,
 	l->addr = *addr;
 	l->fd = -1;
 	l->port = -1;
-	if (addr->kind == UDO_CLI_ADDR_VSOCK)
+	if (UDO_CLI_ADDR_IS_LIB(addr))
 		return listen_vsock(l, backlog, err, errlen);
 	return listen_tcp(l, backlog, err, errlen);
 }
@@ -218,7 +237,8 @@ void udo_cli_listener_close(struct udo_cli_listener *l)
 }
 
 int udo_cli_target_init(struct udo_cli_target *t, const struct udo_cli_addr *addr,
-                        unsigned int timeout_ms, char *err, size_t errlen)
+                        unsigned int timeout_ms, unsigned int wait_ms, char *err,
+                        size_t errlen)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV };
 	char port[16];
@@ -227,6 +247,7 @@ int udo_cli_target_init(struct udo_cli_target *t, const struct udo_cli_addr *add
 	memset(t, 0, sizeof(*t));
 	t->addr = *addr;
 	t->timeout_ms = timeout_ms;
+	t->wait_ms = wait_ms;
 	udo_cli_addr_format(addr, t->where, sizeof(t->where));
 	if (addr->kind != UDO_CLI_ADDR_TCP)
 		return 0;
@@ -273,6 +294,10 @@ bool udo_cli_target_is_listener(const struct udo_cli_target *t,
 
 	if (t->addr.kind != l->addr.kind)
 		return false;
+	if (t->addr.kind == UDO_CLI_ADDR_UNIX) /* one machine, one name per port */
+		return (uint32_t) t->addr.port == (uint32_t) l->port;
+	if (t->addr.kind == UDO_CLI_ADDR_HYBRID)
+		return false;
 	if (t->addr.kind == UDO_CLI_ADDR_VSOCK) {
 		/* Over the tcp transport, CID 2 is this machine too. */
 		bool here = cid == VMADDR_CID_LOCAL || cid == udo_vsock_tcp_get_local_vcid() ||
@@ -302,12 +327,17 @@ static int connect_vsock(const struct udo_cli_target *t, struct udo_cli_conn *c,
 	struct udo_vsock_tcp_client_create_info info = {
 		.vcid = t->addr.cid, .port = t->addr.port,
 	};
+	struct udo_vsock_tcp_opts opts = UDO_VSOCK_TCP_OPTS_INIT;
 	struct udo_vsock_tcp *ctx = ctx_alloc(err, errlen);
+	char map[UDO_CLI_PATH_MAX + 16];
 
 	if (!ctx)
 		return -1;
-	if (!udo_vsock_tcp_client_create_type(ctx, &info, t->addr.type == SOCK_SEQPACKET
-	                                                  ? SOCK_SEQPACKET : SOCK_STREAM)) {
+	lib_opts(&opts, &t->addr, map, sizeof(map));
+	/* 0: not given, so the library's variable (or default) applies. */
+	opts.connect_timeout_ms = t->timeout_ms;
+	opts.connect_wait_ms = t->wait_ms;
+	if (!udo_vsock_tcp_client_create_opts(ctx, &info, &opts)) {
 		ctx_fail(ctx, "connect", err, errlen);
 		free(ctx);
 		return -1;
@@ -375,7 +405,7 @@ int udo_cli_connect(const struct udo_cli_target *t, struct udo_cli_conn *c,
 {
 	c->fd = -1;
 	c->ctx = NULL;
-	if (t->addr.kind == UDO_CLI_ADDR_VSOCK)
+	if (UDO_CLI_ADDR_IS_LIB(&t->addr))
 		return connect_vsock(t, c, err, errlen);
 	if (!t->ai)
 		return fail(err, errlen, "connect to %s: not resolved", t->where);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Both ends of a udo-vsock stream, whatever their address: a vsock address
- * goes through the library (so UDO_VSOCK_TCP_TRANSPORT and the tcp
- * fallback apply), a tcp: address is a plain TCP socket. Errors land in the
+ * Both ends of a udo-vsock stream, whatever their address: vsock:, unix:
+ * and hybrid: addresses go through the library, each end a context with its
+ * own options (the transport the address or --transport names, else the
+ * library's choice), a tcp: address is a plain TCP socket. Errors land in the
  * caller's buffer as one line that names the address and the reason.
  */
 #ifndef UDO_CLI_ENDPOINT_H
@@ -31,7 +32,8 @@ struct udo_cli_listener {
 struct udo_cli_target {
 	struct udo_cli_addr addr;
 	struct addrinfo *ai;
-	unsigned int timeout_ms; /* tcp: a bound on each connect, 0 for none */
+	unsigned int timeout_ms; /* a bound on each connect; 0: none (tcp), the library's */
+	unsigned int wait_ms;    /* library kinds: --wait; 0: the library's */
 	char where[UDO_CLI_ADDR_TEXT_MAX];
 };
 
@@ -56,13 +58,14 @@ const char *udo_cli_listener_transport(const struct udo_cli_listener *l);
 void udo_cli_listener_close(struct udo_cli_listener *l);
 
 /*
- * Prepare a target (resolve a tcp host). timeout_ms (0: none) bounds each
- * connect to a tcp target, all of its addresses together; vsock targets
- * take theirs from the library (UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS, which
- * the tool sets). 0, or -1 with err.
+ * Prepare a target (resolve a tcp host). timeout_ms bounds each connect:
+ * to a tcp target all of its addresses together (0: none); the library's
+ * kinds get it, and wait_ms, in their context's options (0: not given, the
+ * library's variable or default). 0, or -1 with err.
  */
 int udo_cli_target_init(struct udo_cli_target *t, const struct udo_cli_addr *addr,
-                        unsigned int timeout_ms, char *err, size_t errlen);
+                        unsigned int timeout_ms, unsigned int wait_ms, char *err,
+                        size_t errlen);
 void udo_cli_target_free(struct udo_cli_target *t);
 
 /*

@@ -3,7 +3,7 @@
 
 bin_PROGRAMS = udo-vsock
 udo_vsock_SOURCES = cli/errbuf.h \
-	cli/main.c cli/cli.h \
+	cli/main.c cli/cli.h cli/options.c cli/options.h \
 	cli/say.c cli/say.h \
 	cli/startup.c cli/startup.h \
 	cli/commands.c cli/commands.h \
@@ -48,12 +48,13 @@ t_cli_echo_SOURCES = t/cli-echo.c
 t_cli_echo_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 t_cli_echo_LDFLAGS = -no-install
 
-CLI_TESTS = t/cli-usage t/cli-stream t/cli-relay t/cli-socat t/cli-stdio t/cli-timeout
+CLI_TESTS = t/cli-usage t/cli-stream t/cli-relay t/cli-socat t/cli-stdio t/cli-timeout \
+	t/cli-options
 TESTS += $(CLI_TESTS)
 noinst_SCRIPTS += $(CLI_TESTS)
 CLEANFILES += $(CLI_TESTS)
 EXTRA_DIST += t/cli-gen.sh t/cli-lib.sh t/cli-usage.sh t/cli-stream.sh t/cli-relay.sh t/cli-socat.sh \
-	t/cli-stdio.sh t/cli-timeout.sh
+	t/cli-stdio.sh t/cli-timeout.sh t/cli-options.sh
 
 cli_test_gen = $(AM_V_GEN)$(MKDIR_P) t && \
 	$(SHELL) $(srcdir)/t/cli-gen.sh '$(srcdir)' '$(abs_top_builddir)' '$(EXEEXT)' \
@@ -70,6 +71,8 @@ t/cli-socat: $(srcdir)/t/cli-socat.sh $(CLI_TEST_DEPS)
 t/cli-stdio: $(srcdir)/t/cli-stdio.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 t/cli-timeout: $(srcdir)/t/cli-timeout.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+t/cli-options: $(srcdir)/t/cli-options.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 
 # After an install: the installed udo-vsock runs, finds the installed

@@ -7,9 +7,14 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <udo/vsock-tcp.h>
 
@@ -83,13 +88,14 @@ const char *udo_cli_transport_choices(void)
  * name, or -1 with the library's reason in why. A server binds port -1 (a
  * free port, closed at once); a client only opens its socket.
  */
-static int probe(const char *mode, bool server, uint32_t cid, char *name, size_t namelen,
-                 char *why, size_t whylen)
+static int probe_here(const char *mode, bool server, uint32_t cid, char *name, size_t namelen,
+                      char *why, size_t whylen)
 {
 	struct udo_vsock_tcp_server_create_info sinfo = {
 		.vcid = cid, .port = -1, .connections = 1,
 	};
 	struct udo_vsock_tcp_client_create_info cinfo = { .vcid = cid, .port = 1 };
+	struct udo_vsock_tcp_opts opts = UDO_VSOCK_TCP_OPTS_INIT;
 	struct udo_vsock_tcp *ctx = calloc(1, (size_t) udo_vsock_tcp_get_sizeof());
 	struct udo_vsock_tcp *ok;
 
@@ -97,9 +103,9 @@ static int probe(const char *mode, bool server, uint32_t cid, char *name, size_t
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
-	setenv(UDO_CLI_TRANSPORT_ENV, mode, 1);
-	ok = server ? udo_vsock_tcp_server_create(ctx, &sinfo)
-	            : udo_vsock_tcp_client_create(ctx, &cinfo);
+	opts.transport = mode;
+	ok = server ? udo_vsock_tcp_server_create_opts(ctx, &sinfo, &opts)
+	            : udo_vsock_tcp_client_create_opts(ctx, &cinfo, &opts);
 	if (ok)
 		snprintf(name, namelen, "%s", udo_vsock_tcp_get_transport(ok));
 	else
@@ -107,6 +113,54 @@ static int probe(const char *mode, bool server, uint32_t cid, char *name, size_t
 	udo_vsock_tcp_destroy(ok);
 	free(ctx);
 	return ok ? 0 : -1;
+}
+
+/*
+ * probe_here, for a server in a child process: a server create would adopt
+ * a socket the service manager passed (and close it with the probe), but
+ * the library adopts only in the process the sockets were passed to
+ * (LISTEN_PID), so the child's probe binds afresh, as the pick it shows
+ * would for any other address, and the passed sockets stay with us.
+ */
+static int probe(const char *mode, bool server, uint32_t cid, char *name, size_t namelen,
+                 char *why, size_t whylen)
+{
+	char buf[1024];
+	ssize_t n, got = 0;
+	int p[2], st, r;
+	pid_t pid;
+
+	if (!server)
+		return probe_here(mode, server, cid, name, namelen, why, whylen);
+	if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
+		snprintf(why, whylen, "probe in a child process: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		r = probe_here(mode, server, cid, buf + 1, namelen, buf + 1, whylen);
+		buf[0] = r ? '1' : '0';
+		n = write(p[1], buf, strlen(buf) + 1);
+		_exit(n > 0 ? 0 : 1);
+	}
+	close(p[1]);
+	while ((n = read(p[0], buf + got, sizeof(buf) - 1 - (size_t) got)) > 0 ||
+	       (n < 0 && errno == EINTR))
+		got += n > 0 ? n : 0;
+	close(p[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	buf[got] = '\0';
+	if (got < 2 || (buf[0] != '0' && buf[0] != '1')) {
+		snprintf(why, whylen, "the probe's child process gave no answer");
+		return -1;
+	}
+	if (buf[0] == '0') {
+		snprintf(name, namelen, "%.*s", (int) namelen - 1, buf + 1);
+		return 0;
+	}
+	snprintf(why, whylen, "%.*s", (int) whylen - 1, buf + 1);
+	return -1;
 }
 
 static void show_transport(FILE *out, const struct transport_info *t, uint32_t local)
@@ -143,15 +197,11 @@ static void show_pick(FILE *out, bool *first, const char *what, bool server, uin
 
 int udo_cli_transports_show(FILE *out, const char *selected, const char *source)
 {
-	const char *env = getenv(UDO_CLI_TRANSPORT_ENV);
-	char *saved = env ? strdup(env) : NULL;
 	uint32_t local = udo_vsock_tcp_get_local_vcid();
 	char what[64];
 	bool first = true;
 	size_t i;
 
-	/* A probe must not adopt (and then close) a passed socket. */
-	udo_cli_passed_hide(true);
 	fprintf(out, "%-10s %-7s %s\n", "TRANSPORT", "USABLE", "NOTES");
 	for (i = 0; i < N_TRANSPORTS; i++)
 		show_transport(out, &transports[i], local);
@@ -166,13 +216,6 @@ int udo_cli_transports_show(FILE *out, const char *selected, const char *source)
 	}
 	fputc('\n', out);
 	fprintf(out, "selected: %s (%s)\n", selected, source);
-	udo_cli_passed_hide(false);
 	udo_cli_activation_show(out);
-
-	if (saved)
-		setenv(UDO_CLI_TRANSPORT_ENV, saved, 1);
-	else
-		unsetenv(UDO_CLI_TRANSPORT_ENV);
-	free(saved);
 	return 0;
 }

@@ -6,7 +6,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-/* The variable the library reads; --transport sets it. */
+/* The variable the library reads; --transport takes its place for the
+ * contexts of vsock: addresses (their options), and is checked by the tool. */
 #define UDO_CLI_TRANSPORT_ENV "UDO_VSOCK_TCP_TRANSPORT"
 
 /* A transport name the library accepts ("auto" included). */

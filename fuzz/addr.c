@@ -5,7 +5,9 @@
  * (ASan, UBSan), it checks what the parser promises:
  *  - results are 0 or -1, and -1 leaves a terminated message in err;
  *  - a parsed address is sound: a terminated host for tcp, a port in the
- *    kind's range (or -1 only when "any" was allowed);
+ *    kind's range (or -1 only when "any" was allowed); unix: and hybrid:
+ *    name their transport, a hybrid path is absolute, fits sun_path and
+ *    has no ',' (the library's CID=PATH map would split it);
  *  - formatting a parsed address and parsing the text again gives the same
  *    address (what the tool prints, a user can type back);
  *  - a short or missing error buffer is never overrun.
@@ -29,8 +31,10 @@ static bool same_addr(const struct udo_cli_addr *a, const struct udo_cli_addr *b
 {
 	if (a->kind != b->kind || a->port != b->port)
 		return false;
-	if (a->kind == UDO_CLI_ADDR_VSOCK)
-		return a->cid == b->cid;
+	if (a->kind != UDO_CLI_ADDR_TCP && a->cid != b->cid)
+		return false;
+	if (a->kind == UDO_CLI_ADDR_VSOCK || a->kind == UDO_CLI_ADDR_UNIX)
+		return true;
 	return !strcmp(a->host, b->host);
 }
 
@@ -39,7 +43,18 @@ static void check_parsed(const struct udo_cli_addr *a, unsigned int flags)
 	struct udo_cli_addr again;
 	char text[UDO_CLI_ADDR_TEXT_MAX], err[160];
 
-	CHECK(a->kind == UDO_CLI_ADDR_VSOCK || a->kind == UDO_CLI_ADDR_TCP);
+	CHECK(a->kind == UDO_CLI_ADDR_VSOCK || a->kind == UDO_CLI_ADDR_TCP ||
+	      a->kind == UDO_CLI_ADDR_UNIX || a->kind == UDO_CLI_ADDR_HYBRID);
+	/* unix: and hybrid: name their transport; vsock: leaves it to the
+	 * command (--transport), tcp: is the tool's own. */
+	CHECK((a->kind == UDO_CLI_ADDR_UNIX) == (a->transport && !strcmp(a->transport, "unix")));
+	CHECK((a->kind == UDO_CLI_ADDR_HYBRID) == (a->transport && !strcmp(a->transport, "hybrid")));
+	if (a->kind == UDO_CLI_ADDR_HYBRID) {
+		/* An absolute path that fits sun_path, with no ',' for the map. */
+		CHECK(a->host[0] == '/' && strlen(a->host) <= UDO_CLI_PATH_MAX);
+		CHECK(!strchr(a->host, ','));
+		CHECK(a->cid == UDO_CLI_HYBRID_CID);
+	}
 	if (a->port == -1)
 		CHECK(flags & UDO_CLI_ANY_PORT);
 	if (a->kind == UDO_CLI_ADDR_TCP) {

@@ -110,13 +110,16 @@ static int vsock_listener(int *port, const char *unused)
 	struct sockaddr_vm svm = { .svm_family = AF_VSOCK, .svm_cid = VMADDR_CID_ANY };
 	socklen_t len = sizeof(svm);
 	int fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0), tries;
+	/* Where the last call's search stopped: a caller that asks again
+	 * (its tcp port was taken) gets another port, not the same one. */
+	static unsigned int next;
 
 	(void) unused;
 	if (fd < 0)
 		return -1;
 	/* A port the kernel picks may be above 65535: pick in range instead. */
 	for (tries = 0; tries < 1000; tries++) {
-		svm.svm_port = 20000u + (unsigned int) (getpid() + tries * 7919) % 40000u;
+		svm.svm_port = 20000u + ((unsigned int) getpid() + next++ * 7919u) % 40000u;
 		if (bind(fd, (struct sockaddr *) &svm, sizeof(svm)) == 0)
 			break;
 		if (errno != EADDRINUSE)

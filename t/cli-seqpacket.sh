@@ -163,13 +163,13 @@ else
 fi
 
 # 10-13: what --seqpacket refuses, before trying anything.
-fails_usage 'relay: --seqpacket needs vsock addresses: tcp:127.0.0.1:any is a stream' \
+fails_usage 'relay: --seqpacket needs vsock, unix or hybrid addresses: tcp:127.0.0.1:any is a stream' \
 	"relay --seqpacket between a tcp end and a vsock end is a usage error" \
 	--seqpacket relay tcp:127.0.0.1:any vsock:local:5000
-fails_usage 'relay: --seqpacket needs vsock addresses: tcp:127.0.0.1:80 is a stream' \
+fails_usage 'relay: --seqpacket needs vsock, unix or hybrid addresses: tcp:127.0.0.1:80 is a stream' \
 	"relay --seqpacket from a vsock end to a tcp end is a usage error" \
 	--seqpacket relay vsock:local:any tcp:127.0.0.1:80
-fails_usage 'connect: --seqpacket needs vsock addresses' \
+fails_usage 'connect: --seqpacket needs vsock, unix or hybrid addresses' \
 	"connect --seqpacket to a tcp address is a usage error" \
 	--seqpacket connect tcp:127.0.0.1:80
 fails_usage 'relay: --seqpacket copies whole messages' \

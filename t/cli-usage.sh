@@ -98,7 +98,7 @@ fails 2 'unknown command "fr\\nob\\x1b\[31m": use listen' \
 fails 2 'address "vsock:\\x1b:1": CID "\\x1b" is not a number' \
 	"an ESC in an address is shown escaped" connect "vsock:$esc:1"
 fails 2 '--copy="a\\nb": use splice or read' \
-	"a newline in an option's value is shown escaped" "--copy=a${nl}b" connect 1 2
+	"a newline in an option's value is shown escaped" relay "--copy=a${nl}b" vsock:any:1 tcp:localhost:2
 udo_env "UDO_VSOCK_TCP_TRANSPORT=x${nl}y$esc" connect 1 5000 >/dev/null 2>"$T_DIR/err"
 st=$?
 [ $st -eq 2 ] && [ "$(wc -l <"$T_DIR/err")" -eq 1 ] &&

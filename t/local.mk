@@ -283,13 +283,15 @@ t_sp_peer_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 t_sp_peer_LDFLAGS = -no-install
 # t/cli-unix-socat: socat's ABSTRACT-* addresses against the unix transport;
 # t/cli-seqpacket-peers: socat and systemd-socket-activate as seqpacket peers;
-# t/cli-unix-squat: another user's socat holding a name below 1024.
-UNIX_CLI_TESTS = t/cli-seqpacket t/cli-unix-socat t/cli-seqpacket-peers t/cli-unix-squat
+# t/cli-unix-squat: another user's socat holding a name below 1024;
+# t/cli-ends: unix: and hybrid: addresses, relays between kinds.
+UNIX_CLI_TESTS = t/cli-seqpacket t/cli-unix-socat t/cli-seqpacket-peers t/cli-unix-squat \
+	t/cli-ends
 TESTS += $(UNIX_CLI_TESTS)
 noinst_SCRIPTS += $(UNIX_CLI_TESTS)
 CLEANFILES += $(UNIX_CLI_TESTS)
 EXTRA_DIST += t/cli-seqpacket.sh t/cli-unix-socat.sh t/cli-seqpacket-peers.sh \
-	t/cli-unix-squat.sh
+	t/cli-unix-squat.sh t/cli-ends.sh
 t/cli-seqpacket: $(srcdir)/t/cli-seqpacket.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 t/cli-unix-socat: $(srcdir)/t/cli-unix-socat.sh $(CLI_TEST_DEPS)
@@ -297,6 +299,8 @@ t/cli-unix-socat: $(srcdir)/t/cli-unix-socat.sh $(CLI_TEST_DEPS)
 t/cli-seqpacket-peers: $(srcdir)/t/cli-seqpacket-peers.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 t/cli-unix-squat: $(srcdir)/t/cli-unix-squat.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+t/cli-ends: $(srcdir)/t/cli-ends.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 
 # The hybrid transport's tests (plugins/hybrid).
