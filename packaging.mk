@@ -8,20 +8,7 @@
 # debian/ is in the release tarball: this is a native package, so the tarball
 # holds everything dpkg-buildpackage needs, and `make check` (and so
 # distcheck) checks that the symbols file matches the version script.
-EXTRA_DIST += debian scripts/deb scripts/deb-test scripts/reproducible scripts/test-arm64 t/debian.sh
-
-# The test runs as t/debian from the build tree: t/debian.sh with the source
-# tree's path written in, since a test must be a file of the build tree (for
-# make check-vm too, which copies the build tree into its guest; there the
-# source tree is absent and the test skips). Built by `make`, like the
-# programs check-vm runs.
-TESTS += t/debian
-noinst_SCRIPTS = t/debian
-CLEANFILES += t/debian
-t/debian: $(srcdir)/t/debian.sh Makefile
-	$(AM_V_GEN)$(MKDIR_P) t && \
-	sed "s|^top=.*|top='$(abs_top_srcdir)'|" $(srcdir)/t/debian.sh > $@.tmp && \
-	chmod +x $@.tmp && mv -f $@.tmp $@
+EXTRA_DIST += debian scripts/deb scripts/deb-test scripts/reproducible scripts/test-arm64
 
 DEB_OUT = $(abs_top_srcdir)/_deb
 deb:

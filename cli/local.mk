@@ -12,14 +12,10 @@ udo_vsock_SOURCES = cli/errbuf.h \
 	cli/stream.c cli/stream.h \
 	cli/message.c cli/message.h \
 	cli/relay.c cli/relay.h \
-	cli/transports.c cli/transports.h \
-	lib/quote.c lib/quote.h lib/context.c lib/deadline.c lib/transport.h
-# Own flags, so lib/ files compile to objects of their own here (the
-# library builds them with libtool).
-udo_vsock_CPPFLAGS = $(AM_CPPFLAGS)
+	cli/transports.c cli/transports.h
 # An installed program: the library from $(libdir), not the test suite's
 # -no-install build-tree link and test helpers (t/local.mk's defaults).
-udo_vsock_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
+udo_vsock_LDADD = libudo-vsock-tcp.la shared/libshared.la $(PTHREAD_LIBS)
 udo_vsock_LDFLAGS =
 
 man1_MANS = cli/udo-vsock.1

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer target for the UDO_VSOCK_TCP_UDS parser (plugins/hybrid/uds-map.c):
+ * libFuzzer target for the UDO_VSOCK_TCP_UDS parser (shared/uds-map.c):
  * any text either parses into entries that keep the parser's promises, or is
  * refused with a message naming the variable. A broken promise aborts.
  */

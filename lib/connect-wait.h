@@ -5,7 +5,8 @@
 
 #include "transport.h"
 
-#define UDO_CONNECT_WAIT_ENV "UDO_VSOCK_TCP_CONNECT_WAIT_MS"
+#include "env-names.h"
+#define UDO_CONNECT_WAIT_ENV UDO_ENV_CONNECT_WAIT
 
 /* One connect attempt: 0, or -errno with the error recorded and the context
  * ready for another attempt. */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "env.h"
+#include "ms.h"
 #include "plugin-file.h"
 #include "quote.h"
 #include "transport.h"
@@ -84,22 +85,14 @@ int udo_env_ms(struct udo_vsock_tcp *vsock, const char *name, const char *value,
                const char *what, const char *zero_means, unsigned int *ms)
 {
 	char q[UDO_QUOTE_BUF];
-	unsigned long v = 0;
-	const char *p;
 
 	*ms = 0;
 	if (!value || !*value)
 		return 0;
-	for (p = value; *p >= '0' && *p <= '9'; p++) {
-		v = v * 10 + (unsigned long) (*p - '0');
-		if (v > INT_MAX)
-			break;
-	}
-	if (*p)
+	if (udo_parse_ms(value, ms) < 0)
 		return udo_ctx_error(vsock, EINVAL, false,
 		                     "%s=\"%s\" is not a %s: use milliseconds, 0 to %d (0: %s)",
 		                     name, udo_quote(q, sizeof(q), value), what, INT_MAX,
 		                     zero_means);
-	*ms = (unsigned int) v;
 	return 0;
 }

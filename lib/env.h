@@ -10,12 +10,7 @@
 #ifndef UDO_ENV_H
 #define UDO_ENV_H
 
-#define UDO_ENV_PREFIX "UDO_VSOCK_TCP_"
-#define UDO_ENV_TRANSPORT       UDO_ENV_PREFIX "TRANSPORT"
-#define UDO_ENV_CONNECT_TIMEOUT UDO_ENV_PREFIX "CONNECT_TIMEOUT_MS"
-#define UDO_ENV_CONNECT_WAIT    UDO_ENV_PREFIX "CONNECT_WAIT_MS"
-#define UDO_ENV_MAP             UDO_ENV_PREFIX "MAP"
-#define UDO_ENV_UDS             UDO_ENV_PREFIX "UDS"
+#include "env-names.h"
 
 struct udo_env {
 	const char *transport;       /* UDO_VSOCK_TCP_TRANSPORT */

@@ -9,7 +9,8 @@
 
 #include "transport.h"
 
-#define UDO_PLUGIN_PATH_ENV "UDO_VSOCK_TCP_PLUGIN_PATH"
+#include "env-names.h"
+#define UDO_PLUGIN_PATH_ENV UDO_ENV_PLUGIN_PATH
 
 /* Room for a path as udo_plugin_path_text() writes it. */
 #define UDO_PLUGIN_PATH_TEXT 96

@@ -48,23 +48,10 @@ MAN3_0_3 = \
 MAN3 = $(MAN3_PAGES) $(MAN3_LINKS) $(MAN3_0_3)
 dist_man3_MANS = $(MAN3)
 dist_man7_MANS = man/udo-vsock-tcp.7
-EXTRA_DIST += $(MAN3_0_3) t/man-pages.sh
+EXTRA_DIST += $(MAN3_0_3)
 
 # The test: t/man-pages.sh with the trees, the compiler and the list of
 # pages written in (like t/debian, a file of the build tree).
-TESTS += t/man-pages
-noinst_SCRIPTS += t/man-pages
-CLEANFILES += t/man-pages
-t/man-pages: $(srcdir)/t/man-pages.sh Makefile
-	$(AM_V_GEN)$(MKDIR_P) t && sed \
-	  -e "s|^top=.*|top='$(abs_top_srcdir)'|" \
-	  -e "s|^build=.*|build='$(abs_top_builddir)'|" \
-	  -e "s|^libtool=.*|libtool='$(SHELL) $(abs_top_builddir)/libtool'|" \
-	  -e "s|^cc=.*|cc='$(CC)'|" \
-	  -e "s|^cflags=.*|cflags='$(CFLAGS) $(SANITIZER_CFLAGS) $(LDFLAGS)'|" \
-	  -e "s|^pages=.*|pages='$(man1_MANS) $(MAN3) $(dist_man7_MANS)'|" \
-	  $(srcdir)/t/man-pages.sh > $@.tmp && chmod +x $@.tmp && mv -f $@.tmp $@
-
 # After an install (make installcheck, and so make distcheck): every page
 # is where man(1) looks.
 installcheck-local: installcheck-man

@@ -7,17 +7,6 @@
 # vm/run is the host side, vm/init the guest's only process.
 EXTRA_DIST += vm/run vm/init vm/debs.sh vm/results.sh
 
-if HAVE_CMOCKA
-# Tests that need real vsock loopback: they skip on a host without it and
-# must pass in the guest. Plain members of the suite, so the guest runs them.
-VM_TESTS = \
-	t/vsock-loopback \
-	t/vsock-socat
-
-check_PROGRAMS += $(VM_TESTS)
-TESTS += $(VM_TESTS)
-endif
-
 # The list of tests and their environment come from the build: whatever
 # `make check` runs, the guest runs, but for the parser corpus replays in
 # fuzz/ (no sockets in them; their corpora stay in the source tree). vm/run passes the guest the variables

@@ -1,61 +1,9 @@
 # The hybrid transport: vsock through the Unix sockets of Firecracker and
-# cloud-hypervisor (README, "Hybrid vsock"), with its tests and the fuzz
-# target of its UDO_VSOCK_TCP_UDS parser.
+# cloud-hypervisor (README, "Hybrid vsock"); its UDO_VSOCK_TCP_UDS parser is shared/uds-map.c,
+# which the tool reads too.
 pkglib_LTLIBRARIES += plugins/hybrid.la
-plugins_hybrid_la_SOURCES = plugins/hybrid/hybrid.c plugins/map-text.h \
-	plugins/hybrid/uds-map.c plugins/hybrid/uds-map.h \
+plugins_hybrid_la_SOURCES = plugins/hybrid/hybrid.c \
 	plugins/hybrid/ack.c plugins/hybrid/ack.h \
-	plugins/hybrid/nonblock.c plugins/hybrid/nonblock.h \
-	lib/context.c lib/deadline.c lib/transport.h lib/env.h lib/quote.c lib/quote.h
+	plugins/hybrid/nonblock.c plugins/hybrid/nonblock.h
 plugins_hybrid_la_LDFLAGS = $(PLUGIN_LDFLAGS)
-
-EXTRA_DIST += fuzz/uds-map.c fuzz/replay.c fuzz/corpus/uds-map
-
-if HAVE_CMOCKA
-# A fake VMM (t/hybrid-peer.c) stands in for Firecracker in these tests.
-HYBRID_TESTS = \
-	t/hybrid-protocol \
-	t/hybrid-server \
-	t/hybrid-contract \
-	t/connect-timeout \
-	t/connect-timeout-vsock \
-	t/hybrid-nonblock
-check_PROGRAMS += $(HYBRID_TESTS)
-TESTS += $(HYBRID_TESTS)
-HYBRID_PEER = t/hybrid-peer.c t/hybrid-peer.h
-t_hybrid_protocol_SOURCES = t/hybrid-protocol.c $(HYBRID_PEER)
-t_hybrid_server_SOURCES = t/hybrid-server.c $(HYBRID_PEER)
-t_hybrid_contract_SOURCES = t/hybrid-contract.c $(HYBRID_PEER)
-t_hybrid_nonblock_SOURCES = t/hybrid-nonblock.c $(HYBRID_PEER)
-t_connect_timeout_SOURCES = t/connect-timeout.c
-endif
-
-# The parser's fuzz corpus, replayed by an ordinary build in `make check`
-# (TAP, one line per input), so the corpus stays a regression suite.
-check_PROGRAMS += fuzz/uds-map-replay
-TESTS += fuzz/uds-map-replay
-fuzz_uds_map_replay_SOURCES = fuzz/replay.c fuzz/uds-map.c \
-	plugins/hybrid/uds-map.c plugins/hybrid/uds-map.h lib/quote.c lib/quote.h
-fuzz_uds_map_replay_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/hybrid \
-	-DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/uds-map"'
-fuzz_uds_map_replay_LDADD =
-
-# libFuzzer (clang): `make fuzz-uds-map [FUZZ_RUNS=N]` grows a corpus in the
-# build tree from the committed one; copy new finds to fuzz/corpus/uds-map.
-# FUZZ_CC (found by configure) and FUZZ_CFLAGS: fuzz/local.mk.
-FUZZ_RUNS = 200000
-# The parser quotes bad entries with udo_quote() (lib/quote.c).
-fuzz/uds-map-fuzzer: $(srcdir)/fuzz/uds-map.c $(srcdir)/plugins/hybrid/uds-map.c \
-		$(srcdir)/lib/quote.c $(srcdir)/lib/quote.h
-	@$(MKDIR_P) fuzz
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_builddir) -I$(srcdir)/plugins/hybrid -I$(srcdir)/lib \
-	  -o $@ $(srcdir)/fuzz/uds-map.c $(srcdir)/plugins/hybrid/uds-map.c $(srcdir)/lib/quote.c
-fuzz-uds-map: fuzz/uds-map-fuzzer
-	@$(MKDIR_P) fuzz/uds-map-corpus
-	./fuzz/uds-map-fuzzer -runs=$(FUZZ_RUNS) fuzz/uds-map-corpus \
-	  $(srcdir)/fuzz/corpus/uds-map
-.PHONY: fuzz-uds-map
-CLEANFILES += fuzz/uds-map-fuzzer
-clean-local: clean-local-fuzz
-clean-local-fuzz:
-	rm -rf fuzz/uds-map-corpus
+plugins_hybrid_la_LIBADD = shared/libshared.la

@@ -11,7 +11,7 @@
 #include <linux/vm_sockets.h>
 
 #include "cidmap.h"
-#include "../map-text.h"
+#include "map-text.h"
 #include "quote.h"
 
 static bool span_is(struct span s, const char *word)

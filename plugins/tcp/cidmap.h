@@ -12,7 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define UDO_CIDMAP_ENV "UDO_VSOCK_TCP_MAP"
+#include "env-names.h"
+#define UDO_CIDMAP_ENV UDO_ENV_MAP
 #define UDO_CIDMAP_MAX_ENTRIES 64
 #define UDO_CIDMAP_HOST_MAX 254 /* a DNS name is at most 253 characters */
 

@@ -179,7 +179,7 @@ int udo_deadline_left_ms(const struct udo_deadline *d);
  * Wait until fd has one of events (POLLIN, POLLOUT) or the deadline passes
  * (fd -1: just the deadline): 0 when ready (or on an error condition the
  * next call will report), -ETIMEDOUT, -EINTR, or -errno. Signals count as
- * for a system call the kernel can restart (lib/deadline.c): a handler with
+ * for a system call the kernel can restart (shared/deadline.c): a handler with
  * SA_RESTART runs and the wait goes on to the same deadline; one without
  * ends it with -EINTR.
  */

@@ -12,7 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define UDO_UDSMAP_ENV "UDO_VSOCK_TCP_UDS"
+#include "env-names.h"
+#define UDO_UDSMAP_ENV UDO_ENV_UDS
 #define UDO_UDSMAP_MAX_ENTRIES 64
 /* sockaddr_un's sun_path holds 108 bytes with the terminating NUL. */
 #define UDO_UDSMAP_PATH_MAX 107

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "uds-map.h"
-#include "../map-text.h"
+#include "map-text.h"
 #include "quote.h"
 
 /* Printable ASCII and any byte >= 0x80 (UTF-8 names); no control characters. */
