@@ -30,7 +30,7 @@ pass() {
 	shift
 	rm -f "$T_DIR/$p_name.ports"
 	# shellcheck disable=SC2086 # the emulator is words
-	bg "$p_name" ${UDO_TEST_EMULATOR:-} "$PASS_FDS" "$T_DIR/$p_name.ports" "$@"
+	bg "$p_name" "$PASS_FDS" "$T_DIR/$p_name.ports" "$@"
 }
 
 # passed_port NAME [N]: the Nth (1st) port of pass NAME, once written.

@@ -17,7 +17,7 @@ esac
 
 "$UDO_VSOCK" transports >"$T_DIR/plain" 2>&1
 # shellcheck disable=SC2086 # the emulator is words
-${UDO_TEST_EMULATOR:-} "$PASS_FDS" "$T_DIR/ports" tcp -- "$UDO_VSOCK" transports \
+"$PASS_FDS" "$T_DIR/ports" tcp -- "$UDO_VSOCK" transports \
 	>"$T_DIR/passed" 2>&1
 grep -q "; 1 passed to this process" "$T_DIR/passed"
 ok $? "transports under socket activation counts the passed socket (its probes left it)"
