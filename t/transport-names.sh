@@ -70,7 +70,15 @@ check 'scripts/deb-test: checks every plugin is installed' 'udo-vsock-tcp/NAME\.
 grep -- "grep -Eq '^ \*(" "$top/scripts/deb-test" >"$tmp/text"
 check 'scripts/deb-test: no plugin in the symbols file' '[(|]NAME[|)]'
 # The tool's --help, on --transport.
-${UDO_TEST_EMULATOR:+$UDO_TEST_EMULATOR} "$build/udo-vsock" --help 2>&1 |
+# In the build tree udo-vsock is libtool's wrapper script: an emulator runs
+# the program itself, with the build tree's library.
+tool=$build/udo-vsock
+if [ -n "${UDO_TEST_EMULATOR:-}" ] && [ -x "$build/.libs/udo-vsock" ]; then
+	tool=$build/.libs/udo-vsock
+	LD_LIBRARY_PATH=$build/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+	export LD_LIBRARY_PATH
+fi
+${UDO_TEST_EMULATOR:+$UDO_TEST_EMULATOR} "$tool" --help 2>&1 |
 	sed -n '/--transport=NAME/,/^  -[a-z]/p' >"$tmp/text"
 check 'udo-vsock --help: --transport takes every transport' '(^|[ ,])NAME[ ,]'
 
