@@ -20,6 +20,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "ms.h"
 #include "options.h"
 #include "quote.h"
 #include "say.h"
@@ -78,7 +79,7 @@ static int select_timeout(struct udo_cli_opts *o)
 	const char *env = getenv(UDO_CLI_TIMEOUT_ENV);
 	char q[UDO_QUOTE_BUF];
 
-	if (!o->connect_timeout && env && *env && udo_cli_parse_ms(env, &o->connect_timeout_ms))
+	if (!o->connect_timeout && env && *env && udo_parse_ms(env, &o->connect_timeout_ms))
 		return udo_cli_usage(UDO_CLI_TIMEOUT_ENV "=\"%s\" is not a connect timeout: use "
 		                     "milliseconds, 0 to %d (0: the kernel's)", udo_quote(q, sizeof(q), env),
 		                     INT_MAX);

@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "ms.h"
 #include "options.h"
 #include "quote.h"
 #include "relay-service.h"
@@ -92,22 +93,6 @@ static int parse_size(const char *text, size_t *out)
 	return 0;
 }
 
-int udo_cli_parse_ms(const char *text, unsigned int *out)
-{
-	unsigned long v = 0;
-	const char *p;
-
-	for (p = text; *p >= '0' && *p <= '9'; p++) {
-		v = v * 10 + (unsigned long) (*p - '0');
-		if (v > INT_MAX)
-			return -1;
-	}
-	if (p == text || *p)
-		return -1;
-	*out = (unsigned int) v;
-	return 0;
-}
-
 static int set_transport(struct udo_cli_opts *o, const char *arg)
 {
 	o->transport = arg;
@@ -163,7 +148,7 @@ static int set_connect_timeout(struct udo_cli_opts *o, const char *arg)
 {
 	char q[UDO_QUOTE_BUF];
 
-	if (udo_cli_parse_ms(arg, &o->connect_timeout_ms))
+	if (udo_parse_ms(arg, &o->connect_timeout_ms))
 		return udo_cli_usage("--connect-timeout=\"%s\": use milliseconds, 0 to %d (0: the "
 		                     "kernel's)", udo_quote(q, sizeof(q), arg), INT_MAX);
 	o->connect_timeout = arg;

@@ -31,8 +31,4 @@ enum udo_cli_option_id {
 int udo_cli_parse_options(int argc, char **argv, const char *cmd, const int *opts,
                           struct udo_cli_opts *o);
 
-/* Milliseconds as the library reads its variables: digits, 0 to INT_MAX.
- * 0, or -1. */
-int udo_cli_parse_ms(const char *text, unsigned int *out);
-
 #endif /* UDO_CLI_OPTIONS_H */
