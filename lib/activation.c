@@ -234,14 +234,49 @@ bool udo_activation_adopt(struct udo_vsock_tcp *vsock, int mode,
 	return t != NULL;
 }
 
-void udo_activation_note_refused(struct udo_vsock_tcp *vsock)
+/* A passed socket of type that no create has adopted yet. */
+static bool unadopted_passed(int type)
+{
+	bool found = false;
+	int i;
+
+	pthread_mutex_lock(&passed_lock);
+	for (i = 0; i < passed_count && !found; i++)
+		found = !passed[i].adopted && still_passed(&passed[i], type);
+	pthread_mutex_unlock(&passed_lock);
+	return found;
+}
+
+/* Why passed sockets were not used: the manager's variables were refused,
+ * or the transport asked for declares no adoption (no server_adopt). */
+static bool passed_unused_why(struct udo_vsock_tcp *vsock, int mode, char *why, size_t len)
+{
+	const struct udo_transport *t;
+
+	if (refused_why[0]) {
+		snprintf(why, len, "could not be used: %s", refused_why);
+		return true;
+	}
+	if (mode == UDO_TRANSPORT_AUTO || !passed_count || !unadopted_passed(vsock->type))
+		return false;
+	/* Loaded already: the create that failed ran it. */
+	t = udo_transport_load((enum udo_transport_id) mode, vsock);
+	if (!t || t->server_adopt)
+		return false;
+	snprintf(why, len, "the %s transport does not adopt passed sockets: use a "
+	         "transport that does, or pass none", t->name);
+	return true;
+}
+
+void udo_activation_note_refused(struct udo_vsock_tcp *vsock, int mode)
 {
 	size_t len = strnlen(vsock->err.buffer, sizeof(vsock->err.buffer));
+	char why[sizeof(refused_why) + 64];
 
 	pthread_once(&passed_once, note_passed_fds);
-	if (!refused_why[0] || passed_pid != getpid() || len >= sizeof(vsock->err.buffer) - 1)
+	if (passed_pid != getpid() || len >= sizeof(vsock->err.buffer) - 1 ||
+	    !passed_unused_why(vsock, mode, why, sizeof(why)))
 		return;
 	snprintf(vsock->err.buffer + len, sizeof(vsock->err.buffer) - len,
-	         "; sockets were passed to this process (socket activation) but could not be "
-	         "used: %s", refused_why);
+	         "; sockets were passed to this process (socket activation) but %s", why);
 }

@@ -26,6 +26,10 @@ enum udo_transport_id {
 const struct udo_transport *udo_transport_load(enum udo_transport_id id,
                                                struct udo_vsock_tcp *vsock);
 
+/* Whether the transport declares it carries sockets of type (SOCK_STREAM,
+ * SOCK_SEQPACKET). */
+bool udo_transport_carries(const struct udo_transport *t, int type);
+
 /* errno values that mean "vsock cannot carry this here" (lib/create.c). */
 bool udo_vsock_unavailable(int neg_errno);
 

@@ -92,25 +92,6 @@ static const char *op_name(const struct udo_vsock_tcp *vsock)
 	return vsock->role == UDO_ROLE_SERVER ? "bind to" : "connect to";
 }
 
-/*
- * tcp and hybrid carry byte streams only: a seqpacket request is refused
- * before the plugin sees it, with what to use instead.
- */
-static int refuse_seqpacket(struct udo_vsock_tcp *vsock, enum udo_transport_id id,
-                            uint32_t cid, int port)
-{
-	const char *name = udo_vsock_tcp_transport_name(id);
-	const char *why = id == UDO_TRANSPORT_TCP
-	                  ? "TCP keeps no message boundaries"
-	                  : "the VMM's Unix-socket protocol carries streams only";
-
-	return udo_ctx_error(vsock, EPROTONOSUPPORT, false,
-	                     "%s %s %u:%u: the %s transport carries SOCK_STREAM only (%s): "
-	                     "for SOCK_SEQPACKET use vsock, or unix for two ends on one "
-	                     "machine (UDO_VSOCK_TCP_TRANSPORT=unix)",
-	                     op_name(vsock), name, cid, (uint32_t) port, name, why);
-}
-
 /* The CID and port of a create's info. */
 static void info_addr(const struct udo_vsock_tcp *vsock, const void *info, uint32_t *cid,
                       int *port)
@@ -122,22 +103,66 @@ static void info_addr(const struct udo_vsock_tcp *vsock, const void *info, uint3
 	*port = vsock->role == UDO_ROLE_SERVER ? s->port : c->port;
 }
 
+/* The socket types a transport declares it carries, as UDO_CARRIES_*. */
+static unsigned int type_bit(int type)
+{
+	return type == SOCK_SEQPACKET ? UDO_CARRIES_SEQPACKET : UDO_CARRIES_STREAM;
+}
+
+bool udo_transport_carries(const struct udo_transport *t, int type)
+{
+	return (t->carries & type_bit(type)) != 0;
+}
+
+/*
+ * A type the transport does not declare is refused before the plugin sees
+ * it, with the transport's reason and the transports that do carry it
+ * ("vsock, or unix"). Loading them for the list is an error path's cost,
+ * paid once per process; one that does not load is left out.
+ */
+static int refuse_type(struct udo_vsock_tcp *vsock, const struct udo_transport *t,
+                       const void *info)
+{
+	const char *type = vsock->type == SOCK_SEQPACKET ? "SOCK_SEQPACKET" : "SOCK_STREAM";
+	const char *carried = (t->carries & UDO_CARRIES_STREAM) ? "SOCK_STREAM" : "SOCK_SEQPACKET";
+	const char *names[UDO_TRANSPORT_COUNT];
+	const struct udo_transport *o;
+	char others[96] = "no other transport", why[160] = "";
+	size_t used = 0;
+	unsigned int id, n = 0, i;
+	uint32_t cid;
+	int port;
+
+	for (id = 0; id < UDO_TRANSPORT_COUNT; id++) {
+		o = udo_transport_load((enum udo_transport_id) id, vsock);
+		if (o && o != t && udo_transport_carries(o, vsock->type))
+			names[n++] = o->name;
+	}
+	for (i = 0; i < n && used < sizeof(others); i++)
+		used += (size_t) snprintf(others + used, sizeof(others) - used, "%s%s%s",
+		                          i ? ", " : "", i && i == n - 1 ? "or " : "", names[i]);
+	if (t->carries_why)
+		snprintf(why, sizeof(why), " (%s)", t->carries_why);
+	info_addr(vsock, info, &cid, &port);
+	return udo_ctx_error(vsock, EPROTONOSUPPORT, false,
+	                     "%s %s %u:%u: the %s transport carries %s only%s: for %s use "
+	                     "%s (opts.transport or UDO_VSOCK_TCP_TRANSPORT)",
+	                     op_name(vsock), t->name, cid, (uint32_t) port, t->name, carried,
+	                     why, type, others);
+}
+
 /* Run a create step on transport id; 0 or -errno. */
 static int try_create(struct udo_vsock_tcp *vsock, enum udo_transport_id id,
                       const void *info)
 {
 	const struct udo_transport *t;
-	uint32_t cid;
-	int port, r;
+	int r;
 
-	if (vsock->type == SOCK_SEQPACKET &&
-	    (id == UDO_TRANSPORT_TCP || id == UDO_TRANSPORT_HYBRID)) {
-		info_addr(vsock, info, &cid, &port);
-		return refuse_seqpacket(vsock, id, cid, port);
-	}
 	t = udo_transport_load(id, vsock);
 	if (!t)
 		return -(int) vsock->err.code;
+	if (!udo_transport_carries(t, vsock->type))
+		return refuse_type(vsock, t, info);
 	udo_ctx_clear_error(vsock);
 	r = vsock->role == UDO_ROLE_SERVER ? t->server_create(vsock, info)
 	                                   : t->client_create(vsock, info);
@@ -265,11 +290,13 @@ static int set_type(struct udo_vsock_tcp *vsock, int type, const char *what, con
 /* The settings, the type, then the transport: a passed socket (socket
  * activation), the one asked for, or auto's pick. 0 (1: adopted) or -errno. */
 static int create_steps(struct udo_vsock_tcp *vsock, const struct udo_vsock_tcp_opts *opts,
-                        const void *info, uint32_t cid, int type, const char *func)
+                        const void *info, uint32_t cid, int type, const char *func,
+                        int *modep)
 {
-	int mode, r;
+	int mode = UDO_TRANSPORT_AUTO, r;
 
 	r = udo_settings_resolve(vsock, opts, &mode, func);
+	*modep = mode;
 	if (r == 0)
 		r = set_type(vsock, type, opts ? "opts.type" : "socket type", func);
 	if (r < 0)
@@ -303,7 +330,7 @@ static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role r
 {
 	const struct udo_vsock_tcp_server_create_info *s = info;
 	const struct udo_vsock_tcp_client_create_info *c = info;
-	int r;
+	int r, mode;
 
 	vsock = ctx_init(vsock, role);
 	if (!vsock)
@@ -313,11 +340,11 @@ static struct udo_vsock_tcp *create(struct udo_vsock_tcp *vsock, enum udo_role r
 		return create_failed(vsock, func);
 	}
 	r = create_steps(vsock, opts, info, role == UDO_ROLE_SERVER ? s->vcid : c->vcid,
-	                 type, func);
+	                 type, func, &mode);
 	if (r >= 0 && (vsock->flags & UDO_VSOCK_TCP_OPT_NONBLOCK))
 		r = set_nonblock(vsock, func);
 	if (r == -EADDRINUSE && role == UDO_ROLE_SERVER)
-		udo_activation_note_refused(vsock);
+		udo_activation_note_refused(vsock, mode);
 	return r >= 0 ? vsock : create_failed(vsock, func);
 }
 
