@@ -164,27 +164,15 @@ static bool still_passed(const struct passed_fd *p, int type)
 	return sd_is_socket(p->fd, AF_UNSPEC, type, 1) > 0;
 }
 
-/* The transports that may serve the request, in the order "auto" tries them. */
-static int candidates(const struct udo_vsock_tcp *vsock, int mode,
-                      enum udo_transport_id out[UDO_TRANSPORT_COUNT])
+/* The transports that may serve the request: the one asked for, or those
+ * "auto" could pick (lib/auto.c), in the order it tries them. */
+static unsigned int candidates(struct udo_vsock_tcp *vsock, int mode, uint32_t cid,
+                               enum udo_transport_id out[UDO_TRANSPORT_COUNT])
 {
-	const char *uds = vsock->hybrid_uds;
-	int n = 0;
-
-	if (mode != UDO_TRANSPORT_AUTO) {
-		out[n++] = (enum udo_transport_id) mode;
-		return n;
-	}
-	out[n++] = UDO_TRANSPORT_VSOCK;
-	/* The fallbacks auto picks: unix for messages, tcp (or hybrid) for streams. */
-	if (vsock->type == SOCK_SEQPACKET) {
-		out[n++] = UDO_TRANSPORT_UNIX;
-		return n;
-	}
-	out[n++] = UDO_TRANSPORT_TCP;
-	if (uds && *uds)
-		out[n++] = UDO_TRANSPORT_HYBRID;
-	return n;
+	if (mode == UDO_TRANSPORT_AUTO)
+		return udo_auto_candidates(vsock, cid, out);
+	out[0] = (enum udo_transport_id) mode;
+	return 1;
 }
 
 /* Offer fd to each candidate transport; the one whose address it is takes it. */
@@ -199,7 +187,8 @@ adopt_by(struct udo_vsock_tcp *vsock, const enum udo_transport_id *ids, int n,
 		/* A transport that does not load cannot serve; the create that
 		 * follows a miss reports why, if it matters. */
 		t = udo_transport_load(ids[i], vsock);
-		if (t && t->server_adopt && t->server_adopt(vsock, info, fd) > 0)
+		if (t && udo_transport_carries(t, vsock->type) && t->server_adopt &&
+		    t->server_adopt(vsock, info, fd) > 0)
 			return t;
 	}
 	return NULL;
@@ -215,7 +204,7 @@ bool udo_activation_adopt(struct udo_vsock_tcp *vsock, int mode,
 	pthread_once(&passed_once, note_passed_fds);
 	if (!passed_count || passed_pid != getpid())
 		return false;
-	n = candidates(vsock, mode, ids);
+	n = (int) candidates(vsock, mode, info->vcid, ids);
 	pthread_mutex_lock(&passed_lock);
 	for (i = 0; i < passed_count && !t; i++) {
 		if (passed[i].adopted || !still_passed(&passed[i], type))
@@ -247,36 +236,34 @@ static bool unadopted_passed(int type)
 	return found;
 }
 
-/* Why passed sockets were not used: the manager's variables were refused,
- * or the transport asked for declares no adoption (no server_adopt). */
-static bool passed_unused_why(struct udo_vsock_tcp *vsock, int mode, char *why, size_t len)
+/* The transport asked for declares no adoption (no server_adopt) while a
+ * passed socket of the type waits: its name, else NULL. */
+static const char *not_adopting(struct udo_vsock_tcp *vsock, int mode)
 {
 	const struct udo_transport *t;
 
-	if (refused_why[0]) {
-		snprintf(why, len, "could not be used: %s", refused_why);
-		return true;
-	}
 	if (mode == UDO_TRANSPORT_AUTO || !passed_count || !unadopted_passed(vsock->type))
-		return false;
+		return NULL;
 	/* Loaded already: the create that failed ran it. */
 	t = udo_transport_load((enum udo_transport_id) mode, vsock);
-	if (!t || t->server_adopt)
-		return false;
-	snprintf(why, len, "the %s transport does not adopt passed sockets: use a "
-	         "transport that does, or pass none", t->name);
-	return true;
+	return t && !t->server_adopt ? t->name : NULL;
 }
 
 void udo_activation_note_refused(struct udo_vsock_tcp *vsock, int mode)
 {
 	size_t len = strnlen(vsock->err.buffer, sizeof(vsock->err.buffer));
-	char why[sizeof(refused_why) + 64];
+	char *end = vsock->err.buffer + len;
+	size_t left = sizeof(vsock->err.buffer) - len;
+	const char *name;
 
 	pthread_once(&passed_once, note_passed_fds);
-	if (passed_pid != getpid() || len >= sizeof(vsock->err.buffer) - 1 ||
-	    !passed_unused_why(vsock, mode, why, sizeof(why)))
+	if (passed_pid != getpid() || left <= 1)
 		return;
-	snprintf(vsock->err.buffer + len, sizeof(vsock->err.buffer) - len,
-	         "; sockets were passed to this process (socket activation) but %s", why);
+	if (refused_why[0])
+		snprintf(end, left, "; sockets were passed to this process (socket activation) "
+		         "but could not be used: %s", refused_why);
+	else if ((name = not_adopting(vsock, mode)))
+		snprintf(end, left, "; sockets were passed to this process (socket activation) "
+		         "but the %s transport does not adopt passed sockets: use a transport "
+		         "that does, or pass none", name);
 }

@@ -7,7 +7,8 @@
 #include "env.h"
 #include "quote.h" /* messages quote what the environment says with udo_quote() */
 
-/* Transports the core knows by name (create_auto() says how "auto" picks). */
+/* The transports this build knows, in the order of the names in lib/loader.c
+ * (udo_vsock_tcp_transport_name); "auto" picks by their declarations. */
 enum udo_transport_id {
 	UDO_TRANSPORT_VSOCK,
 	UDO_TRANSPORT_TCP,
@@ -26,20 +27,45 @@ enum udo_transport_id {
 const struct udo_transport *udo_transport_load(enum udo_transport_id id,
                                                struct udo_vsock_tcp *vsock);
 
+/* SOCK_STREAM or SOCK_SEQPACKET as its UDO_CARRIES_* bit. */
+unsigned int udo_type_bit(int type);
+
 /* Whether the transport declares it carries sockets of type (SOCK_STREAM,
  * SOCK_SEQPACKET). */
 bool udo_transport_carries(const struct udo_transport *t, int type);
 
-/* errno values that mean "vsock cannot carry this here" (lib/create.c). */
+/* Run the create of the context's role on transport id (lib/create.c): a
+ * type it does not declare is refused first. 0 or -errno, recorded. */
+int udo_create_on(struct udo_vsock_tcp *vsock, enum udo_transport_id id, const void *info);
+
+/* "bind to" or "connect to", for messages; the CID and port of an info. */
+const char *udo_create_op(const struct udo_vsock_tcp *vsock);
+void udo_create_info_addr(const struct udo_vsock_tcp *vsock, const void *info, uint32_t *cid,
+                          int *port);
+
+/*
+ * "auto", the one policy (lib/auto.c), driven by what the transports
+ * declare (auto_use, auto_fallback, carries, client_reachable):
+ * udo_auto_create picks and creates; udo_auto_candidates lists, in the
+ * order "auto" tries them, the transports it could pick for the context's
+ * type and role and cid (socket activation offers a passed socket to
+ * each); n.
+ */
+int udo_auto_create(struct udo_vsock_tcp *vsock, const void *info, uint32_t cid);
+unsigned int udo_auto_candidates(struct udo_vsock_tcp *vsock, uint32_t cid,
+                                 enum udo_transport_id out[UDO_TRANSPORT_COUNT]);
+
+/* errno values that mean "the preferred transport cannot carry this
+ * here", as opposed to an answer from a peer (lib/auto.c). */
 bool udo_vsock_unavailable(int neg_errno);
 
 /* Free what destroy frees: close the fd, free library-allocated memory. */
 void udo_ctx_release(struct udo_vsock_tcp *vsock);
 
 /*
- * A client that "auto" put on vsock met a vsock that cannot carry the
- * connect (why, -errno): re-create it on the fallback of its type (tcp for
- * streams, unix for seqpacket to a local CID). 0, or -errno with the error
+ * A client that "auto" put on its preferred transport met one that cannot
+ * carry the connect (why, -errno): re-create it on the fallback its type
+ * declares that reaches the CID (lib/auto.c). 0, or -errno with the error
  * recorded (why itself when there is no fallback).
  */
 int udo_create_fallback(struct udo_vsock_tcp *vsock, int why);

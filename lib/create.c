@@ -2,7 +2,7 @@
 /*
  * Creating a context: argument checks, the settings (lib/settings.c), the
  * socket type, and which transport serves it (the one asked for, or
- * "auto"'s rules). Everything after
+ * "auto"'s pick: lib/auto.c). Everything after
  * create (accept, connect, I/O, getters) is in vsock-tcp.c.
  */
 #include "config.h"
@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,23 +19,6 @@
 #include "core.h"
 #include "activation.h"
 #include "settings.h"
-
-/* errno values that mean "vsock cannot carry this here", as opposed to an
- * answer from a peer: "auto" falls back on these and only these. */
-bool udo_vsock_unavailable(int neg_errno)
-{
-	switch (-neg_errno) {
-	case EAFNOSUPPORT:
-	case EPROTONOSUPPORT:
-	case ESOCKTNOSUPPORT:
-	case EADDRNOTAVAIL:
-	case ENODEV:
-	case ENETUNREACH:
-		return true;
-	default:
-		return false;
-	}
-}
 
 /*
  * A fresh context. Only the first byte of the 512-byte error buffer is
@@ -87,13 +71,12 @@ static struct udo_vsock_tcp *create_failed(struct udo_vsock_tcp *vsock, const ch
 	return NULL;
 }
 
-static const char *op_name(const struct udo_vsock_tcp *vsock)
+const char *udo_create_op(const struct udo_vsock_tcp *vsock)
 {
 	return vsock->role == UDO_ROLE_SERVER ? "bind to" : "connect to";
 }
 
-/* The CID and port of a create's info. */
-static void info_addr(const struct udo_vsock_tcp *vsock, const void *info, uint32_t *cid,
+void udo_create_info_addr(const struct udo_vsock_tcp *vsock, const void *info, uint32_t *cid,
                       int *port)
 {
 	const struct udo_vsock_tcp_server_create_info *s = info;
@@ -103,15 +86,14 @@ static void info_addr(const struct udo_vsock_tcp *vsock, const void *info, uint3
 	*port = vsock->role == UDO_ROLE_SERVER ? s->port : c->port;
 }
 
-/* The socket types a transport declares it carries, as UDO_CARRIES_*. */
-static unsigned int type_bit(int type)
+unsigned int udo_type_bit(int type)
 {
 	return type == SOCK_SEQPACKET ? UDO_CARRIES_SEQPACKET : UDO_CARRIES_STREAM;
 }
 
 bool udo_transport_carries(const struct udo_transport *t, int type)
 {
-	return (t->carries & type_bit(type)) != 0;
+	return (t->carries & udo_type_bit(type)) != 0;
 }
 
 /*
@@ -143,16 +125,15 @@ static int refuse_type(struct udo_vsock_tcp *vsock, const struct udo_transport *
 		                          i ? ", " : "", i && i == n - 1 ? "or " : "", names[i]);
 	if (t->carries_why)
 		snprintf(why, sizeof(why), " (%s)", t->carries_why);
-	info_addr(vsock, info, &cid, &port);
+	udo_create_info_addr(vsock, info, &cid, &port);
 	return udo_ctx_error(vsock, EPROTONOSUPPORT, false,
 	                     "%s %s %u:%u: the %s transport carries %s only%s: for %s use "
 	                     "%s (opts.transport or UDO_VSOCK_TCP_TRANSPORT)",
-	                     op_name(vsock), t->name, cid, (uint32_t) port, t->name, carried,
+	                     udo_create_op(vsock), t->name, cid, (uint32_t) port, t->name, carried,
 	                     why, type, others);
 }
 
-/* Run a create step on transport id; 0 or -errno. */
-static int try_create(struct udo_vsock_tcp *vsock, enum udo_transport_id id,
+int udo_create_on(struct udo_vsock_tcp *vsock, enum udo_transport_id id,
                       const void *info)
 {
 	const struct udo_transport *t;
@@ -169,107 +150,6 @@ static int try_create(struct udo_vsock_tcp *vsock, enum udo_transport_id id,
 	if (r == 0)
 		vsock->transport = t;
 	return r;
-}
-
-/*
- * "auto" with SOCK_STREAM: vsock where the machine has it and it reaches the
- * address, tcp only when vsock is absent (no plugin, no family, no transport
- * for the CID, address not available), never because a peer answered.
- */
-static int create_auto(struct udo_vsock_tcp *vsock, const void *info, uint32_t cid)
-{
-	const char *uds = vsock->hybrid_uds;
-	const struct udo_transport *t;
-	int r;
-
-	/* A hybrid-vsock host (Firecracker, cloud-hypervisor): the VMM's Unix
-	 * socket is configured for this CID. Without the variable the hybrid
-	 * plugin is not even loaded; a malformed value (-EINVAL) is reported
-	 * by the hybrid create, never ignored. */
-	if (uds && *uds) {
-		t = udo_transport_load(UDO_TRANSPORT_HYBRID, vsock);
-		if (!t)
-			return -(int) vsock->err.code;
-		r = t->client_reachable(vsock, cid);
-		if (r == 0 || r == -EINVAL)
-			return try_create(vsock, UDO_TRANSPORT_HYBRID, info);
-	}
-
-	t = udo_transport_load(UDO_TRANSPORT_VSOCK, vsock);
-	if (!t || (vsock->role == UDO_ROLE_CLIENT && t->client_reachable(vsock, cid) != 0))
-		return try_create(vsock, UDO_TRANSPORT_TCP, info);
-	r = try_create(vsock, UDO_TRANSPORT_VSOCK, info);
-	if (r < 0 && udo_vsock_unavailable(r))
-		return try_create(vsock, UDO_TRANSPORT_TCP, info);
-	vsock->auto_picked = (r == 0);
-	return r;
-}
-
-/* seqpacket where vsock does not reach: unix for this machine's CIDs (and a
- * server on any CID), else EPROTONOSUPPORT saying why (vsock_err: -errno). */
-static int seqpacket_fallback(struct udo_vsock_tcp *vsock, const void *info, int vsock_err)
-{
-	const struct udo_transport *u = udo_transport_load(UDO_TRANSPORT_UNIX, vsock);
-	char buf[160];
-	const char *why;
-	uint32_t cid;
-	int port;
-
-	if (!u)
-		return -(int) vsock->err.code;
-	info_addr(vsock, info, &cid, &port);
-	if ((vsock->role == UDO_ROLE_SERVER && cid == VMADDR_CID_ANY) ||
-	    u->client_reachable(vsock, cid) == 0)
-		return try_create(vsock, UDO_TRANSPORT_UNIX, info);
-	why = strerror_r(-vsock_err, buf, sizeof(buf)); /* GNU: the text it chose */
-	return udo_ctx_error(vsock, EPROTONOSUPPORT, false,
-	                     "%s auto %u:%u: no transport carries SOCK_SEQPACKET to CID %u "
-	                     "here: vsock does not reach it (%s) and unix serves only this "
-	                     "machine's CIDs", op_name(vsock), cid, (uint32_t) port, cid, why);
-}
-
-/* "auto" with SOCK_SEQPACKET: vsock where it reaches the address (the stream
- * rules), else unix for a local CID; tcp and hybrid never carry it. */
-static int create_auto_seqpacket(struct udo_vsock_tcp *vsock, const void *info,
-                                 uint32_t cid)
-{
-	const struct udo_transport *t = udo_transport_load(UDO_TRANSPORT_VSOCK, vsock);
-	int r = t ? 0 : -EAFNOSUPPORT;
-
-	if (t && vsock->role == UDO_ROLE_CLIENT)
-		r = t->client_reachable(vsock, cid);
-	if (r == 0) {
-		r = try_create(vsock, UDO_TRANSPORT_VSOCK, info);
-		if (r == 0 || !udo_vsock_unavailable(r)) {
-			vsock->auto_picked = (r == 0);
-			return r;
-		}
-	}
-	return seqpacket_fallback(vsock, info, r);
-}
-
-int udo_create_fallback(struct udo_vsock_tcp *vsock, int why)
-{
-	struct udo_vsock_tcp_client_create_info info = {
-		.vcid = vsock->vcid, .port = vsock->port,
-	};
-	const struct udo_transport *u;
-	enum udo_transport_id id = UDO_TRANSPORT_TCP;
-
-	if (vsock->type == SOCK_SEQPACKET) {
-		u = udo_transport_load(UDO_TRANSPORT_UNIX, vsock);
-		if (!u)
-			return -(int) vsock->err.code;
-		if (u->client_reachable(vsock, vsock->vcid) != 0)
-			return why;
-		id = UDO_TRANSPORT_UNIX;
-	}
-	if (vsock->fd >= 0)
-		close(vsock->fd);
-	vsock->fd = -1;
-	vsock->auto_picked = false;
-	/* With the settings the context was created with. */
-	return try_create(vsock, id, &info);
 }
 
 /* SOCK_STREAM or SOCK_SEQPACKET, maybe with SOCK_CLOEXEC (applied anyway);
@@ -305,9 +185,8 @@ static int create_steps(struct udo_vsock_tcp *vsock, const struct udo_vsock_tcp_
 	    udo_activation_adopt(vsock, mode, info, vsock->type))
 		return 1;
 	if (mode == UDO_TRANSPORT_AUTO)
-		return vsock->type == SOCK_SEQPACKET ? create_auto_seqpacket(vsock, info, cid)
-		                                     : create_auto(vsock, info, cid);
-	return try_create(vsock, (enum udo_transport_id) mode, info);
+		return udo_auto_create(vsock, info, cid);
+	return udo_create_on(vsock, (enum udo_transport_id) mode, info);
 }
 
 /* A non-blocking context's socket, whoever made it (a transport's server,

@@ -85,6 +85,14 @@ struct udo_vsock_tcp {
 #define UDO_CARRIES_STREAM    (1u << 0)
 #define UDO_CARRIES_SEQPACKET (1u << 1)
 
+/* How "auto" uses a transport (struct udo_transport.auto_use). */
+/* First, where client_reachable says the context's settings name the CID
+ * (0), or are malformed (-EINVAL: its create reports them). */
+#define UDO_AUTO_CONFIGURED (1u << 0)
+/* Next, where it loads and (for a client) client_reachable says 0; a create
+ * or connect that finds it unavailable (not a peer's answer) falls back. */
+#define UDO_AUTO_PREFERRED  (1u << 1)
+
 struct udo_transport {
 	uint32_t abi_version;
 	const char *name;
@@ -103,6 +111,15 @@ struct udo_transport {
 	unsigned int carries;
 	const char *carries_why;
 	const int *wait_errnos;
+	/*
+	 * How "auto" may pick it (lib/auto.c): auto_use is UDO_AUTO_*, and
+	 * auto_fallback the types (UDO_CARRIES_*) for which it is where auto
+	 * goes when the preferred transport is absent or does not reach the
+	 * CID, if its client_reachable says it reaches it (a server on any
+	 * CID always). 0 and 0: auto never picks it.
+	 */
+	unsigned int auto_use;
+	unsigned int auto_fallback;
 	/* Bind, listen; set fd, vcid and the port actually bound. */
 	int (*server_create)(struct udo_vsock_tcp *vsock,
 	                     const struct udo_vsock_tcp_server_create_info *info);

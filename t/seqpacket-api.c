@@ -198,7 +198,7 @@ static int without_vsock(void)
 	}
 	if (udo_vsock_tcp_client_create_type(mem, &remote, SOCK_SEQPACKET) ||
 	    errno != EPROTONOSUPPORT || !strstr(udo_log_get_error(mem), "auto 77:5") ||
-	    !strstr(udo_log_get_error(mem), "unix serves only")) {
+	    !strstr(udo_log_get_error(mem), "unix does not either")) {
 		printf("# without vsock, CID 77: %s\n", udo_log_get_error(mem));
 		return 2;
 	}

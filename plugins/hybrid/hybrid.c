@@ -399,6 +399,7 @@ static const struct udo_transport hybrid_transport = {
 	.carries = UDO_CARRIES_STREAM,
 	.carries_why = "the VMM's Unix-socket protocol carries streams only",
 	.wait_errnos = hybrid_wait_errnos,
+	.auto_use = UDO_AUTO_CONFIGURED,
 	.server_create = hybrid_server_create,
 	.client_create = hybrid_client_create,
 	.client_connect = hybrid_client_connect,

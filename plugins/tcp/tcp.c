@@ -322,6 +322,7 @@ static const struct udo_transport tcp_transport = {
 	.carries = UDO_CARRIES_STREAM,
 	.carries_why = "TCP keeps no message boundaries",
 	.wait_errnos = tcp_wait_errnos,
+	.auto_fallback = UDO_CARRIES_STREAM,
 	.server_create = tcp_server_create,
 	.client_create = tcp_client_create,
 	.client_connect = tcp_client_connect,

@@ -299,6 +299,7 @@ static const struct udo_transport unix_transport = {
 	.carries = UDO_CARRIES_STREAM | UDO_CARRIES_SEQPACKET,
 	.carries_why = NULL,
 	.wait_errnos = unix_wait_errnos,
+	.auto_fallback = UDO_CARRIES_SEQPACKET,
 	.server_create = unix_server_create,
 	.client_create = unix_client_create,
 	.client_connect = unix_client_connect,

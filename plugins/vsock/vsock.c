@@ -197,6 +197,7 @@ static const struct udo_transport vsock_transport = {
 	.carries = UDO_CARRIES_STREAM | UDO_CARRIES_SEQPACKET,
 	.carries_why = NULL,
 	.wait_errnos = vsock_wait_errnos,
+	.auto_use = UDO_AUTO_PREFERRED,
 	.server_create = vsock_server_create,
 	.client_create = vsock_client_create,
 	.client_connect = vsock_client_connect,
