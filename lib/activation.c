@@ -167,17 +167,17 @@ static bool still_passed(const struct passed_fd *p, int type)
 /* The transports that may serve the request: the one asked for, or those
  * "auto" could pick (lib/auto.c), in the order it tries them. */
 static unsigned int candidates(struct udo_vsock_tcp *vsock, int mode, uint32_t cid,
-                               enum udo_transport_id out[UDO_TRANSPORT_COUNT])
+                               udo_transport_id out[UDO_TRANSPORT_COUNT])
 {
 	if (mode == UDO_TRANSPORT_AUTO)
 		return udo_auto_candidates(vsock, cid, out);
-	out[0] = (enum udo_transport_id) mode;
+	out[0] = mode;
 	return 1;
 }
 
 /* Offer fd to each candidate transport; the one whose address it is takes it. */
 static const struct udo_transport *
-adopt_by(struct udo_vsock_tcp *vsock, const enum udo_transport_id *ids, int n,
+adopt_by(struct udo_vsock_tcp *vsock, const udo_transport_id *ids, int n,
          const struct udo_vsock_tcp_server_create_info *info, int fd)
 {
 	const struct udo_transport *t;
@@ -197,7 +197,7 @@ adopt_by(struct udo_vsock_tcp *vsock, const enum udo_transport_id *ids, int n,
 bool udo_activation_adopt(struct udo_vsock_tcp *vsock, int mode,
                           const struct udo_vsock_tcp_server_create_info *info, int type)
 {
-	enum udo_transport_id ids[UDO_TRANSPORT_COUNT];
+	udo_transport_id ids[UDO_TRANSPORT_COUNT];
 	const struct udo_transport *t = NULL;
 	int n, i;
 
@@ -245,7 +245,7 @@ static const char *not_adopting(struct udo_vsock_tcp *vsock, int mode)
 	if (mode == UDO_TRANSPORT_AUTO || !passed_count || !unadopted_passed(vsock->type))
 		return NULL;
 	/* Loaded already: the create that failed ran it. */
-	t = udo_transport_load((enum udo_transport_id) mode, vsock);
+	t = udo_transport_load(mode, vsock);
 	return t && !t->server_adopt ? t->name : NULL;
 }
 

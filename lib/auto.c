@@ -25,7 +25,7 @@
 
 #include "core.h"
 
-bool udo_vsock_unavailable(int neg_errno)
+bool udo_auto_unavailable(int neg_errno)
 {
 	switch (-neg_errno) {
 	case EAFNOSUPPORT:
@@ -50,7 +50,7 @@ static unsigned int usable_tables(struct udo_vsock_tcp *vsock,
 	unsigned int id, failed = 0;
 
 	for (id = 0; id < UDO_TRANSPORT_COUNT; id++) {
-		t = udo_transport_load((enum udo_transport_id) id, vsock);
+		t = udo_transport_load(id, vsock);
 		if (!t)
 			failed |= 1u << id;
 		tables[id] = t && udo_transport_carries(t, vsock->type) ? t : NULL;
@@ -99,15 +99,17 @@ static int create_fallback(struct udo_vsock_tcp *vsock, const void *info, uint32
 		if (!tables[id] || (r = fallback_reaches(vsock, tables[id], cid)) == -ENOENT)
 			continue;
 		if (r == 0)
-			return udo_create_on(vsock, (enum udo_transport_id) id, info);
+			return udo_create_on(vsock, id, info);
 		if (!any)
 			snprintf(second, sizeof(second), " and %s does not either (%s)",
 			         tables[id]->name, strerror_r(-r, buf, sizeof(buf)));
 		any = true;
 	}
-	for (id = UDO_TRANSPORT_COUNT; !any && id-- > 0;)
-		if (failed & (1u << id)) /* load it again: its error is the create's */
-			return udo_transport_load((enum udo_transport_id) id, vsock)
+	/* The first in the list that did not load, loaded again: its error
+	 * is the create's. */
+	for (id = 0; !any && id < UDO_TRANSPORT_COUNT; id++)
+		if (failed & (1u << id))
+			return udo_transport_load(id, vsock)
 			       ? -EPROTONOSUPPORT : -(int) vsock->err.code;
 	if (pref)
 		snprintf(first, sizeof(first), "%s does not reach it (%s)", pref,
@@ -129,15 +131,15 @@ int udo_auto_create(struct udo_vsock_tcp *vsock, const void *info, uint32_t cid)
 	failed = usable_tables(vsock, tables);
 	for (id = 0; id < UDO_TRANSPORT_COUNT; id++)
 		if (tables[id] && configured(vsock, tables[id], cid))
-			return udo_create_on(vsock, (enum udo_transport_id) id, info);
+			return udo_create_on(vsock, id, info);
 	for (id = 0; id < UDO_TRANSPORT_COUNT; id++) {
 		if (!tables[id] || !(tables[id]->auto_use & UDO_AUTO_PREFERRED))
 			continue;
 		pref = tables[id]->name;
 		why = vsock->role == UDO_ROLE_CLIENT ? tables[id]->client_reachable(vsock, cid) : 0;
 		if (why == 0) {
-			why = udo_create_on(vsock, (enum udo_transport_id) id, info);
-			if (why == 0 || !udo_vsock_unavailable(why)) {
+			why = udo_create_on(vsock, id, info);
+			if (why == 0 || !udo_auto_unavailable(why)) {
 				vsock->auto_picked = (why == 0);
 				return why;
 			}
@@ -166,11 +168,11 @@ int udo_create_fallback(struct udo_vsock_tcp *vsock, int why)
 	vsock->fd = -1;
 	vsock->auto_picked = false;
 	/* With the settings the context was created with. */
-	return udo_create_on(vsock, (enum udo_transport_id) id, &info);
+	return udo_create_on(vsock, id, &info);
 }
 
 unsigned int udo_auto_candidates(struct udo_vsock_tcp *vsock, uint32_t cid,
-                                 enum udo_transport_id out[UDO_TRANSPORT_COUNT])
+                                 udo_transport_id out[UDO_TRANSPORT_COUNT])
 {
 	const struct udo_transport *tables[UDO_TRANSPORT_COUNT], *t;
 	unsigned int id, n = 0;
@@ -180,7 +182,7 @@ unsigned int udo_auto_candidates(struct udo_vsock_tcp *vsock, uint32_t cid,
 		t = tables[id];
 		if (t && (configured(vsock, t, cid) || (t->auto_use & UDO_AUTO_PREFERRED) ||
 		          (t->auto_fallback & udo_type_bit(vsock->type))))
-			out[n++] = (enum udo_transport_id) id;
+			out[n++] = id;
 	}
 	return n;
 }

@@ -7,15 +7,16 @@
 #include "env.h"
 #include "quote.h" /* messages quote what the environment says with udo_quote() */
 
-/* The transports this build knows, in the order of the names in lib/loader.c
- * (udo_vsock_tcp_transport_name); "auto" picks by their declarations. */
-enum udo_transport_id {
-	UDO_TRANSPORT_VSOCK,
-	UDO_TRANSPORT_TCP,
-	UDO_TRANSPORT_HYBRID,
-	UDO_TRANSPORT_UNIX,
-	UDO_TRANSPORT_COUNT
-};
+/*
+ * The one list of the transports this build knows, in their fixed order:
+ * udo_vsock_tcp_transport_name gives it out, a transport's id is its place
+ * in it, and nothing else in lib/ names a transport ("auto" goes by their
+ * declarations: lib/auto.c). A new transport adds its name here.
+ */
+#define UDO_TRANSPORT_NAMES "vsock", "tcp", "hybrid", "unix"
+#define UDO_TRANSPORT_COUNT \
+	((unsigned int) (sizeof((const char *[]){ UDO_TRANSPORT_NAMES }) / sizeof(const char *)))
+typedef unsigned int udo_transport_id;
 
 /* What a create asks for: a transport id, or "auto". */
 #define UDO_TRANSPORT_AUTO (-1)
@@ -24,7 +25,7 @@ enum udo_transport_id {
  * The operations of a transport, loaded on first use (thread-safe, once per
  * process once it succeeds). NULL on failure, with the error in vsock.
  */
-const struct udo_transport *udo_transport_load(enum udo_transport_id id,
+const struct udo_transport *udo_transport_load(udo_transport_id id,
                                                struct udo_vsock_tcp *vsock);
 
 /* SOCK_STREAM or SOCK_SEQPACKET as its UDO_CARRIES_* bit. */
@@ -36,7 +37,7 @@ bool udo_transport_carries(const struct udo_transport *t, int type);
 
 /* Run the create of the context's role on transport id (lib/create.c): a
  * type it does not declare is refused first. 0 or -errno, recorded. */
-int udo_create_on(struct udo_vsock_tcp *vsock, enum udo_transport_id id, const void *info);
+int udo_create_on(struct udo_vsock_tcp *vsock, udo_transport_id id, const void *info);
 
 /* "bind to" or "connect to", for messages; the CID and port of an info. */
 const char *udo_create_op(const struct udo_vsock_tcp *vsock);
@@ -53,11 +54,11 @@ void udo_create_info_addr(const struct udo_vsock_tcp *vsock, const void *info, u
  */
 int udo_auto_create(struct udo_vsock_tcp *vsock, const void *info, uint32_t cid);
 unsigned int udo_auto_candidates(struct udo_vsock_tcp *vsock, uint32_t cid,
-                                 enum udo_transport_id out[UDO_TRANSPORT_COUNT]);
+                                 udo_transport_id out[UDO_TRANSPORT_COUNT]);
 
 /* errno values that mean "the preferred transport cannot carry this
  * here", as opposed to an answer from a peer (lib/auto.c). */
-bool udo_vsock_unavailable(int neg_errno);
+bool udo_auto_unavailable(int neg_errno);
 
 /* Free what destroy frees: close the fd, free library-allocated memory. */
 void udo_ctx_release(struct udo_vsock_tcp *vsock);

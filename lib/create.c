@@ -116,7 +116,7 @@ static int refuse_type(struct udo_vsock_tcp *vsock, const struct udo_transport *
 	int port;
 
 	for (id = 0; id < UDO_TRANSPORT_COUNT; id++) {
-		o = udo_transport_load((enum udo_transport_id) id, vsock);
+		o = udo_transport_load(id, vsock);
 		if (o && o != t && udo_transport_carries(o, vsock->type))
 			names[n++] = o->name;
 	}
@@ -133,7 +133,7 @@ static int refuse_type(struct udo_vsock_tcp *vsock, const struct udo_transport *
 	                     why, type, others);
 }
 
-int udo_create_on(struct udo_vsock_tcp *vsock, enum udo_transport_id id,
+int udo_create_on(struct udo_vsock_tcp *vsock, udo_transport_id id,
                       const void *info)
 {
 	const struct udo_transport *t;
@@ -186,7 +186,7 @@ static int create_steps(struct udo_vsock_tcp *vsock, const struct udo_vsock_tcp_
 		return 1;
 	if (mode == UDO_TRANSPORT_AUTO)
 		return udo_auto_create(vsock, info, cid);
-	return udo_create_on(vsock, (enum udo_transport_id) mode, info);
+	return udo_create_on(vsock, mode, info);
 }
 
 /* A non-blocking context's socket, whoever made it (a transport's server,

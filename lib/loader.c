@@ -24,14 +24,8 @@
 
 #define UDO_CARRIES_ALL (UDO_CARRIES_STREAM | UDO_CARRIES_SEQPACKET)
 
-/* The one list of the transports' names, in the order of enum
- * udo_transport_id (udo_vsock_tcp_transport_name gives it out). */
-static const char *const transport_names[UDO_TRANSPORT_COUNT] = {
-	[UDO_TRANSPORT_VSOCK] = "vsock",
-	[UDO_TRANSPORT_TCP] = "tcp",
-	[UDO_TRANSPORT_HYBRID] = "hybrid",
-	[UDO_TRANSPORT_UNIX] = "unix",
-};
+/* The one list of the transports' names (lib/core.h). */
+static const char *const transport_names[] = { UDO_TRANSPORT_NAMES };
 
 static pthread_mutex_t loader_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool ltdl_ready;
@@ -57,7 +51,7 @@ static bool table_complete(const struct udo_transport *t)
 }
 
 /* Called with loader_lock held. Returns the table or NULL with the error set. */
-static const struct udo_transport *open_plugin(enum udo_transport_id id,
+static const struct udo_transport *open_plugin(udo_transport_id id,
                                                struct udo_vsock_tcp *vsock)
 {
 	const char *name = transport_names[id];
@@ -112,7 +106,7 @@ static const struct udo_transport *open_plugin(enum udo_transport_id id,
 	return table;
 }
 
-const struct udo_transport *udo_transport_load(enum udo_transport_id id,
+const struct udo_transport *udo_transport_load(udo_transport_id id,
                                                struct udo_vsock_tcp *vsock)
 {
 	const struct udo_transport *t;
