@@ -77,7 +77,7 @@ const char *udo_create_op(const struct udo_vsock_tcp *vsock)
 }
 
 void udo_create_info_addr(const struct udo_vsock_tcp *vsock, const void *info, uint32_t *cid,
-                      int *port)
+                          int *port)
 {
 	const struct udo_vsock_tcp_server_create_info *s = info;
 	const struct udo_vsock_tcp_client_create_info *c = info;
