@@ -51,8 +51,10 @@ static void help(void)
 	"vsock addresses go through the library's transport; tcp: ones are plain TCP.\n"
 	"Each command takes only the options marked for it below.\n"
 	"\n"
-	"Options:\n"
-	"  -t, --transport=NAME  vsock, tcp, hybrid, unix or auto (default:\n"
+	"Options:\n");
+	/* The library's transports, as the library lists them. */
+	printf("  -t, --transport=NAME  %s (default:\n", udo_cli_transport_choices());
+	printf(
 	"                        $" UDO_CLI_TRANSPORT_ENV ", or auto), for vsock:\n"
 	"                        addresses (listen, connect, relay, transports)\n"
 	"  -k, --keep-open       listen: serve connections one after another\n"

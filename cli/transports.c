@@ -2,8 +2,10 @@
 /*
  * What the library can do on this machine, found out the way a user's
  * program would: create a context with UDO_VSOCK_TCP_TRANSPORT set and see
- * which transport it gets, or why it fails. To teach udo-vsock a new
- * transport, add a line to the table.
+ * which transport it gets, or why it fails. The transports are the
+ * library's (udo_vsock_tcp_transport_name); the table below only adds the
+ * tool's notes on the ones it knows, and a transport without a line is
+ * listed all the same.
  */
 #include "config.h"
 
@@ -58,14 +60,27 @@ static const struct transport_info transports[] = {
 
 #define N_TRANSPORTS (sizeof(transports) / sizeof(transports[0]))
 
+/* The tool's notes on a transport of the library's list. */
+static struct transport_info info_of(const char *name)
+{
+	struct transport_info none = { name, "", cid_local };
+	size_t i;
+
+	for (i = 0; i < N_TRANSPORTS; i++)
+		if (!strcmp(name, transports[i].name))
+			return transports[i];
+	return none;
+}
+
 bool udo_cli_transport_known(const char *name)
 {
-	size_t i;
+	const char *n;
+	unsigned int i;
 
 	if (!strcmp(name, "auto"))
 		return true;
-	for (i = 0; i < N_TRANSPORTS; i++)
-		if (!strcmp(name, transports[i].name))
+	for (i = 0; (n = udo_vsock_tcp_transport_name(i)); i++)
+		if (!strcmp(name, n))
 			return true;
 	return false;
 }
@@ -73,12 +88,13 @@ bool udo_cli_transport_known(const char *name)
 const char *udo_cli_transport_choices(void)
 {
 	static char text[128];
+	const char *n;
 	size_t i, o = 0;
 
 	if (text[0])
 		return text;
-	for (i = 0; i < N_TRANSPORTS; i++)
-		o += (size_t) snprintf(text + o, sizeof(text) - o, "%s, ", transports[i].name);
+	for (i = 0; (n = udo_vsock_tcp_transport_name((unsigned int) i)); i++)
+		o += (size_t) snprintf(text + o, sizeof(text) - o, "%s, ", n);
 	snprintf(text + (o >= 2 ? o - 2 : 0), sizeof(text) - (o >= 2 ? o - 2 : 0), " or auto");
 	return text;
 }
@@ -172,6 +188,7 @@ static void show_transport(FILE *out, const struct transport_info *t, uint32_t l
 		return;
 	}
 	fprintf(out, "%-10s %-7s %s", t->name, "yes", t->notes);
+	/* Only vsock's kernel may lack loopback: worth a probe of its own. */
 	if (!strcmp(t->name, "vsock")) {
 		if (local != UINT32_MAX)
 			fprintf(out, "; this machine's CID is %u", local);
@@ -200,11 +217,15 @@ int udo_cli_transports_show(FILE *out, const char *selected, const char *source)
 	uint32_t local = udo_vsock_tcp_get_local_vcid();
 	char what[64];
 	bool first = true;
+	const char *name;
 	size_t i;
 
 	fprintf(out, "%-10s %-7s %s\n", "TRANSPORT", "USABLE", "NOTES");
-	for (i = 0; i < N_TRANSPORTS; i++)
-		show_transport(out, &transports[i], local);
+	for (i = 0; (name = udo_vsock_tcp_transport_name((unsigned int) i)); i++) {
+		struct transport_info t = info_of(name);
+
+		show_transport(out, &t, local);
+	}
 	fprintf(out, "%-10s %-7s ", "auto", "-");
 	show_pick(out, &first, "listen on any CID", true, VMADDR_CID_ANY);
 	show_pick(out, &first, "listen on CID 1", true, VMADDR_CID_LOCAL);

@@ -164,32 +164,20 @@ static bool still_passed(const struct passed_fd *p, int type)
 	return sd_is_socket(p->fd, AF_UNSPEC, type, 1) > 0;
 }
 
-/* The transports that may serve the request, in the order "auto" tries them. */
-static int candidates(const struct udo_vsock_tcp *vsock, int mode,
-                      enum udo_transport_id out[UDO_TRANSPORT_COUNT])
+/* The transports that may serve the request: the one asked for, or those
+ * "auto" could pick (lib/auto.c), in the order it tries them. */
+static unsigned int candidates(struct udo_vsock_tcp *vsock, int mode, uint32_t cid,
+                               udo_transport_id out[UDO_TRANSPORT_COUNT])
 {
-	const char *uds = vsock->hybrid_uds;
-	int n = 0;
-
-	if (mode != UDO_TRANSPORT_AUTO) {
-		out[n++] = (enum udo_transport_id) mode;
-		return n;
-	}
-	out[n++] = UDO_TRANSPORT_VSOCK;
-	/* The fallbacks auto picks: unix for messages, tcp (or hybrid) for streams. */
-	if (vsock->type == SOCK_SEQPACKET) {
-		out[n++] = UDO_TRANSPORT_UNIX;
-		return n;
-	}
-	out[n++] = UDO_TRANSPORT_TCP;
-	if (uds && *uds)
-		out[n++] = UDO_TRANSPORT_HYBRID;
-	return n;
+	if (mode == UDO_TRANSPORT_AUTO)
+		return udo_auto_candidates(vsock, cid, out);
+	out[0] = mode;
+	return 1;
 }
 
 /* Offer fd to each candidate transport; the one whose address it is takes it. */
 static const struct udo_transport *
-adopt_by(struct udo_vsock_tcp *vsock, const enum udo_transport_id *ids, int n,
+adopt_by(struct udo_vsock_tcp *vsock, const udo_transport_id *ids, int n,
          const struct udo_vsock_tcp_server_create_info *info, int fd)
 {
 	const struct udo_transport *t;
@@ -199,7 +187,8 @@ adopt_by(struct udo_vsock_tcp *vsock, const enum udo_transport_id *ids, int n,
 		/* A transport that does not load cannot serve; the create that
 		 * follows a miss reports why, if it matters. */
 		t = udo_transport_load(ids[i], vsock);
-		if (t && t->server_adopt && t->server_adopt(vsock, info, fd) > 0)
+		if (t && udo_transport_carries(t, vsock->type) && t->server_adopt &&
+		    t->server_adopt(vsock, info, fd) > 0)
 			return t;
 	}
 	return NULL;
@@ -208,14 +197,14 @@ adopt_by(struct udo_vsock_tcp *vsock, const enum udo_transport_id *ids, int n,
 bool udo_activation_adopt(struct udo_vsock_tcp *vsock, int mode,
                           const struct udo_vsock_tcp_server_create_info *info, int type)
 {
-	enum udo_transport_id ids[UDO_TRANSPORT_COUNT];
+	udo_transport_id ids[UDO_TRANSPORT_COUNT];
 	const struct udo_transport *t = NULL;
 	int n, i;
 
 	pthread_once(&passed_once, note_passed_fds);
 	if (!passed_count || passed_pid != getpid())
 		return false;
-	n = candidates(vsock, mode, ids);
+	n = (int) candidates(vsock, mode, info->vcid, ids);
 	pthread_mutex_lock(&passed_lock);
 	for (i = 0; i < passed_count && !t; i++) {
 		if (passed[i].adopted || !still_passed(&passed[i], type))
@@ -234,14 +223,47 @@ bool udo_activation_adopt(struct udo_vsock_tcp *vsock, int mode,
 	return t != NULL;
 }
 
-void udo_activation_note_refused(struct udo_vsock_tcp *vsock)
+/* A passed socket of type that no create has adopted yet. */
+static bool unadopted_passed(int type)
+{
+	bool found = false;
+	int i;
+
+	pthread_mutex_lock(&passed_lock);
+	for (i = 0; i < passed_count && !found; i++)
+		found = !passed[i].adopted && still_passed(&passed[i], type);
+	pthread_mutex_unlock(&passed_lock);
+	return found;
+}
+
+/* The transport asked for declares no adoption (no server_adopt) while a
+ * passed socket of the type waits: its name, else NULL. */
+static const char *not_adopting(struct udo_vsock_tcp *vsock, int mode)
+{
+	const struct udo_transport *t;
+
+	if (mode == UDO_TRANSPORT_AUTO || !passed_count || !unadopted_passed(vsock->type))
+		return NULL;
+	/* Loaded already: the create that failed ran it. */
+	t = udo_transport_load(mode, vsock);
+	return t && !t->server_adopt ? t->name : NULL;
+}
+
+void udo_activation_note_refused(struct udo_vsock_tcp *vsock, int mode)
 {
 	size_t len = strnlen(vsock->err.buffer, sizeof(vsock->err.buffer));
+	char *end = vsock->err.buffer + len;
+	size_t left = sizeof(vsock->err.buffer) - len;
+	const char *name;
 
 	pthread_once(&passed_once, note_passed_fds);
-	if (!refused_why[0] || passed_pid != getpid() || len >= sizeof(vsock->err.buffer) - 1)
+	if (passed_pid != getpid() || left <= 1)
 		return;
-	snprintf(vsock->err.buffer + len, sizeof(vsock->err.buffer) - len,
-	         "; sockets were passed to this process (socket activation) but could not be "
-	         "used: %s", refused_why);
+	if (refused_why[0])
+		snprintf(end, left, "; sockets were passed to this process (socket activation) "
+		         "but could not be used: %s", refused_why);
+	else if ((name = not_adopting(vsock, mode)))
+		snprintf(end, left, "; sockets were passed to this process (socket activation) "
+		         "but the %s transport does not adopt passed sockets: use a transport "
+		         "that does, or pass none", name);
 }

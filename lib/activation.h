@@ -20,12 +20,14 @@ bool udo_activation_adopt(struct udo_vsock_tcp *vsock, int mode,
                           const struct udo_vsock_tcp_server_create_info *info, int type);
 
 /*
- * A server create failed to bind (EADDRINUSE): when the service manager's
- * variables were there but sd_listen_fds() refused them (LISTEN_FDS="abc"),
- * the port is likely the manager's. Append to vsock's message that passed
- * sockets could not be used, and why.
+ * A server create on mode (a transport id or UDO_TRANSPORT_AUTO) failed to
+ * bind (EADDRINUSE): when the service manager's variables were there but
+ * sd_listen_fds() refused them (LISTEN_FDS="abc"), or a socket was passed
+ * but the transport asked for declares no adoption, the port is likely the
+ * manager's. Append to vsock's message that passed sockets could not be
+ * used, and why.
  */
-void udo_activation_note_refused(struct udo_vsock_tcp *vsock);
+void udo_activation_note_refused(struct udo_vsock_tcp *vsock, int mode);
 #else
 /* Built without libsystemd (configure --without-libsystemd): no adoption. */
 static inline bool udo_activation_adopt(struct udo_vsock_tcp *vsock, int mode,
@@ -39,9 +41,10 @@ static inline bool udo_activation_adopt(struct udo_vsock_tcp *vsock, int mode,
 	return false;
 }
 
-static inline void udo_activation_note_refused(struct udo_vsock_tcp *vsock)
+static inline void udo_activation_note_refused(struct udo_vsock_tcp *vsock, int mode)
 {
 	(void) vsock;
+	(void) mode;
 }
 #endif
 

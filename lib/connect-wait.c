@@ -19,20 +19,19 @@
 #define PAUSE_FIRST_MS 4
 #define PAUSE_MAX_MS 1000
 
-/* Answers that mean "nobody is listening there yet"; anything else (a
+/* Answers that mean "nobody is listening there yet": those the transport
+ * declares, and the end of an attempt's own timeout; anything else (a
  * configuration error above all) is final. */
 static bool worth_retrying(const struct udo_vsock_tcp *vsock, int neg_errno)
 {
-	switch (-neg_errno) {
-	case ECONNREFUSED: /* tcp; hybrid: the VMM refused the CONNECT */
-	case ECONNRESET:   /* vsock: nobody listens on the port */
-	case ETIMEDOUT:    /* no answer (yet) within the connect timeout */
+	const int *e = vsock->transport ? vsock->transport->wait_errnos : NULL;
+
+	if (neg_errno == -ETIMEDOUT) /* no answer (yet) within the connect timeout */
 		return true;
-	case ENOENT:       /* hybrid: the VMM has not created its socket yet */
-		return vsock->transport && !strcmp(vsock->transport->name, "hybrid");
-	default:
-		return false;
-	}
+	for (; e && *e; e++)
+		if (*e == -neg_errno)
+			return true;
+	return false;
 }
 
 static int64_t now_ms(void)

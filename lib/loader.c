@@ -22,14 +22,10 @@
 #include "core.h"
 #include "plugin-file.h"
 
-/* The one list of the transports' names, in the order of enum
- * udo_transport_id (udo_vsock_tcp_transport_name gives it out). */
-static const char *const transport_names[UDO_TRANSPORT_COUNT] = {
-	[UDO_TRANSPORT_VSOCK] = "vsock",
-	[UDO_TRANSPORT_TCP] = "tcp",
-	[UDO_TRANSPORT_HYBRID] = "hybrid",
-	[UDO_TRANSPORT_UNIX] = "unix",
-};
+#define UDO_CARRIES_ALL (UDO_CARRIES_STREAM | UDO_CARRIES_SEQPACKET)
+
+/* The one list of the transports' names (lib/core.h). */
+static const char *const transport_names[] = { UDO_TRANSPORT_NAMES };
 
 static pthread_mutex_t loader_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool ltdl_ready;
@@ -49,12 +45,13 @@ static const char *plugin_dir(void)
 
 static bool table_complete(const struct udo_transport *t)
 {
-	return t->name && t->server_create && t->client_create &&
-	       t->client_connect && t->server_accept && t->client_reachable;
+	return t->name && t->carries && !(t->carries & ~UDO_CARRIES_ALL) &&
+	       t->server_create && t->client_create && t->client_connect &&
+	       t->server_accept && t->client_reachable;
 }
 
 /* Called with loader_lock held. Returns the table or NULL with the error set. */
-static const struct udo_transport *open_plugin(enum udo_transport_id id,
+static const struct udo_transport *open_plugin(udo_transport_id id,
                                                struct udo_vsock_tcp *vsock)
 {
 	const char *name = transport_names[id];
@@ -96,7 +93,8 @@ static const struct udo_transport *open_plugin(enum udo_transport_id id,
 	} else if (!table_complete(table) || strcmp(table->name, name)) {
 		udo_ctx_error(vsock, ELIBBAD, false,
 		              "load %s transport from \"%s\": the plugin's table is "
-		              "incomplete or names another transport",
+		              "incomplete (an operation missing, or no socket type it "
+		              "carries) or names another transport",
 		              name, text);
 		table = NULL;
 	}
@@ -108,7 +106,7 @@ static const struct udo_transport *open_plugin(enum udo_transport_id id,
 	return table;
 }
 
-const struct udo_transport *udo_transport_load(enum udo_transport_id id,
+const struct udo_transport *udo_transport_load(udo_transport_id id,
                                                struct udo_vsock_tcp *vsock)
 {
 	const struct udo_transport *t;

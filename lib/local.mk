@@ -5,7 +5,7 @@ EXTRA_DIST += lib/libudo-vsock-tcp.sym
 # The core: exports udo_* only (visibility and a version script).
 lib_LTLIBRARIES += libudo-vsock-tcp.la
 libudo_vsock_tcp_la_SOURCES += \
-	lib/vsock-tcp.c lib/create.c lib/quirks.c lib/loader.c lib/log.c \
+	lib/vsock-tcp.c lib/create.c lib/auto.c lib/quirks.c lib/loader.c lib/log.c \
 	lib/env.c lib/env.h lib/settings.c lib/settings.h lib/plugin-file.c lib/plugin-file.h \
 	lib/core.h
 libudo_vsock_tcp_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib

@@ -56,7 +56,7 @@ static int check_opts(struct udo_vsock_tcp *vsock, const struct udo_vsock_tcp_op
 	return 0;
 }
 
-/* The transport asked for: an enum udo_transport_id, UDO_TRANSPORT_AUTO
+/* The transport asked for: a udo_transport_id, UDO_TRANSPORT_AUTO
  * (also for unset or empty), or -EINVAL recorded. */
 static int transport_mode(struct udo_vsock_tcp *vsock, const char *name, const char *want)
 {

@@ -8,7 +8,7 @@
 /*
  * Check opts (NULL: none given) and resolve every setting into vsock (the
  * maps copied: nothing after the create reads opts or the environment),
- * and the transport asked for into *mode (an enum udo_transport_id or
+ * and the transport asked for into *mode (a udo_transport_id or
  * UDO_TRANSPORT_AUTO). 0, or -errno recorded in vsock.
  */
 int udo_settings_resolve(struct udo_vsock_tcp *vsock, const struct udo_vsock_tcp_opts *opts,

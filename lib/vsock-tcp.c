@@ -76,8 +76,9 @@ static int connect_once(struct udo_vsock_tcp *vsock)
 {
 	int r = vsock->transport->client_connect(vsock);
 
-	/* "auto" picked vsock but the kernel has no transport for this CID. */
-	if (r < 0 && vsock->auto_picked && udo_vsock_unavailable(r)) {
+	/* "auto" picked its preferred transport (vsock), which cannot carry
+	 * this connect here (the kernel has no transport for this CID). */
+	if (r < 0 && vsock->auto_picked && udo_auto_unavailable(r)) {
 		r = udo_create_fallback(vsock, r);
 		if (r == 0)
 			r = vsock->transport->client_connect(vsock);

@@ -18,7 +18,7 @@
 #include "udo/log.h"
 #include "udo/vsock-tcp.h"
 
-#define UDO_TRANSPORT_ABI_VERSION 3u
+#define UDO_TRANSPORT_ABI_VERSION 4u
 
 /* The one symbol a transport plugin exports. */
 #define UDO_TRANSPORT_ENTRY "udo_vsock_tcp_transport_entry"
@@ -81,9 +81,45 @@ struct udo_vsock_tcp {
  * and -errno on failure, after recording a message in the context with
  * udo_ctx_error(). They never print and never exit.
  */
+/* The socket types a transport carries (struct udo_transport.carries). */
+#define UDO_CARRIES_STREAM    (1u << 0)
+#define UDO_CARRIES_SEQPACKET (1u << 1)
+
+/* How "auto" uses a transport (struct udo_transport.auto_use). */
+/* First, where client_reachable says the context's settings name the CID
+ * (0), or are malformed (-EINVAL: its create reports them). */
+#define UDO_AUTO_CONFIGURED (1u << 0)
+/* Next, where it loads and (for a client) client_reachable says 0; a create
+ * or connect that finds it unavailable (not a peer's answer) falls back. */
+#define UDO_AUTO_PREFERRED  (1u << 1)
+
 struct udo_transport {
 	uint32_t abi_version;
 	const char *name;
+	/*
+	 * What the transport declares, so that the core asks the table instead
+	 * of knowing transports by name (ABI 4):
+	 * carries: the UDO_CARRIES_* types; the core refuses the others before
+	 * a create reaches the plugin. carries_why: why the others are not
+	 * carried, for that message (NULL: no reason given).
+	 * wait_errnos: the connect failures that mean "nobody is there yet",
+	 * which the connect wait (lib/connect-wait.c) retries; 0-terminated,
+	 * NULL for none. The core's own connect timeout (ETIMEDOUT) is retried
+	 * on every transport.
+	 * Whether it adopts passed sockets: server_adopt below, NULL for not.
+	 */
+	unsigned int carries;
+	const char *carries_why;
+	const int *wait_errnos;
+	/*
+	 * How "auto" may pick it (lib/auto.c): auto_use is UDO_AUTO_*, and
+	 * auto_fallback the types (UDO_CARRIES_*) for which it is where auto
+	 * goes when the preferred transport is absent or does not reach the
+	 * CID, if its client_reachable says it reaches it (a server on any
+	 * CID always). 0 and 0: auto never picks it.
+	 */
+	unsigned int auto_use;
+	unsigned int auto_fallback;
 	/* Bind, listen; set fd, vcid and the port actually bound. */
 	int (*server_create)(struct udo_vsock_tcp *vsock,
 	                     const struct udo_vsock_tcp_server_create_info *info);
@@ -100,7 +136,8 @@ struct udo_transport {
 	/* For "auto": 0 when this transport can reach cid as a client with
 	 * the context's settings. */
 	int (*client_reachable)(const struct udo_vsock_tcp *vsock, uint32_t cid);
-	/* Socket activation (lib/activation.c), optional: fd is a passed
+	/* Socket activation (lib/activation.c), NULL when the transport does
+	 * not adopt passed sockets: fd is a passed
 	 * listening socket of the type asked for. 1 when it is bound where
 	 * info asks (this transport's family, the port or any for -1, a
 	 * matching address), with vcid, port and addr set from its own

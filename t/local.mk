@@ -54,6 +54,7 @@ T_TESTS = \
 	t/activation-nonblock \
 	t/plugin-load \
 	t/plugin-errors \
+	t/plugin-declared \
 	t/vsock-here \
 	t/log
 
@@ -64,6 +65,11 @@ t_fake_wrong_abi_tcp_la_SOURCES = t/fake/wrong-abi/tcp.c
 t_fake_wrong_abi_tcp_la_LDFLAGS = $(FAKE_PLUGIN_LDFLAGS)
 t_fake_no_entry_tcp_la_SOURCES = t/fake/no-entry/tcp.c
 t_fake_no_entry_tcp_la_LDFLAGS = $(FAKE_PLUGIN_LDFLAGS)
+# A transport whose declarations differ from its name's, for t/plugin-declared.
+check_LTLIBRARIES += t/fake/declared/unix.la
+t_fake_declared_unix_la_SOURCES = t/fake/declared/unix.c
+t_fake_declared_unix_la_LDFLAGS = $(FAKE_PLUGIN_LDFLAGS)
+t_fake_declared_unix_la_LIBADD = shared/libshared.la $(PTHREAD_LIBS)
 
 # Host names with several addresses, in a root whose /etc the test writes.
 T_NAMES = t/names.c t/names.h t/private-etc.c t/private-etc.h

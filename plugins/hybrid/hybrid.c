@@ -389,9 +389,17 @@ static int hybrid_server_accept(struct udo_vsock_tcp *vsock, struct sockaddr_vm 
 	return udo_ctx_accept_from(vsock, "hybrid", addr, vsock->addr.svm_cid);
 }
 
+/* The VMM refused the CONNECT (nobody listens in the guest) or reset it,
+ * or has not created its socket yet (ENOENT). */
+static const int hybrid_wait_errnos[] = { ECONNREFUSED, ECONNRESET, ENOENT, 0 };
+
 static const struct udo_transport hybrid_transport = {
 	.abi_version = UDO_TRANSPORT_ABI_VERSION,
 	.name = "hybrid",
+	.carries = UDO_CARRIES_STREAM,
+	.carries_why = "the VMM's Unix-socket protocol carries streams only",
+	.wait_errnos = hybrid_wait_errnos,
+	.auto_use = UDO_AUTO_CONFIGURED,
 	.server_create = hybrid_server_create,
 	.client_create = hybrid_client_create,
 	.client_connect = hybrid_client_connect,

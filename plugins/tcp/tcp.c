@@ -312,9 +312,17 @@ static int tcp_client_reachable(const struct udo_vsock_tcp *vsock, uint32_t cid)
 	return 0;
 }
 
+/* Nobody listens on the port yet (refused), or the listener went away
+ * during the handshake (reset). */
+static const int tcp_wait_errnos[] = { ECONNREFUSED, ECONNRESET, 0 };
+
 static const struct udo_transport tcp_transport = {
 	.abi_version = UDO_TRANSPORT_ABI_VERSION,
 	.name = "tcp",
+	.carries = UDO_CARRIES_STREAM,
+	.carries_why = "TCP keeps no message boundaries",
+	.wait_errnos = tcp_wait_errnos,
+	.auto_fallback = UDO_CARRIES_STREAM,
 	.server_create = tcp_server_create,
 	.client_create = tcp_client_create,
 	.client_connect = tcp_client_connect,

@@ -290,9 +290,16 @@ static int unix_server_adopt(struct udo_vsock_tcp *vsock,
 	return 1;
 }
 
+/* Nobody is bound to the abstract name yet (refused), or reset. */
+static const int unix_wait_errnos[] = { ECONNREFUSED, ECONNRESET, 0 };
+
 static const struct udo_transport unix_transport = {
 	.abi_version = UDO_TRANSPORT_ABI_VERSION,
 	.name = "unix",
+	.carries = UDO_CARRIES_STREAM | UDO_CARRIES_SEQPACKET,
+	.carries_why = NULL,
+	.wait_errnos = unix_wait_errnos,
+	.auto_fallback = UDO_CARRIES_SEQPACKET,
 	.server_create = unix_server_create,
 	.client_create = unix_client_create,
 	.client_connect = unix_client_connect,

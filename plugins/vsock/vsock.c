@@ -188,9 +188,16 @@ static int vsock_server_adopt(struct udo_vsock_tcp *vsock,
 	return 1;
 }
 
+/* Nobody listens on the port (the kernel resets), or the peer refused. */
+static const int vsock_wait_errnos[] = { ECONNRESET, ECONNREFUSED, 0 };
+
 static const struct udo_transport vsock_transport = {
 	.abi_version = UDO_TRANSPORT_ABI_VERSION,
 	.name = "vsock",
+	.carries = UDO_CARRIES_STREAM | UDO_CARRIES_SEQPACKET,
+	.carries_why = NULL,
+	.wait_errnos = vsock_wait_errnos,
+	.auto_use = UDO_AUTO_PREFERRED,
 	.server_create = vsock_server_create,
 	.client_create = vsock_client_create,
 	.client_connect = vsock_client_connect,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* A transport built for another plugin ABI: the core must refuse it, and
- * never call it (every operation here fails the test if reached). */
+/* A transport built for the previous plugin ABI (its table laid out
+ * otherwise): the core must refuse it, and never call it (every operation
+ * here fails the test if reached). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -13,7 +14,7 @@ static int never_called(void)
 }
 
 static const struct udo_transport wrong_abi = {
-	.abi_version = 999,
+	.abi_version = UDO_TRANSPORT_ABI_VERSION - 1,
 	.name = "tcp",
 	.server_create = (void *) never_called,
 	.client_create = (void *) never_called,
