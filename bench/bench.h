@@ -15,28 +15,32 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <udo/vsock-tcp.h>
 
 #define MiB (1024u * 1024u)
-#define MAX_ROUNDS 101
+#define MAX_ROUNDS 2001
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 
 /* Options (bench/main.c). */
 extern int rounds;                 /* rounds per figure */
 extern unsigned int scale;         /* work divisor: 10 with -q */
 extern bool vsock_mode;            /* raw path: AF_VSOCK on CID 1 */
+extern bool unix_mode;             /* raw path: AF_UNIX, an abstract name */
 extern bool verbose;               /* -v: every round's time */
 extern bool caller_memory;         /* -m: client contexts in the caller's memory */
 extern bool use_opts;              /* -O, -E: contexts made by *_create_opts */
 extern unsigned int opts_flags;    /* -E: UDO_VSOCK_TCP_OPT_NO_ENV */
+extern int only_path;              /* -P: 1 library only, 0 raw only, -1 both */
 
 /* ---- timing and statistics (bench/stats.c) ---- */
 
@@ -49,12 +53,18 @@ struct result {
 	double lib, raw;             /* median seconds (wall clock) */
 	double ratio, cpu_ratio;     /* median ratios: wall clock, CPU time */
 	double ratio_min, ratio_max; /* the spread of the rounds' ratios (interleaved) */
+	double ratio_q1, ratio_q3;   /* their quartiles */
+	double ci_lo, ci_hi;         /* 95% bootstrap interval of the median ratio */
 	double setup_lib, setup_raw, setup_ratio, setup_cpu_ratio; /* scaling only */
 };
 
 /* Interleaved rounds: each round runs both paths and gives the seconds
  * each spent; the ratio is taken round by round. */
 struct result measure_mixed(void (*round)(double *lib_s, double *raw_s));
+
+/* The median of n rounds' ratios q (sorted on return), its quartiles, its
+ * range and its 95% bootstrap interval into res. */
+void ratio_spread(double *q, int n, struct result *res);
 
 /* Print "<= target ok" or MISSED (and count the miss). */
 void verdict(double ratio, double target);
@@ -123,6 +133,16 @@ ALWAYS_INLINE socklen_t raw_addr(struct sockaddr_storage *ss, int port)
 		/* vsock ports are 32-bit: the kernel's may not fit in an int */
 		vm->svm_port = port == -1 ? VMADDR_PORT_ANY : (unsigned int) port;
 		return sizeof(*vm);
+	} else if (unix_mode) {
+		struct sockaddr_un *un = (struct sockaddr_un *) ss;
+
+		un->sun_family = AF_UNIX;
+		/* -1: the kernel picks a name (autobind), five hex digits,
+		 * which raw_port reads back as the port. */
+		if (port == -1)
+			return sizeof(sa_family_t);
+		snprintf(un->sun_path + 1, sizeof(un->sun_path) - 1, "%05x", (unsigned int) port);
+		return (socklen_t) (offsetof(struct sockaddr_un, sun_path) + 6);
 	} else {
 		struct sockaddr_in *in = (struct sockaddr_in *) ss;
 
@@ -135,7 +155,7 @@ ALWAYS_INLINE socklen_t raw_addr(struct sockaddr_storage *ss, int port)
 
 ALWAYS_INLINE int raw_family(void)
 {
-	return vsock_mode ? AF_VSOCK : AF_INET;
+	return vsock_mode ? AF_VSOCK : unix_mode ? AF_UNIX : AF_INET;
 }
 
 /* The options of a library create with -O or -E: the transport measured,
@@ -143,7 +163,7 @@ ALWAYS_INLINE int raw_family(void)
 ALWAYS_INLINE void bench_opts(struct udo_vsock_tcp_opts *o)
 {
 	*o = (struct udo_vsock_tcp_opts) UDO_VSOCK_TCP_OPTS_INIT;
-	o->transport = vsock_mode ? "vsock" : "tcp";
+	o->transport = vsock_mode ? "vsock" : unix_mode ? "unix" : "tcp";
 	o->flags = opts_flags;
 }
 

@@ -77,6 +77,12 @@ static int raw_port(const struct sockaddr_storage *ss)
 {
 	if (ss->ss_family == AF_VSOCK)
 		return (int) ((const struct sockaddr_vm *) ss)->svm_port;
+	if (ss->ss_family == AF_UNIX) {
+		char hex[6] = { 0 };
+
+		memcpy(hex, ((const struct sockaddr_un *) ss)->sun_path + 1, 5);
+		return (int) strtol(hex, NULL, 16);
+	}
 	return ntohs(((const struct sockaddr_in *) ss)->sin_port);
 }
 
@@ -116,6 +122,7 @@ void srv_open(bool lib, struct srv *s, int backlog)
 		die("raw bind", errno);
 	if (listen(s->fd, backlog) < 0)
 		die("raw listen", errno);
+	len = sizeof(ss);
 	if (getsockname(s->fd, (struct sockaddr *) &ss, &len) < 0)
 		die("raw getsockname", errno);
 	s->port = raw_port(&ss);

@@ -8,8 +8,9 @@ bench_bench_SOURCES = bench/main.c bench/bench.h bench/stats.c bench/endpoint.c 
 bench_bench_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 bench_bench_LDFLAGS = -no-install
 CLEANFILES += bench/bench
-# The README's instruction counts per call (callgrind), run by hand.
-EXTRA_DIST += bench/callgrind-per-op.py
+# The README's instruction counts per call (callgrind) and system calls per
+# connect (strace -c), run by hand.
+EXTRA_DIST += bench/callgrind-per-op.py bench/syscalls-per-op.py
 
 BENCH_ARGS =
 .PHONY: bench

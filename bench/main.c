@@ -12,6 +12,11 @@
  * paths, one operation of each in random order, pair after pair, timing
  * every operation; the round's ratio is the library's total over the raw
  * total. (Rounds of 512 MiB each way then agree within a few percent.)
+ * The connect figure holds to its target the ratio of the two paths'
+ * median operation in each round, and prints both, each with its spread
+ * over the rounds (quartiles, range) and a 95% bootstrap interval of the
+ * median (bench/stats.c), so that a run says whether it can tell 1.02 from
+ * 1.05.
  * The scaling figures, where an operation is too short to time alone,
  * alternate whole rounds: library, raw, library, raw ... and give two
  * ratios, of wall-clock time and of the process's CPU time.
@@ -22,18 +27,20 @@
  * bench/stats.c (bench/bench.h).
  *
  * The raw path is what a program would write by hand: socket, bind,
- * listen, connect, accept4, send and recv, on 127.0.0.1 for tcp and on
+ * listen, connect, accept4, send and recv, on 127.0.0.1 for tcp, on an
+ * autobound abstract AF_UNIX name for unix (the connect figure only), and on
  * CID 1 (vsock loopback) for vsock.
  *
- * Usage: bench [-r ROUNDS] [-q] [-t tcp|vsock|all] [-s FIGURES] [-m] [-O|-E] [-u] [-v] [-c] [-T]
- *   -r  rounds per figure (default 9)
+ * Usage: bench [-r ROUNDS] [-q] [-t tcp|unix|vsock|all] [-s FIGURES] [-m] [-O|-E] [-P lib|raw] [-u] [-v] [-c] [-T]
+ *   -r  rounds per figure (default 9, at most 2001)
  *   -s  which figures, comma-separated: bulk,latency,connect,scaling,sizes,
  *       seqpacket (seqpacket: bench/seqpacket.c, on vsock in the vsock run
  *       and on the unix transport in the tcp run)
  *       (default all)
  *   -q  quick: a tenth of the work per round (a smoke test, noisy)
- *   -t  transports to measure (default all: vsock is skipped where the
- *       machine has no vsock loopback)
+ *   -t  transports to measure: tcp, unix (the connect figure only), vsock
+ *       or all (the default; vsock is skipped where the machine has no
+ *       vsock loopback)
  *   -m  client contexts in memory the caller provides (allocated outside
  *       the timing), instead of contexts the library allocates
  *   -O  library contexts made by udo_vsock_tcp_*_create_opts, the transport
@@ -41,6 +48,8 @@
  *   -E  the same with UDO_VSOCK_TCP_OPT_NO_ENV: the creates read no
  *       environment (default: the 0.3 creates, the transport from
  *       UDO_VSOCK_TCP_TRANSPORT, as a program built against 0.3 makes them)
+ *   -P  connect figure: only the library's or only the raw connects (the
+ *       times are then meaningless; for strace -c, bench/syscalls-per-op.py)
  *   -u  leave threads unpinned (default: this thread on one CPU, the
  *       receiving or echoing thread on another)
  *   -v  print every round's times (on stderr)
@@ -62,10 +71,12 @@
 int rounds = 9;
 unsigned int scale = 1;
 bool vsock_mode;
+bool unix_mode;
 bool verbose;
 bool caller_memory;
 bool use_opts;
 unsigned int opts_flags;
+int only_path = -1;
 
 static const char *figures = "bulk,latency,connect,scaling,sizes,seqpacket";
 static int cpu_main = -1, cpu_peer = -1; /* pinned CPUs, -1: not pinned */
@@ -101,6 +112,18 @@ static void run_transport(const char *name)
 {
 	setenv("UDO_VSOCK_TCP_TRANSPORT", name, 1);
 	vsock_mode = !strcmp(name, "vsock");
+	unix_mode = !strcmp(name, "unix");
+	if (unix_mode) {
+		/* The figures that compare a stream's data path are tcp's and
+		 * vsock's; on unix, the connect (seqpacket: in the tcp run). */
+		printf("transport unix (abstract names; raw path: AF_UNIX, autobound): "
+		       "connect only\n");
+		if (wanted("connect")) {
+			printf("  %-30s %13s %13s %7s\n", "", "library", "raw", "ratio");
+			connect_rate();
+		}
+		return;
+	}
 	if (vsock_mode) {
 		int err = vsock_loopback();
 
@@ -174,7 +197,7 @@ int main(int argc, char **argv)
 	int opt;
 
 	args_from_env(&argc, &argv);
-	while ((opt = getopt(argc, argv, "r:qt:s:mOEuvcT")) != -1) {
+	while ((opt = getopt(argc, argv, "r:qt:s:mOEP:uvcT")) != -1) {
 		switch (opt) {
 		case 'r':
 			rounds = atoi(optarg);
@@ -198,6 +221,13 @@ int main(int argc, char **argv)
 			use_opts = true;
 			opts_flags = UDO_VSOCK_TCP_OPT_NO_ENV;
 			break;
+		case 'P':
+			only_path = !strcmp(optarg, "lib") ? 1 : !strcmp(optarg, "raw") ? 0 : -2;
+			if (only_path == -2) {
+				fprintf(stderr, "bench: -P takes lib or raw, not \"%s\"\n", optarg);
+				return 2;
+			}
+			break;
 		case 'u':
 			pin = false;
 			break;
@@ -211,8 +241,9 @@ int main(int argc, char **argv)
 			tap = true;
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-r ROUNDS] [-q] [-t tcp|vsock|all] "
-			        "[-s bulk,latency,connect,scaling,sizes,seqpacket] [-m] [-O|-E] [-u] [-v] "
+			fprintf(stderr, "usage: %s [-r ROUNDS] [-q] [-t tcp|unix|vsock|all] "
+			        "[-s bulk,latency,connect,scaling,sizes,seqpacket] [-m] [-O|-E] [-P lib|raw] [-u] "
+			        "[-v] "
 			        "[-c] [-T]\n",
 			        argv[0]);
 			return 2;
@@ -243,6 +274,8 @@ int main(int argc, char **argv)
 		       cpu_peer);
 	if (!strcmp(which, "all") || !strcmp(which, "tcp"))
 		run_transport("tcp");
+	if (!strcmp(which, "all") || !strcmp(which, "unix"))
+		run_transport("unix");
 	if (!strcmp(which, "all") || !strcmp(which, "vsock"))
 		run_transport("vsock");
 	if (check && misses)

@@ -60,9 +60,55 @@ bool order_next(struct order *o)
 	return lib;
 }
 
+/* The value below which a fraction p of the sorted v lies (interpolated). */
+static double quantile(const double *v, int n, double p)
+{
+	double x = p * (n - 1);
+	int i = (int) x;
+
+	return i + 1 < n ? v[i] + (x - i) * (v[i + 1] - v[i]) : v[n - 1];
+}
+
+/*
+ * How far the median of the rounds' ratios can be trusted: the median of
+ * rounds drawn again at random, with replacement, from those measured, 2000
+ * times; the middle 95% of those medians (the percentile bootstrap). The
+ * generator is fixed, so one set of rounds always gives one interval.
+ */
+#define BOOTSTRAP 2000
+static void bootstrap(const double *q, int n, double *lo, double *hi)
+{
+	static double m[BOOTSTRAP], s[MAX_ROUNDS];
+	uint64_t x = ORDER_SEED;
+	int b, i;
+
+	for (b = 0; b < BOOTSTRAP; b++) {
+		for (i = 0; i < n; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			s[i] = q[x % (uint64_t) n];
+		}
+		m[b] = median(s, n);
+	}
+	qsort(m, BOOTSTRAP, sizeof(*m), cmp_double);
+	*lo = quantile(m, BOOTSTRAP, 0.025);
+	*hi = quantile(m, BOOTSTRAP, 0.975);
+}
+
+void ratio_spread(double *q, int n, struct result *res)
+{
+	bootstrap(q, n, &res->ci_lo, &res->ci_hi);
+	res->ratio = median(q, n); /* sorts q */
+	res->ratio_min = q[0];
+	res->ratio_max = q[n - 1];
+	res->ratio_q1 = quantile(q, n, 0.25);
+	res->ratio_q3 = quantile(q, n, 0.75);
+}
+
 struct result measure_mixed(void (*round)(double *lib_s, double *raw_s))
 {
-	double l[MAX_ROUNDS], r[MAX_ROUNDS], q[MAX_ROUNDS];
+	static double l[MAX_ROUNDS], r[MAX_ROUNDS], q[MAX_ROUNDS];
 	struct result res = { 0 };
 	int i;
 
@@ -70,14 +116,10 @@ struct result measure_mixed(void (*round)(double *lib_s, double *raw_s))
 	for (i = 0; i < rounds; i++) {
 		round(&l[i], &r[i]);
 		q[i] = l[i] / r[i];
-		if (!i || q[i] < res.ratio_min)
-			res.ratio_min = q[i];
-		if (!i || q[i] > res.ratio_max)
-			res.ratio_max = q[i];
 		if (verbose)
 			fprintf(stderr, "    round %2d: library %.6f s, raw %.6f s\n", i, l[i], r[i]);
 	}
-	res.ratio = median(q, rounds);
+	ratio_spread(q, rounds, &res);
 	res.lib = median(l, rounds);
 	res.raw = median(r, rounds);
 	return res;

@@ -7,15 +7,24 @@
 
 #include "adopt-addr.h"
 
+/* The digits by hand: snprintf would cost every unix create some 800
+ * instructions, half of what the rest of it costs. */
 socklen_t udo_unix_name(struct sockaddr_un *sun, uint32_t port)
 {
-	int n;
+	static const char prefix[] = UDO_UNIX_NAME_PREFIX;
+	char digits[10]; /* UINT32_MAX has ten */
+	size_t n = 0, at = 1 + sizeof(prefix) - 1;
 
 	memset(sun, 0, sizeof(*sun));
 	sun->sun_family = AF_UNIX;
-	n = snprintf(sun->sun_path + 1, sizeof(sun->sun_path) - 1, UDO_UNIX_NAME_PREFIX "%u",
-	             port);
-	return (socklen_t) (offsetof(struct sockaddr_un, sun_path) + 1 + (size_t) n);
+	memcpy(sun->sun_path + 1, prefix, sizeof(prefix) - 1);
+	do {
+		digits[n++] = (char) ('0' + port % 10);
+		port /= 10;
+	} while (port);
+	while (n)
+		sun->sun_path[at++] = digits[--n];
+	return (socklen_t) (offsetof(struct sockaddr_un, sun_path) + at);
 }
 
 /* sa may be any bytes of any length: only ever copied into a full-size

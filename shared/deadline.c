@@ -196,6 +196,71 @@ static int unix_retry(int fd, const struct sockaddr *sa, socklen_t len,
 	}
 }
 
+/* Every handler the thread can take now was installed with SA_RESTART (or
+ * there is none): then an EINTR came from one of them, or from a stop and
+ * SIGCONT, and the connect goes on. */
+static bool restartable(void)
+{
+	struct sigaction sa;
+	sigset_t blocked;
+	int sig;
+
+	if (pthread_sigmask(SIG_BLOCK, NULL, &blocked) != 0)
+		return false;
+	for (sig = 1; sig < NSIG; sig++)
+		if (sigismember(&blocked, sig) == 0 && sigaction(sig, NULL, &sa) == 0 &&
+		    sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN &&
+		    !(sa.sa_flags & SA_RESTART))
+			return false;
+	return true;
+}
+
+/*
+ * vsock without a deadline of ours: the plain connect(2), bounded by the
+ * kernel's connect timeout (2 s unless the socket says otherwise). That
+ * timeout makes the kernel end it with EINTR after any handler, SA_RESTART
+ * or not, and drop the attempt. Which signal came is no longer known: when
+ * every handler the thread can take has SA_RESTART, the connect goes on, on
+ * a fresh socket in the same fd (the peer may have seen the dropped attempt)
+ * and through the wait, to the end of the kernel's timeout counted from the
+ * start; when some handler has not, EINTR, even if the signal that came had
+ * SA_RESTART (the one case where this differs from the wait).
+ */
+static int vsock_connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	struct udo_deadline d = { .set = true };
+	struct timeval tv;
+	socklen_t tlen = sizeof(tv), ylen = sizeof(int);
+	int type, nfd, err;
+
+	/* The coarse clock: never a system call, and a tick early is early
+	 * enough for a bound of seconds. */
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &d.at);
+	if (connect(fd, sa, len) == 0)
+		return 0;
+	if (errno != EINTR)
+		return -errno;
+	if (!restartable())
+		return -EINTR;
+	if (getsockopt(fd, AF_VSOCK, SO_VM_SOCKETS_CONNECT_TIMEOUT, &tv, &tlen) < 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &ylen) < 0)
+		return -errno;
+	nfd = socket(AF_VSOCK, type | SOCK_CLOEXEC, 0);
+	if (nfd < 0)
+		return -errno;
+	err = dup3(nfd, fd, O_CLOEXEC) < 0 ? -errno : 0;
+	close(nfd);
+	if (err < 0)
+		return err;
+	d.at.tv_sec += tv.tv_sec;
+	d.at.tv_nsec += tv.tv_usec * 1000L;
+	if (d.at.tv_nsec >= 1000000000L) {
+		d.at.tv_sec++;
+		d.at.tv_nsec -= 1000000000L;
+	}
+	return udo_deadline_connect(fd, sa, len, &d);
+}
+
 int udo_deadline_connect(int fd, const struct sockaddr *sa, socklen_t len,
                          const struct udo_deadline *d)
 {
@@ -205,17 +270,16 @@ int udo_deadline_connect(int fd, const struct sockaddr *sa, socklen_t len,
 	/* No deadline on tcp or unix: the kernel's own connect has no timeout
 	 * then, so it restarts after an SA_RESTART handler and says EINTR
 	 * after any other, as the rule above asks, at the cost of the raw
-	 * call. vsock's connect always has a timeout (the kernel's 2 s by
-	 * default), so it takes the wait below. */
-	if (!d->set && sa->sa_family != AF_VSOCK)
-		return connect(fd, sa, len) == 0 ? 0 : -errno;
+	 * call. vsock's kernel connect always has a timeout, so it is the raw
+	 * call until a signal comes (vsock_connect). A socket the caller made
+	 * non-blocking gets the raw call too: a connect in progress is its own
+	 * to wait for, unless it set a timeout. */
+	if (!d->set)
+		return sa->sa_family == AF_VSOCK ? vsock_connect(fd, sa, len) :
+		        connect(fd, sa, len) == 0 ? 0 : -errno;
 	flags = fcntl(fd, F_GETFL);
 	if (flags < 0)
 		return -errno;
-	/* A socket the caller made non-blocking: a connect in progress is its
-	 * own to wait for, unless it set a timeout. */
-	if ((flags & O_NONBLOCK) && !d->set)
-		return connect(fd, sa, len) == 0 ? 0 : -errno;
 	if (fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
 		return -errno;
 	if (connect(fd, sa, len) == 0)

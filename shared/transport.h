@@ -223,12 +223,12 @@ int udo_deadline_left_ms(const struct udo_deadline *d);
 int udo_deadline_wait(int fd, short events, const struct udo_deadline *d);
 
 /*
- * connect(2) bounded by the deadline (none: until the kernel answers): a
- * non-blocking connect waited for with udo_deadline_wait, the fd made
- * blocking again. On AF_UNIX a full backlog is tried again until the
- * deadline. A socket the caller made non-blocking gets a plain connect when
- * there is no deadline. 0 or -errno (-ETIMEDOUT when the deadline passed,
- * -EINTR as udo_deadline_wait says).
+ * connect(2) bounded by the deadline: a non-blocking connect waited for
+ * with udo_deadline_wait, the fd made blocking again. On AF_UNIX a full
+ * backlog is tried again until the deadline. Without a deadline, the plain
+ * connect(2), until the kernel answers (on AF_VSOCK, a signal that ends it
+ * may put a fresh socket in fd: shared/deadline.c). 0 or -errno
+ * (-ETIMEDOUT when the deadline passed, -EINTR as udo_deadline_wait says).
  */
 int udo_deadline_connect(int fd, const struct sockaddr *sa, socklen_t len,
                          const struct udo_deadline *d);

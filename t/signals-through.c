@@ -40,9 +40,13 @@ static void sleep_ms(int ms)
 		;
 }
 
-/* Connects, each bounded by a connect timeout (so each waits in the
- * library), while SIGALRM comes every millisecond: every one succeeds. */
-static void connects_go_through(const char *transport)
+/* Connects while SIGALRM comes every millisecond: every one succeeds.
+ * Each bounded by a connect timeout (timeout_ms; so each waits in the
+ * library), or with none: then tcp and unix make the kernel's plain
+ * connect, which restarts, and vsock's too, which the kernel ends with
+ * EINTR even after an SA_RESTART handler (its connect always has a
+ * timeout), so the library goes on by itself. */
+static void connects_go_through(const char *transport, unsigned int timeout_ms)
 {
 	struct udo_vsock_tcp *s = t_server_on(transport, 64), *c;
 	int i, fd, port = udo_vsock_tcp_get_port(s);
@@ -50,7 +54,7 @@ static void connects_go_through(const char *transport)
 	t_ticker_start(SA_RESTART, 1, 1000000);
 	for (i = 0; t_ticks < TICKS_DURING && i < 5000; i++) {
 		c = t_client_on(transport, T_CID, port, NULL);
-		assert_int_equal(udo_vsock_tcp_set_connect_timeout(c, 10000), 0);
+		assert_int_equal(udo_vsock_tcp_set_connect_timeout(c, timeout_ms), 0);
 		if (udo_vsock_tcp_client_connect(c) != 0) {
 			t_ticker_stop();
 			fail_msg("connect %d on %s: %s", i + 1, transport,
@@ -71,12 +75,12 @@ static void connects_go_through(const char *transport)
 
 static void tcp_connects_go_through_sa_restart_signals(void **state)
 {
-	connects_go_through("tcp");
+	connects_go_through("tcp", 10000);
 }
 
 static void unix_connects_go_through_sa_restart_signals(void **state)
 {
-	connects_go_through("unix");
+	connects_go_through("unix", 10000);
 }
 
 static void vsock_connects_go_through_sa_restart_signals(void **state)
@@ -85,7 +89,26 @@ static void vsock_connects_go_through_sa_restart_signals(void **state)
 		print_message("# skip: no vsock loopback here (a bind to CID 1 fails)\n");
 		skip();
 	}
-	connects_go_through("vsock");
+	connects_go_through("vsock", 10000);
+}
+
+static void tcp_connects_without_timeout_go_through_sa_restart_signals(void **state)
+{
+	connects_go_through("tcp", 0);
+}
+
+static void unix_connects_without_timeout_go_through_sa_restart_signals(void **state)
+{
+	connects_go_through("unix", 0);
+}
+
+static void vsock_connects_without_timeout_go_through_sa_restart_signals(void **state)
+{
+	if (!t_have_vsock_loopback()) {
+		print_message("# skip: no vsock loopback here (a bind to CID 1 fails)\n");
+		skip();
+	}
+	connects_go_through("vsock", 0);
 }
 
 /* A unix listener whose backlog is full: a child (sharing the listening
@@ -242,6 +265,9 @@ int main(void)
 		cmocka_unit_test(tcp_connects_go_through_sa_restart_signals),
 		cmocka_unit_test(unix_connects_go_through_sa_restart_signals),
 		cmocka_unit_test(vsock_connects_go_through_sa_restart_signals),
+		cmocka_unit_test(tcp_connects_without_timeout_go_through_sa_restart_signals),
+		cmocka_unit_test(unix_connects_without_timeout_go_through_sa_restart_signals),
+		cmocka_unit_test(vsock_connects_without_timeout_go_through_sa_restart_signals),
 		cmocka_unit_test(unix_connect_gets_in_once_the_listener_accepts),
 		cmocka_unit_test(tcp_accept_is_restarted_with_sa_restart),
 		cmocka_unit_test(tcp_accept_ends_with_eintr_without_sa_restart),

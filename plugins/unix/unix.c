@@ -217,10 +217,11 @@ static int check_server(struct udo_vsock_tcp *vsock, uint32_t port)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
-	uid_t me = geteuid();
+	uid_t me;
 
 	if (port >= PRIVILEGED_PORTS)
 		return 0;
+	me = geteuid();
 	if (getsockopt(vsock->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
 		return udo_ctx_error(vsock, errno, true, "connect to unix %u:%u (@" NAME_PREFIX
 		                     "%u): read who runs the server (SO_PEERCRED), which a port "

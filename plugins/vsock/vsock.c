@@ -146,9 +146,10 @@ static int vsock_client_connect(struct udo_vsock_tcp *vsock)
 			                     "set the connect timeout for vsock %u:%u",
 			                     vsock->vcid, (uint32_t) vsock->port);
 	}
-	/* Not a blocking connect: with its timeout (always set on vsock) any
-	 * signal would end it, SA_RESTART or not. Without a connect timeout of
-	 * ours the kernel's (2 s by default) still ends it. */
+	/* With a timeout of ours, the timed wait (the kernel's connect would
+	 * end at any signal, SA_RESTART or not); without, the plain connect,
+	 * bounded by the kernel's timeout (2 s by default), which goes on
+	 * after a signal as shared/deadline.c says. */
 	udo_deadline_start(&deadline, vsock->connect_timeout_ms);
 	err = udo_deadline_connect(vsock->fd, (struct sockaddr *) &vsock->addr,
 	                           sizeof(vsock->addr), &deadline);
