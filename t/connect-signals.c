@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -61,6 +62,32 @@ struct scene {
 	int fillers[FILLERS];
 };
 
+/*
+ * A tcp handshake finishes in softirq context, which a loaded machine (or
+ * an emulated guest) defers to ksoftirqd: the fillers' connects may still
+ * be under way when the client's SYN arrives, and then the client can take
+ * a place in the queue. The queue of a listener with backlog 1 is full once
+ * two connections are established in it (the kernel's "more than the
+ * backlog"); wait for that (bounded), so the client's SYN is dropped.
+ */
+static void wait_queue_full(struct scene *sc)
+{
+	struct pollfd p[FILLERS];
+	int i, done = 0, tries;
+
+	for (tries = 0; tries < 1000 && done < 2; tries++) {
+		for (i = 0; i < FILLERS; i++)
+			p[i] = (struct pollfd) { .fd = sc->fillers[i], .events = POLLOUT };
+		if (poll(p, FILLERS, 10) < 0)
+			continue;
+		for (done = 0, i = 0; i < FILLERS; i++)
+			done += (p[i].revents & (POLLOUT | POLLERR | POLLHUP)) == POLLOUT;
+	}
+	if (done < 2)
+		fail_msg("only %d of %d connections to the listener were established in 10 s",
+		         done, FILLERS);
+}
+
 static void fill(struct scene *sc, const struct sockaddr *sa, socklen_t len)
 {
 	int i;
@@ -72,6 +99,8 @@ static void fill(struct scene *sc, const struct sockaddr *sa, socklen_t len)
 		assert_true(sc->fillers[i] >= 0);
 		connect(sc->fillers[i], sa, len);
 	}
+	if (sa->sa_family == AF_INET)
+		wait_queue_full(sc);
 }
 
 static void set_up(struct scene *sc, enum where where)
