@@ -196,4 +196,22 @@ int udo_deadline_wait(int fd, short events, const struct udo_deadline *d);
 int udo_deadline_connect(int fd, const struct sockaddr *sa, socklen_t len,
                          const struct udo_deadline *d);
 
+/* A transport's non-blocking connect, one step at a time: 0 connected,
+ * -EINPROGRESS with poll_events set, or -errno recorded. */
+typedef int (*udo_step_fn)(struct udo_vsock_tcp *vsock);
+/* The wait for the step under way ended with err (-ETIMEDOUT, -EINTR,
+ * -errno): record what it means there; returns the -errno to report. */
+typedef int (*udo_step_end_fn)(struct udo_vsock_tcp *vsock, int err);
+
+/*
+ * A blocking connect driven through the same steps as a non-blocking one,
+ * so a protocol is written once: step until done, waiting between steps with
+ * udo_deadline_wait (the deadline and signal rules above). The socket is
+ * non-blocking during the steps (and so are those they open) and blocking
+ * again after, unless the caller had made it non-blocking. Clears the
+ * step state (poll_events, step, step_len, addr_next). 0 or -errno recorded.
+ */
+int udo_deadline_drive(struct udo_vsock_tcp *vsock, const struct udo_deadline *d,
+                       udo_step_fn step, udo_step_end_fn end);
+
 #endif /* UDO_TRANSPORT_H */

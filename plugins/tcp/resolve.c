@@ -237,7 +237,5 @@ const char *udo_tcp_tried_text(const struct udo_tcp_tried *t, char *buf, size_t 
 		append(buf, len, &used, ", %u more", t->count - (unsigned int) i);
 	if (t->untried)
 		append(buf, len, &used, "; %u not tried", t->untried);
-	else if (t->others_untried)
-		append(buf, len, &used, "; the others not tried");
 	return buf;
 }
