@@ -147,6 +147,10 @@ int udo_ctx_connect_nb(struct udo_vsock_tcp *vsock, const struct sockaddr *sa, s
  * retry socket could not be opened). 0, or -errno with the error recorded. */
 int udo_ctx_ensure_socket(struct udo_vsock_tcp *vsock, int family, const char *what);
 
+/* The context's own vsock address, as get_vcid, get_port and a server's
+ * accept report it: vcid, port and addr. */
+void udo_ctx_set_address(struct udo_vsock_tcp *vsock, uint32_t cid, uint32_t port);
+
 /*
  * A vsock port for a message: the API's int carries all 32 bits, so a port
  * prints unsigned ("4294967294", never "-2"), except -1, VMADDR_PORT_ANY,
@@ -163,6 +167,10 @@ int udo_ctx_accept_from(struct udo_vsock_tcp *vsock, const char *name,
 
 /* IOCTL_VM_SOCKETS_GET_LOCAL_CID on /dev/vsock; UINT32_MAX where there is none. */
 uint32_t udo_local_cid(void);
+
+/* udo_local_cid(), read at the first call only: three system calls (open,
+ * ioctl, close) that a create would otherwise pay each time. */
+uint32_t udo_local_cid_once(void);
 
 /* A connect's deadline: connect_timeout_ms from its start, or none (0). */
 struct udo_deadline {

@@ -21,6 +21,7 @@
 
 #include "transport.h"
 #include "uds-map.h"
+#include "map-text.h"
 #include "handshake.h"
 
 /* Port -1 on a server: a free port from the range the kernel uses for
@@ -46,8 +47,7 @@ static int find_socket(struct udo_vsock_tcp *vsock, bool server, uint32_t cid, i
 	if (udo_udsmap_parse(text ? text : "", &map, why, sizeof(why)) < 0)
 		return udo_ctx_error(vsock, EINVAL, false, "%s hybrid %u:%s: %s%s", op, cid,
 		                     udo_port_text(port, pt, sizeof(pt)), name,
-		                     why + (strncmp(why, UDO_UDSMAP_ENV, strlen(UDO_UDSMAP_ENV))
-		                            ? 0 : strlen(UDO_UDSMAP_ENV)));
+		                     map_why(why, UDO_UDSMAP_ENV));
 	e = udo_udsmap_lookup(&map, cid);
 	if (!e && server && cid == VMADDR_CID_ANY) {
 		if (map.count != 1)
@@ -95,11 +95,7 @@ static int hybrid_client_create(struct udo_vsock_tcp *vsock,
 		return fd;
 	vsock->peer_len = un_addr(&vsock->peer.un, e.path);
 	vsock->fd = fd;
-	vsock->vcid = info->vcid;
-	vsock->port = info->port;
-	vsock->addr.svm_family = AF_VSOCK;
-	vsock->addr.svm_cid = info->vcid;
-	vsock->addr.svm_port = (uint32_t) info->port;
+	udo_ctx_set_address(vsock, info->vcid, (uint32_t) info->port);
 	return 0;
 }
 
@@ -257,12 +253,9 @@ static int hybrid_server_create(struct udo_vsock_tcp *vsock,
 		goto fail;
 	}
 	vsock->fd = fd;
-	vsock->vcid = info->vcid;
-	vsock->port = (int) port; /* 32 bits, as on vsock: above INT_MAX it reads negative */
+	udo_ctx_set_address(vsock, info->vcid, port);
 	/* The guest this server hears from: accept reports it as the peer. */
-	vsock->addr.svm_family = AF_VSOCK;
 	vsock->addr.svm_cid = e.cid;
-	vsock->addr.svm_port = port;
 	return 0;
 fail:
 	close(fd);

@@ -115,11 +115,8 @@ static int tcp_server_create(struct udo_vsock_tcp *vsock,
 		goto fail;
 	}
 	vsock->fd = fd;
-	vsock->vcid = info->vcid;
-	vsock->port = ntohs(sa.sa.sa_family == AF_INET6 ? sa.in6.sin6_port : sa.in.sin_port);
-	vsock->addr.svm_family = AF_VSOCK;
-	vsock->addr.svm_cid = info->vcid;
-	vsock->addr.svm_port = (unsigned int) vsock->port;
+	udo_ctx_set_address(vsock, info->vcid,
+	                    ntohs(sa.sa.sa_family == AF_INET6 ? sa.in6.sin6_port : sa.in.sin_port));
 	return 0;
 fail:
 	close(fd);
@@ -148,11 +145,7 @@ static int tcp_client_create(struct udo_vsock_tcp *vsock,
 	if (fd < 0)
 		return fd;
 	vsock->fd = fd;
-	vsock->vcid = info->vcid;
-	vsock->port = info->port;
-	vsock->addr.svm_family = AF_VSOCK;
-	vsock->addr.svm_cid = info->vcid;
-	vsock->addr.svm_port = (unsigned int) info->port;
+	udo_ctx_set_address(vsock, info->vcid, (uint32_t) info->port);
 	return 0;
 }
 
