@@ -50,6 +50,7 @@ T_TESTS = \
 	t/resolved-once \
 	t/transport-per-context \
 	t/opts-fields \
+	t/opts-struct \
 	t/nonblock \
 	t/activation-nonblock \
 	t/plugin-load \
