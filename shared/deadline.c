@@ -259,12 +259,7 @@ int udo_deadline_drive(struct udo_vsock_tcp *vsock, const struct udo_deadline *d
 
 	if (r == 0 && vsock->fd >= 0)
 		r = set_nonblock(vsock->fd, true);
-	if (r < 0)
-		return end(vsock, r);
-	for (;;) {
-		r = step(vsock);
-		if (r != -EINPROGRESS)
-			break;
+	for (r = r < 0 ? end(vsock, r) : step(vsock); r == -EINPROGRESS; r = step(vsock)) {
 		r = udo_deadline_wait(vsock->fd, vsock->poll_events, d);
 		if (r < 0) {
 			r = end(vsock, r);
@@ -276,9 +271,10 @@ int udo_deadline_drive(struct udo_vsock_tcp *vsock, const struct udo_deadline *d
 	vsock->step_len = 0;
 	vsock->addr_next = 0;
 	/* Blocking again (unless the caller made it non-blocking): the stream
-	 * behaves as one from a plain connect, and a socket the steps opened
-	 * anew (non-blocking, as they always are) is the context's now. */
-	if (vsock->fd >= 0 && !callers && set_nonblock(vsock->fd, false) < 0 && r == 0)
-		r = udo_ctx_error(vsock, errno, true, "make the connected socket blocking again");
+	 * behaves as one from a plain connect. That is also the socket the
+	 * steps may have opened in place of the first (non-blocking, as the
+	 * one it replaced was during the steps). */
+	if (vsock->fd >= 0 && !callers && (flags = set_nonblock(vsock->fd, false)) < 0 && r == 0)
+		r = udo_ctx_error(vsock, -flags, true, "make the connected socket blocking again");
 	return r;
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,18 +33,21 @@ int udo_tcp_keep_addrs(struct udo_vsock_tcp *vsock, const struct udo_tcp_target 
 	return 0;
 }
 
-/* Move to the next address on a fresh socket of its family (non-blocking,
- * as the steps need it: a blocking connect's driver makes the one that
- * connects blocking again): 0, or -errno (none left, or no socket). */
+/* Move to the next address on a fresh socket of its family, blocking or
+ * not as the one it replaces (a blocking connect's driver made that one
+ * non-blocking for its steps, and tells the two apart by it): 0, or -errno
+ * (none left, or no socket). */
 static int next_address(struct udo_vsock_tcp *vsock)
 {
+	int flags = fcntl(vsock->fd, F_GETFL);
 	const union udo_sockaddr *a;
 	int fd;
 
 	if (vsock->addr_next + 1 >= vsock->addr_count)
 		return -ENOENT;
 	a = &vsock->addrs[++vsock->addr_next];
-	fd = socket(a->sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	fd = socket(a->sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC |
+	                             (flags >= 0 && (flags & O_NONBLOCK) ? SOCK_NONBLOCK : 0), 0);
 	if (fd < 0)
 		return -errno;
 	close(vsock->fd);
