@@ -81,6 +81,14 @@ int udo_ctx_connect_nb(struct udo_vsock_tcp *vsock, const struct sockaddr *sa, s
 	return err;
 }
 
+void udo_ctx_end_steps(struct udo_vsock_tcp *vsock)
+{
+	vsock->poll_events = 0;
+	vsock->step = 0;
+	vsock->step_len = 0;
+	vsock->addr_next = 0;
+}
+
 int udo_ctx_socket(struct udo_vsock_tcp *vsock, int family, const char *what)
 {
 	int fd = socket(family, vsock->type | udo_ctx_sock_flags(vsock), 0);

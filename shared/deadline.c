@@ -266,10 +266,7 @@ int udo_deadline_drive(struct udo_vsock_tcp *vsock, const struct udo_deadline *d
 			break;
 		}
 	}
-	vsock->poll_events = 0;
-	vsock->step = 0;
-	vsock->step_len = 0;
-	vsock->addr_next = 0;
+	udo_ctx_end_steps(vsock);
 	/* Blocking again (unless the caller made it non-blocking): the stream
 	 * behaves as one from a plain connect. That is also the socket the
 	 * steps may have opened in place of the first (non-blocking, as the

@@ -143,6 +143,10 @@ int udo_ctx_sock_flags(const struct udo_vsock_tcp *vsock);
  */
 int udo_ctx_connect_nb(struct udo_vsock_tcp *vsock, const struct sockaddr *sa, socklen_t len);
 
+/* A connect's steps are over, either way: clear poll_events and the
+ * transport's place (step, step_len, addr_next) for the next connect. */
+void udo_ctx_end_steps(struct udo_vsock_tcp *vsock);
+
 /* Give a client context a socket if it has none (the core drops it when a
  * retry socket could not be opened). 0, or -errno with the error recorded. */
 int udo_ctx_ensure_socket(struct udo_vsock_tcp *vsock, int family, const char *what);
@@ -216,8 +220,8 @@ typedef int (*udo_step_end_fn)(struct udo_vsock_tcp *vsock, int err);
  * so a protocol is written once: step until done, waiting between steps with
  * udo_deadline_wait (the deadline and signal rules above). The socket is
  * non-blocking during the steps (and so are those they open) and blocking
- * again after, unless the caller had made it non-blocking. Clears the
- * step state (poll_events, step, step_len, addr_next). 0 or -errno recorded.
+ * again after, unless the caller had made it non-blocking. Ends with
+ * udo_ctx_end_steps. 0 or -errno recorded.
  */
 int udo_deadline_drive(struct udo_vsock_tcp *vsock, const struct udo_deadline *d,
                        udo_step_fn step, udo_step_end_fn end);
