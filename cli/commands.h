@@ -5,11 +5,12 @@
 
 #include <stdbool.h>
 
+#include "env-names.h"
 #include "relay.h"
 
 /* The library's variable for a connect's bound; --connect-timeout takes its
  * place in each context's options; the tool reads it for tcp: targets. */
-#define UDO_CLI_TIMEOUT_ENV "UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS"
+#define UDO_CLI_TIMEOUT_ENV UDO_ENV_CONNECT_TIMEOUT
 
 /* What the options asked for. */
 struct udo_cli_opts {

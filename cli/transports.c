@@ -23,6 +23,7 @@
 #include "say.h"
 #include "transports.h"
 #include "activate.h"
+#include "uds-map.h"
 
 struct transport_info {
 	const char *name;
@@ -35,25 +36,24 @@ static uint32_t cid_local(void)
 	return VMADDR_CID_LOCAL;
 }
 
-/* The first CID UDO_VSOCK_TCP_UDS names (a guest's VMM socket), else 3. */
+/* The first CID UDO_VSOCK_TCP_UDS names (a guest's VMM socket), else 3;
+ * read with the hybrid transport's own parser. */
 static uint32_t cid_first_uds(void)
 {
-	const char *map = getenv("UDO_VSOCK_TCP_UDS");
-	unsigned long cid;
-	char *end;
+	const char *text = getenv(UDO_UDSMAP_ENV);
+	struct udo_udsmap map;
 
-	if (!map)
+	if (!text || udo_udsmap_parse(text, &map, NULL, 0) < 0 || !map.count)
 		return 3;
-	cid = strtoul(map, &end, 10);
-	return (end != map && *end == '=' && cid <= UINT32_MAX) ? (uint32_t) cid : 3;
+	return map.entry[0].cid;
 }
 
 static const struct transport_info transports[] = {
 	{ "vsock", "AF_VSOCK stream sockets", cid_local },
 	{ "tcp", "plain TCP; CID 1, 2 and this machine's CID are 127.0.0.1, "
-	         "UDO_VSOCK_TCP_MAP maps others", cid_local },
+	         UDO_ENV_MAP " maps others", cid_local },
 	{ "hybrid", "the Unix-socket vsock of Firecracker and cloud-hypervisor; "
-	            "UDO_VSOCK_TCP_UDS names each guest's socket", cid_first_uds },
+	            UDO_ENV_UDS " names each guest's socket", cid_first_uds },
 	{ "unix", "abstract AF_UNIX sockets (@udo-vsock-tcp/PORT) between two ends on "
 	          "this machine (CID 1, 2, its own); streams and seqpacket", cid_local },
 };

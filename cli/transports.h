@@ -6,9 +6,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "env-names.h"
+
 /* The variable the library reads; --transport takes its place for the
  * contexts of vsock: addresses (their options), and is checked by the tool. */
-#define UDO_CLI_TRANSPORT_ENV "UDO_VSOCK_TCP_TRANSPORT"
+#define UDO_CLI_TRANSPORT_ENV UDO_ENV_TRANSPORT
 
 /* A transport name the library accepts ("auto" included). */
 bool udo_cli_transport_known(const char *name);

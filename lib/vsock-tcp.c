@@ -102,10 +102,7 @@ static int connect_step(struct udo_vsock_tcp *vsock)
 		errno = EINPROGRESS;
 		return -1;
 	}
-	vsock->poll_events = 0;
-	vsock->step = 0;
-	vsock->step_len = 0;
-	vsock->addr_next = 0;
+	udo_ctx_end_steps(vsock);
 	if (r < 0)
 		return op_failed(vsock, r, "udo_vsock_tcp_client_connect");
 	udo_ctx_clear_error(vsock);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -80,6 +81,14 @@ int udo_ctx_connect_nb(struct udo_vsock_tcp *vsock, const struct sockaddr *sa, s
 	return err;
 }
 
+void udo_ctx_end_steps(struct udo_vsock_tcp *vsock)
+{
+	vsock->poll_events = 0;
+	vsock->step = 0;
+	vsock->step_len = 0;
+	vsock->addr_next = 0;
+}
+
 int udo_ctx_socket(struct udo_vsock_tcp *vsock, int family, const char *what)
 {
 	int fd = socket(family, vsock->type | udo_ctx_sock_flags(vsock), 0);
@@ -100,6 +109,15 @@ int udo_ctx_ensure_socket(struct udo_vsock_tcp *vsock, int family, const char *w
 		return fd;
 	vsock->fd = fd;
 	return 0;
+}
+
+void udo_ctx_set_address(struct udo_vsock_tcp *vsock, uint32_t cid, uint32_t port)
+{
+	vsock->vcid = cid;
+	vsock->port = (int) port; /* 32 bits, as on vsock: above INT_MAX it reads negative */
+	vsock->addr.svm_family = AF_VSOCK;
+	vsock->addr.svm_cid = cid;
+	vsock->addr.svm_port = port;
 }
 
 const char *udo_port_text(int port, char *buf, size_t len)
@@ -139,4 +157,19 @@ uint32_t udo_local_cid(void)
 		cid = UINT32_MAX;
 	close(fd);
 	return cid;
+}
+
+/* Read once per binary (each has its own hidden copy of this file). */
+static pthread_once_t local_cid_once = PTHREAD_ONCE_INIT;
+static uint32_t local_cid;
+
+static void read_local_cid(void)
+{
+	local_cid = udo_local_cid();
+}
+
+uint32_t udo_local_cid_once(void)
+{
+	pthread_once(&local_cid_once, read_local_cid);
+	return local_cid;
 }

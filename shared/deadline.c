@@ -301,3 +301,41 @@ int udo_deadline_connect(int fd, const struct sockaddr *sa, socklen_t len,
 		r = -errno;
 	return r;
 }
+
+/* O_NONBLOCK on fd or off; 0 or -errno. */
+static int set_nonblock(int fd, bool on)
+{
+	int flags = fcntl(fd, F_GETFL);
+
+	if (flags < 0)
+		return -errno;
+	if (!!(flags & O_NONBLOCK) == on)
+		return 0;
+	return fcntl(fd, F_SETFL, on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK) < 0 ? -errno : 0;
+}
+
+int udo_deadline_drive(struct udo_vsock_tcp *vsock, const struct udo_deadline *d,
+                       udo_step_fn step, udo_step_end_fn end)
+{
+	int flags = vsock->fd >= 0 ? fcntl(vsock->fd, F_GETFL) : 0;
+	bool callers = flags >= 0 && (flags & O_NONBLOCK);
+	int r = flags < 0 ? -errno : 0;
+
+	if (r == 0 && vsock->fd >= 0)
+		r = set_nonblock(vsock->fd, true);
+	for (r = r < 0 ? end(vsock, r) : step(vsock); r == -EINPROGRESS; r = step(vsock)) {
+		r = udo_deadline_wait(vsock->fd, vsock->poll_events, d);
+		if (r < 0) {
+			r = end(vsock, r);
+			break;
+		}
+	}
+	udo_ctx_end_steps(vsock);
+	/* Blocking again (unless the caller made it non-blocking): the stream
+	 * behaves as one from a plain connect. That is also the socket the
+	 * steps may have opened in place of the first (non-blocking, as the
+	 * one it replaced was during the steps). */
+	if (vsock->fd >= 0 && !callers && (flags = set_nonblock(vsock->fd, false)) < 0 && r == 0)
+		r = udo_ctx_error(vsock, -flags, true, "make the connected socket blocking again");
+	return r;
+}

@@ -180,9 +180,17 @@ int udo_ctx_sock_flags(const struct udo_vsock_tcp *vsock);
  */
 int udo_ctx_connect_nb(struct udo_vsock_tcp *vsock, const struct sockaddr *sa, socklen_t len);
 
+/* A connect's steps are over, either way: clear poll_events and the
+ * transport's place (step, step_len, addr_next) for the next connect. */
+void udo_ctx_end_steps(struct udo_vsock_tcp *vsock);
+
 /* Give a client context a socket if it has none (the core drops it when a
  * retry socket could not be opened). 0, or -errno with the error recorded. */
 int udo_ctx_ensure_socket(struct udo_vsock_tcp *vsock, int family, const char *what);
+
+/* The context's own vsock address, as get_vcid, get_port and a server's
+ * accept report it: vcid, port and addr. */
+void udo_ctx_set_address(struct udo_vsock_tcp *vsock, uint32_t cid, uint32_t port);
 
 /*
  * A vsock port for a message: the API's int carries all 32 bits, so a port
@@ -200,6 +208,10 @@ int udo_ctx_accept_from(struct udo_vsock_tcp *vsock, const char *name,
 
 /* IOCTL_VM_SOCKETS_GET_LOCAL_CID on /dev/vsock; UINT32_MAX where there is none. */
 uint32_t udo_local_cid(void);
+
+/* udo_local_cid(), read at the first call only: three system calls (open,
+ * ioctl, close) that a create would otherwise pay each time. */
+uint32_t udo_local_cid_once(void);
 
 /* A connect's deadline: connect_timeout_ms from its start, or none (0). */
 struct udo_deadline {
@@ -232,5 +244,23 @@ int udo_deadline_wait(int fd, short events, const struct udo_deadline *d);
  */
 int udo_deadline_connect(int fd, const struct sockaddr *sa, socklen_t len,
                          const struct udo_deadline *d);
+
+/* A transport's non-blocking connect, one step at a time: 0 connected,
+ * -EINPROGRESS with poll_events set, or -errno recorded. */
+typedef int (*udo_step_fn)(struct udo_vsock_tcp *vsock);
+/* The wait for the step under way ended with err (-ETIMEDOUT, -EINTR,
+ * -errno): record what it means there; returns the -errno to report. */
+typedef int (*udo_step_end_fn)(struct udo_vsock_tcp *vsock, int err);
+
+/*
+ * A blocking connect driven through the same steps as a non-blocking one,
+ * so a protocol is written once: step until done, waiting between steps with
+ * udo_deadline_wait (the deadline and signal rules above). The socket is
+ * non-blocking during the steps (and so are those they open) and blocking
+ * again after, unless the caller had made it non-blocking. Ends with
+ * udo_ctx_end_steps. 0 or -errno recorded.
+ */
+int udo_deadline_drive(struct udo_vsock_tcp *vsock, const struct udo_deadline *d,
+                       udo_step_fn step, udo_step_end_fn end);
 
 #endif /* UDO_TRANSPORT_H */

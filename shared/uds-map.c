@@ -9,7 +9,6 @@
 
 #include "uds-map.h"
 #include "map-text.h"
-#include "quote.h"
 
 /* Printable ASCII and any byte >= 0x80 (UTF-8 names); no control characters. */
 static bool path_ok(struct span s)
@@ -27,15 +26,9 @@ static bool path_ok(struct span s)
 	return true;
 }
 
-/* The entry is quoted escaped: it may hold any byte, a newline or ESC too. */
 static int bad_entry(char *err, size_t errlen, struct span whole, const char *why)
 {
-	char q[UDO_QUOTE_BUF];
-
-	if (err && errlen)
-		snprintf(err, errlen, "%s: bad entry \"%s\": %s", UDO_UDSMAP_ENV,
-		         udo_quote_n(q, sizeof(q), whole.p, whole.n, 0), why);
-	return -EINVAL;
+	return map_bad_entry(err, errlen, UDO_UDSMAP_ENV, whole, why);
 }
 
 int udo_udsmap_parse(const char *text, struct udo_udsmap *map, char *err, size_t errlen)
@@ -46,20 +39,15 @@ int udo_udsmap_parse(const char *text, struct udo_udsmap *map, char *err, size_t
 	map->count = 0;
 	if (trim(text, strlen(text)).n == 0)
 		return 0; /* an empty map configures nothing */
-	for (;;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t) (comma - p) : strlen(p);
-		struct span whole = trim(p, len), key, value;
-		const char *eq = memchr(whole.p, '=', whole.n);
+	while (p) {
+		struct span whole, key, value;
 		struct udo_udsmap_entry *e;
 
-		if (!eq)
+		if (!map_entry_split(&p, &whole, &key, &value))
 			return bad_entry(err, errlen, whole, "expected CID=PATH");
 		if (map->count == UDO_UDSMAP_MAX_ENTRIES)
 			return bad_entry(err, errlen, whole, "too many entries (64 at most)");
 		e = &map->entry[map->count];
-		key = trim(whole.p, (size_t) (eq - whole.p));
-		value = trim(eq + 1, whole.n - (size_t) (eq + 1 - whole.p));
 		if (!parse_cid_number(key, &e->cid))
 			return bad_entry(err, errlen, whole, "CID must be a number (0-4294967295)");
 		if (!path_ok(value))
@@ -71,10 +59,8 @@ int udo_udsmap_parse(const char *text, struct udo_udsmap *map, char *err, size_t
 		memcpy(e->path, value.p, value.n);
 		e->path[value.n] = '\0';
 		map->count++;
-		if (!comma)
-			return 0;
-		p = comma + 1;
 	}
+	return 0;
 }
 
 const struct udo_udsmap_entry *udo_udsmap_lookup(const struct udo_udsmap *map, uint32_t cid)

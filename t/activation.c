@@ -5,51 +5,30 @@
  * type, bound to the port asked (any for -1) and a matching address; each
  * at most once; get_port/get_vcid report its own address; destroy closes it.
  * The program passes the sockets to itself, as a service manager would,
- * before its first create. t/activation-socket drives the real
- * systemd-socket-activate.
+ * before its first create: here tcp, vsock and "auto"; the unix
+ * transport's abstract names in t/activation-unix. t/activation-socket
+ * drives the real systemd-socket-activate.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 
 #include "common.h"
+#include "activation-passed.h"
 
 enum { TCP_LOOP, TCP_TWICE, TCP_ANY, TCP_BOUND, UDP_LOOP, TCP_OTHER, TCP_REPLACED, VSOCK_ANY,
-       UNIX_PORT_ANY, UNIX_SEQ, NPASSED };
+       NPASSED };
 
-static struct { int fd, port; } p[NPASSED]; /* fd 3 + index, and its port */
-static bool have_vsock, have_unix_port_any;
-
-/* A socket bound to addr:port (0: the kernel's choice), listening or not. */
-static int inet_socket(int type, const char *addr, bool listening, int *port)
-{
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t) *port) };
-	socklen_t len = sizeof(sin);
-	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
-
-	assert_true(fd >= 0);
-	inet_pton(AF_INET, addr, &sin.sin_addr);
-	if (bind(fd, (struct sockaddr *) &sin, sizeof(sin)) != 0) {
-		assert_int_not_equal(*port, 0);
-		close(fd);
-		return -1;
-	}
-	if (listening)
-		assert_int_equal(listen(fd, 8), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *) &sin, &len), 0);
-	*port = ntohs(sin.sin_port);
-	return fd;
-}
+static struct t_passed p[NPASSED];
+static bool have_vsock;
 
 /* Tests later create tcp servers on 127.0.0.1 and the port of a passed
  * socket of another kind, and expect the bind to work: the port is held
@@ -95,12 +74,12 @@ static int with_tcp_held(int (*make)(int *port, const char *addr), const char *a
 
 static int udp_socket(int *port, const char *addr)
 {
-	return inet_socket(SOCK_DGRAM, addr, false, port);
+	return t_inet_socket(SOCK_DGRAM, addr, false, port);
 }
 
 static int listening_socket(int *port, const char *addr)
 {
-	return inet_socket(SOCK_STREAM, addr, true, port);
+	return t_inet_socket(SOCK_STREAM, addr, true, port);
 }
 
 /* A vsock listener on CID any and a port below 65536 (so that a tcp server
@@ -134,91 +113,23 @@ static int vsock_listener(int *port, const char *unused)
 	return fd;
 }
 
-/* A seqpacket listener on the unix transport's abstract name for a port
- * of its own ("udo-vsock-tcp/P"), as systemd-socket-activate --seqpacket
- * would pass it. */
-static int unix_seqpacket_socket(int *port)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), n, tries;
-
-	assert_true(fd >= 0);
-	for (tries = 0; tries < 100; tries++) {
-		*port = 20000 + (int) ((unsigned int) (getpid() + tries * 7919) % 20000u);
-		n = snprintf(sun.sun_path + 1, sizeof(sun.sun_path) - 1, "udo-vsock-tcp/%d", *port);
-		if (bind(fd, (struct sockaddr *) &sun,
-		         (socklen_t) (offsetof(struct sockaddr_un, sun_path) + 1 + (size_t) n)) == 0)
-			break;
-	}
-	assert_int_equal(listen(fd, 8), 0);
-	return fd;
-}
-
-/* A seqpacket listener on "udo-vsock-tcp/4294967295": the name of no port
- * (4294967295 is VMADDR_PORT_ANY, -1). -1 when another program holds it. */
-static int unix_port_any_socket(void)
-{
-	static const char name[] = "udo-vsock-tcp/4294967295";
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-
-	assert_true(fd >= 0);
-	memcpy(sun.sun_path + 1, name, sizeof(name) - 1);
-	if (bind(fd, (struct sockaddr *) &sun,
-	         (socklen_t) (offsetof(struct sockaddr_un, sun_path) + sizeof(name))) != 0 ||
-	    listen(fd, 8) != 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* Put fd at 3 + i, as a service manager passes it. */
-static void pass(int i, int fd)
-{
-	p[i].fd = 3 + i;
-	if (fd == p[i].fd)
-		return;
-	if (dup2(fd, p[i].fd) < 0) {
-		perror("dup2");
-		exit(99);
-	}
-	close(fd);
-}
-
 static void pass_sockets(void)
 {
-	char n[16];
-	int i, fd[NPASSED];
+	int fd[NPASSED];
 
 	/* Make them all first: 3 + i may be one of them until all are made. */
-	fd[TCP_LOOP] = inet_socket(SOCK_STREAM, "127.0.0.1", true, &p[TCP_LOOP].port);
-	fd[TCP_TWICE] = inet_socket(SOCK_STREAM, "127.0.0.1", true, &p[TCP_TWICE].port);
-	fd[TCP_ANY] = inet_socket(SOCK_STREAM, "0.0.0.0", true, &p[TCP_ANY].port);
-	fd[TCP_BOUND] = inet_socket(SOCK_STREAM, "127.0.0.1", false, &p[TCP_BOUND].port);
+	fd[TCP_LOOP] = t_inet_socket(SOCK_STREAM, "127.0.0.1", true, &p[TCP_LOOP].port);
+	fd[TCP_TWICE] = t_inet_socket(SOCK_STREAM, "127.0.0.1", true, &p[TCP_TWICE].port);
+	fd[TCP_ANY] = t_inet_socket(SOCK_STREAM, "0.0.0.0", true, &p[TCP_ANY].port);
+	fd[TCP_BOUND] = t_inet_socket(SOCK_STREAM, "127.0.0.1", false, &p[TCP_BOUND].port);
 	fd[UDP_LOOP] = with_tcp_held(udp_socket, "127.0.0.1", &p[UDP_LOOP].port);
 	fd[TCP_OTHER] = with_tcp_held(listening_socket, "127.0.0.2", &p[TCP_OTHER].port);
-	fd[TCP_REPLACED] = inet_socket(SOCK_STREAM, "127.0.0.1", true, &p[TCP_REPLACED].port);
+	fd[TCP_REPLACED] = t_inet_socket(SOCK_STREAM, "127.0.0.1", true, &p[TCP_REPLACED].port);
 	fd[VSOCK_ANY] = with_tcp_held(vsock_listener, "vsock", &p[VSOCK_ANY].port);
 	have_vsock = fd[VSOCK_ANY] >= 0;
-	fd[UNIX_PORT_ANY] = unix_port_any_socket();
-	have_unix_port_any = fd[UNIX_PORT_ANY] >= 0;
-	if (!have_unix_port_any) /* a placeholder that matches nothing */
-		fd[UNIX_PORT_ANY] = inet_socket(SOCK_DGRAM, "127.0.0.1", false,
-		                                &p[UNIX_PORT_ANY].port);
-	fd[UNIX_SEQ] = unix_seqpacket_socket(&p[UNIX_SEQ].port);
 	if (!have_vsock) /* a placeholder that matches nothing */
-		fd[VSOCK_ANY] = inet_socket(SOCK_DGRAM, "127.0.0.1", false, &p[VSOCK_ANY].port);
-	for (i = 0; i < NPASSED; i++)
-		fd[i] = fcntl(fd[i], F_DUPFD_CLOEXEC, 3 + NPASSED);
-	for (i = 0; i < n_reserved; i++) /* out of the way too */
-		tcp_reserved[i] = fcntl(tcp_reserved[i], F_DUPFD_CLOEXEC, 3 + NPASSED);
-	for (i = 0; i < NPASSED; i++)
-		pass(i, fd[i]);
-	snprintf(n, sizeof(n), "%d", (int) getpid());
-	setenv("LISTEN_PID", n, 1);
-	snprintf(n, sizeof(n), "%d", NPASSED);
-	setenv("LISTEN_FDS", n, 1);
+		fd[VSOCK_ANY] = t_inet_socket(SOCK_DGRAM, "127.0.0.1", false, &p[VSOCK_ANY].port);
+	t_pass_all(p, fd, NPASSED, tcp_reserved, n_reserved);
 }
 
 static struct udo_vsock_tcp *server(const char *transport, uint32_t cid, int port)
@@ -294,11 +205,11 @@ static void a_socket_is_adopted_once(void **state)
 
 static void a_passed_fd_replaced_by_the_program_is_not_adopted(void **state)
 {
-	int port = 0, fd = inet_socket(SOCK_STREAM, "127.0.0.1", true, &port);
+	int port = 0, fd = t_inet_socket(SOCK_STREAM, "127.0.0.1", true, &port);
 	struct udo_vsock_tcp *s;
 
 	/* The program put another listener where the passed one was. */
-	pass(TCP_REPLACED, fd);
+	t_pass(p, TCP_REPLACED, fd);
 	s = server("tcp", VMADDR_CID_LOCAL, port);
 	if (s)
 		assert_int_not_equal(udo_vsock_tcp_get_fd(s), p[TCP_REPLACED].fd);
@@ -363,60 +274,6 @@ static void any_port_takes_a_wildcard_socket_under_auto(void **state)
 	udo_vsock_tcp_destroy(s);
 }
 
-static struct udo_vsock_tcp *seqpacket_server(const char *transport, int port)
-{
-	struct udo_vsock_tcp_server_create_info si = { .vcid = VMADDR_CID_LOCAL, .port = port };
-	struct udo_vsock_tcp *s;
-
-	setenv("UDO_VSOCK_TCP_TRANSPORT", transport, 1);
-	s = udo_vsock_tcp_server_create_type(NULL, &si, SOCK_SEQPACKET);
-	unsetenv("UDO_VSOCK_TCP_TRANSPORT");
-	return s;
-}
-
-static void a_unix_seqpacket_server_adopts_the_passed_abstract_socket(void **state)
-{
-	struct udo_vsock_tcp *s = seqpacket_server("unix", p[UNIX_SEQ].port);
-
-	/* Not adopted, the bind would fail: the activator holds the name. */
-	assert_non_null(s);
-	assert_int_equal(udo_vsock_tcp_get_fd(s), p[UNIX_SEQ].fd);
-	assert_string_equal(udo_vsock_tcp_get_transport(s), "unix");
-	assert_int_equal(udo_vsock_tcp_get_type(s), SOCK_SEQPACKET);
-	assert_int_equal(udo_vsock_tcp_get_port(s), p[UNIX_SEQ].port);
-	udo_vsock_tcp_destroy(s);
-}
-
-static void a_stream_server_does_not_take_a_passed_seqpacket_socket(void **state)
-{
-	struct udo_vsock_tcp_server_create_info si = {
-		.vcid = VMADDR_CID_LOCAL, .port = p[UNIX_SEQ].port,
-	};
-	struct udo_vsock_tcp *s;
-
-	setenv("UDO_VSOCK_TCP_TRANSPORT", "unix", 1);
-	s = udo_vsock_tcp_server_create(NULL, &si);
-	unsetenv("UDO_VSOCK_TCP_TRANSPORT");
-	/* Stream and seqpacket abstract names are apart: its own bind works. */
-	assert_non_null(s);
-	assert_int_not_equal(udo_vsock_tcp_get_fd(s), p[UNIX_SEQ].fd);
-	udo_vsock_tcp_destroy(s);
-}
-
-static void a_name_for_port_4294967295_is_not_adopted_for_any_port(void **state)
-{
-	struct udo_vsock_tcp *s;
-
-	if (!have_unix_port_any)
-		skip(); /* another program holds the name */
-	/* The valid passed name was taken above: none is left for -1. */
-	s = seqpacket_server("unix", -1);
-	assert_non_null(s);
-	assert_int_not_equal(udo_vsock_tcp_get_fd(s), p[UNIX_PORT_ANY].fd);
-	assert_int_not_equal(udo_vsock_tcp_get_port(s), -1);
-	udo_vsock_tcp_destroy(s);
-}
-
 int main(void)
 {
 	/* In this order: each adoption uses a socket up. */
@@ -430,9 +287,6 @@ int main(void)
 		cmocka_unit_test(vsock_socket_is_not_adopted_by_tcp),
 		cmocka_unit_test(auto_takes_the_transport_of_the_passed_socket),
 		cmocka_unit_test(any_port_takes_a_wildcard_socket_under_auto),
-		cmocka_unit_test(a_stream_server_does_not_take_a_passed_seqpacket_socket),
-		cmocka_unit_test(a_unix_seqpacket_server_adopts_the_passed_abstract_socket),
-		cmocka_unit_test(a_name_for_port_4294967295_is_not_adopted_for_any_port),
 	};
 
 #ifndef HAVE_LIBSYSTEMD

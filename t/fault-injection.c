@@ -11,52 +11,25 @@
  * and after each case; in the --enable-sanitizers build LeakSanitizer
  * checks every child's memory when it exits, and a leak fails the case.
  * The children use the tcp transport: these are the library's paths, the
- * same on every transport.
+ * same on every transport. t/fault-sweep makes each allocation fail in turn.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common.h"
 #include "fault/child.h"
 
 /* From the shim, when it is preloaded (in the children only). */
-extern void udo_fault_arm(int on) __attribute__((weak));
 extern unsigned long udo_fault_hits(const char *call) __attribute__((weak));
 
-/* A sweep child whose fault never fired: the sweep has reached its end. */
-#define SWEEP_DONE 3
-#define SWEEP_MAX 2000
-
-static char self[PATH_MAX];
-static bool sweep_fired;
-
-static void arm(void)
-{
-	if (!udo_fault_arm)
-		fail_msg("the fault shim is not preloaded");
-	udo_fault_arm(1);
-}
-
-static void disarm(void)
-{
-	udo_fault_arm(0);
-}
-
-static void *context_memory(void)
-{
-	void *mem = malloc((size_t) udo_vsock_tcp_get_sizeof());
-
-	assert_non_null(mem);
-	return mem;
-}
+/* The children use tcp. */
+#define TCP "UDO_VSOCK_TCP_TRANSPORT=tcp"
 
 /* The context's error is the errno, and its message names step and errno. */
 static void assert_reported(void *ctx, int err, const char *step)
@@ -81,15 +54,15 @@ typedef struct udo_vsock_tcp *(*create_fn)(struct udo_vsock_tcp *, const void *)
  * caller's memory holds the report, and no fd is left behind. */
 static void create_fails(create_fn create, const void *info, int err, const char *step)
 {
-	void *mem = context_memory();
+	void *mem = t_fault_context_memory();
 	int before = t_count_fds(), saved;
 	struct udo_vsock_tcp *ctx;
 
-	arm();
+	t_fault_arm();
 	ctx = create(NULL, info);
 	saved = errno;
 	assert_null(create(mem, info));
-	disarm();
+	t_fault_disarm();
 	assert_null(ctx);
 	assert_int_equal(saved, err);
 	assert_reported(mem, err, step);
@@ -147,10 +120,10 @@ static void connect_fails_then_retry_succeeds(void **state)
 
 	c = udo_vsock_tcp_client_create(NULL, &ci);
 	assert_non_null(c);
-	arm();
+	t_fault_arm();
 	r = udo_vsock_tcp_client_connect(c);
 	saved = errno;
-	disarm();
+	t_fault_disarm();
 	assert_int_equal(r, -1);
 	assert_int_equal(saved, ETIMEDOUT);
 	snprintf(step, sizeof(step), "connect to tcp 1:%d", ci.port);
@@ -175,13 +148,13 @@ static void connect_and_renewal_fail(void **state)
 
 	c = udo_vsock_tcp_client_create(NULL, &ci);
 	assert_non_null(c);
-	arm();
+	t_fault_arm();
 	r1 = udo_vsock_tcp_client_connect(c);
 	e1 = errno;
 	r2 = udo_vsock_tcp_client_connect(c);
 	e2 = errno;
 	r3 = udo_vsock_tcp_client_connect(c);
-	disarm();
+	t_fault_disarm();
 	assert_int_equal(r1, -1);
 	assert_int_equal(e1, ECONNREFUSED);
 	assert_int_equal(r2, -1);
@@ -202,10 +175,10 @@ static void accept_fails_then_succeeds(void **state)
 	int before = t_count_fds(), fd, saved;
 	char step[64];
 
-	arm();
+	t_fault_arm();
 	fd = udo_vsock_tcp_server_accept(s, &peer);
 	saved = errno;
-	disarm();
+	t_fault_disarm();
 	assert_int_equal(fd, -1);
 	assert_int_equal(saved, EMFILE);
 	snprintf(step, sizeof(step), "accept on tcp 1:%d", udo_vsock_tcp_get_port(s));
@@ -226,12 +199,12 @@ static void context_allocation_fails(void **state)
 
 	udo_vsock_tcp_destroy(udo_vsock_tcp_client_create(NULL, &ci)); /* load the plugin */
 	before = t_count_fds();
-	arm();
+	t_fault_arm();
 	s = udo_vsock_tcp_server_create(NULL, &server_info);
 	se = errno;
 	c = udo_vsock_tcp_client_create(NULL, &ci);
 	ce = errno;
-	disarm();
+	t_fault_disarm();
 	assert_null(s);
 	assert_int_equal(se, ENOMEM);
 	assert_null(c);
@@ -244,16 +217,16 @@ static void context_allocation_fails(void **state)
 static void plugin_load_fails_then_succeeds(void **state)
 {
 	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID, .port = 7 };
-	void *mem = context_memory();
+	void *mem = t_fault_context_memory();
 	int before = t_count_fds(), saved;
 	struct udo_vsock_tcp *c;
 	const char *msg;
 
-	arm();
+	t_fault_arm();
 	c = udo_vsock_tcp_client_create(NULL, &ci);
 	saved = errno;
 	assert_null(udo_vsock_tcp_client_create(mem, &ci));
-	disarm();
+	t_fault_disarm();
 	assert_null(c);
 	assert_int_not_equal(saved, 0);
 	assert_int_equal(udo_log_get_error_code(mem), (uint32_t) saved);
@@ -270,187 +243,29 @@ static void plugin_load_fails_then_succeeds(void **state)
 	free(mem);
 }
 
-/* An API call that failed says why: errno, and the context's error. */
-static void assert_failure_reported(const char *what, int err, void *ctx)
-{
-	fprintf(stderr, "# %s failed: errno %d (%s); context: %s\n", what, err, strerror(err),
-	        ctx ? udo_log_get_error(ctx) : "-");
-	assert_int_not_equal(err, 0);
-	if (ctx) {
-		assert_int_equal(udo_log_get_error_code(ctx), (uint32_t) err);
-		assert_true(udo_log_get_error(ctx)[0] != '\0');
-	}
-}
-
-/*
- * One step of the allocation sweep: allocation number N (from UDO_FAULT)
- * of a first server + client + connect + accept fails, N = 0, 1, 2 ...
- * The parent runs steps until one where no allocation was left to fail.
- */
-static void allocation_sweep_step(void **state)
-{
-	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID };
-	void *smem = context_memory(), *cmem = context_memory();
-	struct udo_vsock_tcp *s, *c = NULL, *s2, *c2;
-	int before = t_count_fds(), fd = -1, r = -1, err = 0;
-
-	arm();
-	s = udo_vsock_tcp_server_create(smem, &server_info);
-	if (!s) {
-		err = errno;
-	} else {
-		ci.port = udo_vsock_tcp_get_port(s);
-		c = udo_vsock_tcp_client_create(NULL, &ci);
-		if (!c) {
-			err = errno;
-		} else {
-			r = udo_vsock_tcp_client_connect(c);
-			err = r ? errno : 0;
-			if (r == 0) {
-				fd = udo_vsock_tcp_server_accept(s, NULL);
-				err = fd < 0 ? errno : 0;
-			}
-		}
-	}
-	disarm();
-	sweep_fired = udo_fault_hits("alloc") > 0;
-	if (!s)
-		assert_failure_reported("server create", err, smem);
-	else if (!c)
-		assert_failure_reported("client create", err, NULL);
-	else if (r)
-		assert_failure_reported("connect", err, c);
-	else if (fd < 0)
-		assert_failure_reported("accept", err, s);
-	if (fd >= 0)
-		close(fd);
-	udo_vsock_tcp_destroy(c);
-	udo_vsock_tcp_destroy(s);
-	assert_int_equal(t_count_fds(), before);
-
-	/* Nothing is left broken: the same steps now succeed. */
-	s2 = udo_vsock_tcp_server_create(smem, &server_info);
-	assert_non_null(s2);
-	ci.port = udo_vsock_tcp_get_port(s2);
-	c2 = udo_vsock_tcp_client_create(cmem, &ci);
-	assert_non_null(c2);
-	assert_int_equal(udo_vsock_tcp_client_connect(c2), 0);
-	fd = t_accept(s2);
-	close(fd);
-	udo_vsock_tcp_destroy(c2);
-	udo_vsock_tcp_destroy(s2);
-	assert_int_equal(t_count_fds(), before);
-	free(smem);
-	free(cmem);
-}
-
-struct fault_case {
-	const char *name;
-	const char *fault; /* UDO_FAULT for the child */
-	CMUnitTestFunction run;
-};
-
-static const struct fault_case cases[] = {
-	{ "server_create_reports_a_failed_socket", "socket:EMFILE", server_socket_fails },
-	{ "server_create_reports_a_failed_setsockopt", "setsockopt:ENOMEM",
+static const struct t_fault_case cases[] = {
+	{ "server_create_reports_a_failed_socket", "socket:EMFILE", TCP, server_socket_fails },
+	{ "server_create_reports_a_failed_setsockopt", "setsockopt:ENOMEM", TCP,
 	  server_setsockopt_fails },
-	{ "server_create_reports_a_failed_bind", "bind:EADDRINUSE", server_bind_fails },
-	{ "server_create_reports_a_failed_listen", "listen:EADDRINUSE", server_listen_fails },
-	{ "server_create_reports_a_failed_getsockname", "getsockname:ENOBUFS",
+	{ "server_create_reports_a_failed_bind", "bind:EADDRINUSE", TCP, server_bind_fails },
+	{ "server_create_reports_a_failed_listen", "listen:EADDRINUSE", TCP,
+	  server_listen_fails },
+	{ "server_create_reports_a_failed_getsockname", "getsockname:ENOBUFS", TCP,
 	  server_getsockname_fails },
-	{ "client_create_reports_a_failed_socket", "socket:EMFILE", client_socket_fails },
-	{ "connect_reports_its_failure_and_a_retry_succeeds", "connect:ETIMEDOUT:times=1",
+	{ "client_create_reports_a_failed_socket", "socket:EMFILE", TCP, client_socket_fails },
+	{ "connect_reports_its_failure_and_a_retry_succeeds", "connect:ETIMEDOUT:times=1", TCP,
 	  connect_fails_then_retry_succeeds },
 	{ "connect_survives_a_failed_socket_renewal",
-	  "connect:ECONNREFUSED:times=1,socket:EMFILE:times=2", connect_and_renewal_fail },
+	  "connect:ECONNREFUSED:times=1,socket:EMFILE:times=2", TCP, connect_and_renewal_fail },
 	{ "accept_reports_its_failure_and_the_next_accept_succeeds", "accept4:EMFILE:times=1",
-	  accept_fails_then_succeeds },
-	{ "create_without_memory_for_the_context_gives_ENOMEM", "malloc:ENOMEM",
+	  TCP, accept_fails_then_succeeds },
+	{ "create_without_memory_for_the_context_gives_ENOMEM", "malloc:ENOMEM", TCP,
 	  context_allocation_fails },
 	{ "create_reports_a_failed_plugin_load_and_a_later_create_loads_it", "dlopen:ENOENT",
-	  plugin_load_fails_then_succeeds },
-	{ "allocation_sweep", NULL, allocation_sweep_step },
+	  TCP, plugin_load_fails_then_succeeds },
 };
-
-static const struct fault_case *find_case(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (!strcmp(cases[i].name, name))
-			return &cases[i];
-	return NULL;
-}
-
-/* ---- the parent: one child per case ---- */
-
-static int run_child(const char *name, const char *fault)
-{
-	static const char *const env[] = { "UDO_VSOCK_TCP_TRANSPORT=tcp", NULL };
-
-	return t_fault_child(self, name, fault, env);
-}
-
-static void run_case(void **state)
-{
-	const struct fault_case *c = *state;
-	int status = run_child(c->name, c->fault);
-
-	if (status != 0)
-		fail_msg("case %s (UDO_FAULT=%s) failed: exit status %d (see above)", c->name,
-		         c->fault, status);
-}
-
-/* Allocation N fails, for N = 0, 1, 2 ... until a run with none left. */
-static void run_sweep(void **state)
-{
-	const struct fault_case *c = *state;
-	char fault[64];
-	int n, status = 0;
-
-	for (n = 0; n < SWEEP_MAX; n++) {
-		snprintf(fault, sizeof(fault), "alloc:ENOMEM:after=%d:times=1", n);
-		status = run_child(c->name, fault);
-		if (status == SWEEP_DONE)
-			break;
-		if (status != 0)
-			fail_msg("case %s (UDO_FAULT=%s) failed: exit status %d (see above)",
-			         c->name, fault, status);
-	}
-	fprintf(stderr, "# allocation sweep: %d allocations, each made to fail once\n", n);
-	assert_true(n > 0 && n < SWEEP_MAX);
-}
 
 int main(int argc, char **argv)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0])];
-	ssize_t len;
-	size_t i;
-
-	if (argc == 3 && !strcmp(argv[1], "--case")) {
-		const struct fault_case *c = find_case(argv[2]);
-		struct CMUnitTest one[1];
-		int failed;
-
-		if (!c)
-			return 2;
-		memset(one, 0, sizeof(one));
-		one[0].name = c->name;
-		one[0].test_func = c->run;
-		failed = T_RUN(one);
-		return failed ? 1 : (c->fault == NULL && !sweep_fired) ? SWEEP_DONE : 0;
-	}
-
-	/* readlink, not exec of /proc/self/exe: under valgrind that is valgrind. */
-	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (len <= 0)
-		return 99;
-	self[len] = '\0';
-	memset(tests, 0, sizeof(tests));
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		tests[i].name = cases[i].name;
-		tests[i].test_func = cases[i].fault ? run_case : run_sweep;
-		tests[i].initial_state = (void *) &cases[i];
-	}
-	return T_RUN(tests);
+	return t_fault_main(argc, argv, cases, sizeof(cases) / sizeof(cases[0]));
 }

@@ -151,12 +151,27 @@ static void a_retry_after_a_refusal_completes(void **state)
 	t_vmm_stop(&vmm);
 }
 
+/* A file where the VMM's socket belongs: a configuration error, said so. */
+static void a_path_that_is_not_a_socket_is_enotsock(void **state)
+{
+	struct udo_vsock_tcp *c = nb_client(5000);
+	int fd = open(uds, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(drive(c), ENOTSOCK);
+	assert_non_null(strstr(udo_log_get_error(c), "is not a socket"));
+	udo_vsock_tcp_destroy(c);
+	unlink(uds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(an_ok_line_in_two_pieces_completes_the_connect),
 		cmocka_unit_test(failures_are_reported_as_for_a_blocking_connect),
 		cmocka_unit_test(a_retry_after_a_refusal_completes),
+		cmocka_unit_test(a_path_that_is_not_a_socket_is_enotsock),
 	};
 	int r;
 

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,8 @@ static void acknowledged_connect_is_a_plain_byte_stream(void **state)
 	assert_string_equal(udo_vsock_tcp_get_transport(c), "hybrid");
 	assert_int_equal(udo_vsock_tcp_client_connect(c), 0);
 	assert_string_equal(udo_log_get_error(c), "");
+	/* The handshake's steps ran non-blocking; the stream blocks as usual. */
+	assert_int_equal(fcntl(udo_vsock_tcp_get_fd(c), F_GETFL) & O_NONBLOCK, 0);
 	fd = t_accept(s);
 	t_send_all(udo_vsock_tcp_get_fd(c), "ping", 4);
 	t_recv_all(fd, buf, 4);

@@ -50,6 +50,7 @@ T_TESTS = \
 	t/resolved-once \
 	t/transport-per-context \
 	t/opts-fields \
+	t/opts-struct \
 	t/nonblock \
 	t/activation-nonblock \
 	t/plugin-load \
@@ -100,10 +101,15 @@ ACTIVATION_T_TESTS = \
 	t/connect-wait \
 	t/connect-wait-rules \
 	t/activation \
+	t/activation-unix \
 	t/activation-flags \
 	t/activation-broken
 check_PROGRAMS += $(ACTIVATION_T_TESTS)
 TESTS += $(ACTIVATION_T_TESTS)
+# The sockets they pass to themselves, as a service manager would.
+ACTIVATION_PASSED = t/activation-passed.c t/activation-passed.h
+t_activation_SOURCES = t/activation.c $(ACTIVATION_PASSED)
+t_activation_unix_SOURCES = t/activation-unix.c $(ACTIVATION_PASSED)
 # Cases that need a process of their own: the passed fds' flags, and
 # variables sd_listen_fds() refuses.
 ACTIVATION_CHILD = t/activation-child.c t/activation-child.h

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,6 +190,8 @@ int t_names_round_trip(uint32_t scid, uint32_t ccid, int sfamily, char *why, siz
 		WHY("client for CID %u: %s", ccid, strerror(errno));
 	} else if (udo_vsock_tcp_client_connect(c) != 0) {
 		WHY("connect: %s", udo_log_get_error(c));
+	} else if (fcntl(udo_vsock_tcp_get_fd(c), F_GETFL) & O_NONBLOCK) {
+		WHY("connected, but the client's socket is non-blocking");
 	} else if ((conn = udo_vsock_tcp_server_accept(s, NULL)) < 0) {
 		WHY("accept: %s", udo_log_get_error(s));
 	} else if (udo_vsock_tcp_client_send_data(c, "name", 4, NULL) != 4 ||

@@ -131,6 +131,10 @@ static void a_poll_loop_connects_and_every_fd_is_nonblocking(void **state)
 
 	assert_int_equal(drive(c, &steps), 0);
 	assert_true(nonblocking(udo_vsock_tcp_get_fd(c)));
+	/* Connected for good: another connect keeps it, as a blocking one does. */
+	errno = 0;
+	assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
+	assert_int_equal(errno, EISCONN);
 	conn = accept_when_ready(s);
 	assert_true(nonblocking(conn));
 	/* Nothing sent yet: a read does not wait. */

@@ -120,7 +120,7 @@ static int refused_on_both(void *arg, char *why, size_t len)
 	CHECK(port > 0, "no port free on both ::1 and 127.0.0.1");
 	c = nb_client("42=localhost", 42, port);
 	CHECK(c, "client for CID 42: %s", strerror(errno));
-	snprintf(want, sizeof(want), "[::1]:%d, 127.0.0.1:%d", port, port);
+	snprintf(want, sizeof(want), "localhost: [::1]:%d, 127.0.0.1:%d", port, port);
 	/* Twice: after a failure the context starts again from ::1. */
 	for (i = 0; i < 2; i++) {
 		r = drive(c, fam, 16, &seen);

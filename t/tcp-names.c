@@ -237,8 +237,8 @@ static int timeout_bounds_all(void *arg, char *why, size_t len)
 	i = udo_vsock_tcp_client_connect(c);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-	if (from == 0) /* all the time spent on the first: the rest not even looked up */
-		snprintf(want, sizeof(want), "(" SLOW_NAME ": 127.0.0.2:%d; the others not tried): "
+	if (from == 0) /* all the time spent on the first */
+		snprintf(want, sizeof(want), "(" SLOW_NAME ": 127.0.0.2:%d; 3 not tried): "
 		         "no answer within 1000 ms", port);
 	else
 		snprintf(want, sizeof(want), "(" SLOW_NAME ": 127.0.0.2:%d (Connection refused), "

@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +21,8 @@
 
 #include "transport.h"
 #include "uds-map.h"
-#include "ack.h"
-#include "quote.h"
-#include "nonblock.h"
+#include "map-text.h"
+#include "handshake.h"
 
 /* Port -1 on a server: a free port from the range the kernel uses for
  * ephemeral ports, starting at a random place in it. */
@@ -49,8 +47,7 @@ static int find_socket(struct udo_vsock_tcp *vsock, bool server, uint32_t cid, i
 	if (udo_udsmap_parse(text ? text : "", &map, why, sizeof(why)) < 0)
 		return udo_ctx_error(vsock, EINVAL, false, "%s hybrid %u:%s: %s%s", op, cid,
 		                     udo_port_text(port, pt, sizeof(pt)), name,
-		                     why + (strncmp(why, UDO_UDSMAP_ENV, strlen(UDO_UDSMAP_ENV))
-		                            ? 0 : strlen(UDO_UDSMAP_ENV)));
+		                     map_why(why, UDO_UDSMAP_ENV));
 	e = udo_udsmap_lookup(&map, cid);
 	if (!e && server && cid == VMADDR_CID_ANY) {
 		if (map.count != 1)
@@ -98,132 +95,17 @@ static int hybrid_client_create(struct udo_vsock_tcp *vsock,
 		return fd;
 	vsock->peer_len = un_addr(&vsock->peer.un, e.path);
 	vsock->fd = fd;
-	vsock->vcid = info->vcid;
-	vsock->port = info->port;
-	vsock->addr.svm_family = AF_VSOCK;
-	vsock->addr.svm_cid = info->vcid;
-	vsock->addr.svm_port = (uint32_t) info->port;
+	udo_ctx_set_address(vsock, info->vcid, (uint32_t) info->port);
 	return 0;
 }
 
-/* The kernel refuses a connect to a path that is not a socket as it does one
- * nobody listens on; that is a configuration error, never worth a retry. */
-static bool not_a_socket(const char *path)
-{
-	struct stat st;
-
-	return path[0] && stat(path, &st) == 0 && !S_ISSOCK(st.st_mode);
-}
-
-/*
- * Connect to the VMM's socket and send the CONNECT line, bounded by the
- * deadline in wall time whatever signals arrive (udo_deadline_connect and
- * udo_deadline_wait, which a handler without SA_RESTART ends with EINTR).
- */
-static int send_request(struct udo_vsock_tcp *vsock, const struct udo_deadline *d,
-                        const char *req, size_t len)
-{
-	const char *path = vsock->peer.un.sun_path;
-	uint32_t port = (uint32_t) vsock->port;
-	int fd = vsock->fd, r;
-	ssize_t n;
-
-	r = udo_deadline_connect(fd, &vsock->peer.sa, vsock->peer_len, d);
-	if (r == -ECONNREFUSED && not_a_socket(path))
-		return udo_ctx_error(vsock, ENOTSOCK, false, "connect to hybrid %u:%u via %s: "
-		                     "it is not a socket (the VMM's socket belongs there)",
-		                     vsock->vcid, port, path);
-	while (r == 0 && len) {
-		n = send(fd, req, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-			r = udo_deadline_wait(fd, POLLOUT, d);
-			continue;
-		}
-		if (n < 0 && (errno == EPIPE || errno == ECONNRESET))
-			return udo_ctx_error(vsock, ECONNREFUSED, true,
-			                     "connect to hybrid %u:%u via %s: the VMM closed "
-			                     "the connection before reading \"CONNECT %u\"",
-			                     vsock->vcid, port, path, port);
-		if (n < 0) {
-			r = -errno;
-			break;
-		}
-		req += n;
-		len -= (size_t) n;
-	}
-	if (r == -ETIMEDOUT)
-		return udo_ctx_error(vsock, ETIMEDOUT, true,
-		                     "connect to hybrid %u:%u via %s: the VMM did not take the "
-		                     "connection within %u ms", vsock->vcid, port, path,
-		                     vsock->connect_timeout_ms);
-	if (r < 0)
-		return udo_ctx_error(vsock, -r, true, "connect to hybrid %u:%u via %s",
-		                     vsock->vcid, port, path);
-	return 0;
-}
-
-/*
- * Read the acknowledgement one byte at a time: whatever follows its '\n'
- * belongs to the stream and stays in the socket for the caller.
- */
-static int read_ack(struct udo_vsock_tcp *vsock, const struct udo_deadline *d)
-{
-	const char *path = vsock->peer.un.sun_path;
-	uint32_t port = (uint32_t) vsock->port;
-	char line[UDO_HYBRID_ACK_MAX], q[UDO_HYBRID_ACK_MAX * 4 + 4], why[512];
-	uint32_t host_port;
-	size_t len = 0;
-	ssize_t n;
-	int r;
-
-	for (;;) {
-		r = udo_deadline_wait(vsock->fd, POLLIN, d);
-		if (r == -ETIMEDOUT)
-			return udo_ctx_error(vsock, ETIMEDOUT, true,
-			                     "connect to hybrid %u:%u via %s: no acknowledgement "
-			                     "within %u ms (received \"%s\")", vsock->vcid,
-			                     port, path, vsock->connect_timeout_ms,
-			                     udo_quote_n(q, sizeof(q), line, len, UDO_HYBRID_ACK_MAX));
-		if (r < 0)
-			return udo_ctx_error(vsock, -r, true, "connect to hybrid %u:%u via %s: "
-			                     "wait for the acknowledgement", vsock->vcid,
-			                     port, path);
-		n = recv(vsock->fd, line + len, 1, MSG_DONTWAIT);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;
-		if (n < 0 && errno != ECONNRESET)
-			return udo_ctx_error(vsock, errno, true, "connect to hybrid %u:%u via %s: "
-			                     "read the acknowledgement", vsock->vcid, port,
-			                     path);
-		if (n <= 0)
-			break;
-		if (udo_hybrid_ack_done(line, ++len))
-			break;
-	}
-	if (n > 0 && udo_hybrid_ack_parse(line, len, &host_port))
-		return 0;
-	r = udo_hybrid_ack_error(line, len, n <= 0, port, why, sizeof(why));
-	return udo_ctx_error(vsock, r, true, "connect to hybrid %u:%u via %s: %s", vsock->vcid,
-	                     port, path, why);
-}
-
+/* One handshake for both kinds of context (handshake.c): a blocking connect
+ * drives the steps a non-blocking one runs from the caller's event loop. */
 static int hybrid_client_connect(struct udo_vsock_tcp *vsock)
 {
-	struct udo_deadline deadline;
-	char req[32];
-	int err, len;
-
 	if (vsock->flags & UDO_VSOCK_TCP_OPT_NONBLOCK)
-		return udo_hybrid_connect_nb(vsock);
-	err = udo_ctx_ensure_socket(vsock, AF_UNIX, "hybrid");
-	if (err < 0)
-		return err;
-	udo_deadline_start(&deadline, vsock->connect_timeout_ms);
-	len = snprintf(req, sizeof(req), "CONNECT %u\n", (uint32_t) vsock->port);
-	err = send_request(vsock, &deadline, req, (size_t) len);
-	if (err == 0)
-		err = read_ack(vsock, &deadline);
-	return err; /* after a failure the core gives the context a fresh socket */
+		return udo_hybrid_connect_step(vsock);
+	return udo_hybrid_connect_blocking(vsock); /* after a failure the core renews the socket */
 }
 
 /* 0: this transport has a VMM socket for cid; -EINVAL: the variable is
@@ -371,12 +253,9 @@ static int hybrid_server_create(struct udo_vsock_tcp *vsock,
 		goto fail;
 	}
 	vsock->fd = fd;
-	vsock->vcid = info->vcid;
-	vsock->port = (int) port; /* 32 bits, as on vsock: above INT_MAX it reads negative */
+	udo_ctx_set_address(vsock, info->vcid, port);
 	/* The guest this server hears from: accept reports it as the peer. */
-	vsock->addr.svm_family = AF_VSOCK;
 	vsock->addr.svm_cid = e.cid;
-	vsock->addr.svm_port = port;
 	return 0;
 fail:
 	close(fd);

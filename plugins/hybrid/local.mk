@@ -4,6 +4,6 @@
 pkglib_LTLIBRARIES += plugins/hybrid.la
 plugins_hybrid_la_SOURCES = plugins/hybrid/hybrid.c \
 	plugins/hybrid/ack.c plugins/hybrid/ack.h \
-	plugins/hybrid/nonblock.c plugins/hybrid/nonblock.h
+	plugins/hybrid/handshake.c plugins/hybrid/handshake.h
 plugins_hybrid_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_hybrid_la_LIBADD = shared/libshared.la

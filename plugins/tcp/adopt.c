@@ -71,10 +71,6 @@ int udo_tcp_server_adopt(struct udo_vsock_tcp *vsock,
 	port = ntohs(own.sa.sa_family == AF_INET6 ? own.in6.sin6_port : own.in.sin_port);
 	if (!wildcard && !cid_address(vsock, info->vcid, &own))
 		return 0;
-	vsock->vcid = wildcard ? VMADDR_CID_ANY : info->vcid;
-	vsock->port = port;
-	vsock->addr.svm_family = AF_VSOCK;
-	vsock->addr.svm_cid = vsock->vcid;
-	vsock->addr.svm_port = (unsigned int) port;
+	udo_ctx_set_address(vsock, wildcard ? VMADDR_CID_ANY : info->vcid, (uint32_t) port);
 	return 1;
 }

@@ -12,7 +12,6 @@
 
 #include "cidmap.h"
 #include "map-text.h"
-#include "quote.h"
 
 static bool span_is(struct span s, const char *word)
 {
@@ -82,15 +81,9 @@ static bool parse_host(struct span s, struct udo_cidmap_entry *e)
 	return is_host_name(e->host);
 }
 
-/* The entry is quoted escaped: it may hold any byte, a newline or ESC too. */
 static int bad_entry(char *err, size_t errlen, struct span whole, const char *why)
 {
-	char q[UDO_QUOTE_BUF];
-
-	if (err && errlen)
-		snprintf(err, errlen, "%s: bad entry \"%s\": %s", UDO_CIDMAP_ENV,
-		         udo_quote_n(q, sizeof(q), whole.p, whole.n, 0), why);
-	return -EINVAL;
+	return map_bad_entry(err, errlen, UDO_CIDMAP_ENV, whole, why);
 }
 
 /*
@@ -107,17 +100,12 @@ static int walk(const char *text, bool (*visit)(const struct udo_cidmap_entry *,
 
 	if (trim(text, strlen(text)).n == 0)
 		return 0; /* an empty map maps nothing */
-	for (;;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t) (comma - p) : strlen(p);
-		struct span whole = trim(p, len), key, value;
+	while (p) {
+		struct span whole, key, value;
 		struct udo_cidmap_entry e;
-		const char *eq = memchr(whole.p, '=', whole.n);
 
-		if (!eq)
+		if (!map_entry_split(&p, &whole, &key, &value))
 			return bad_entry(err, errlen, whole, "expected CID=HOST");
-		key = trim(whole.p, (size_t) (eq - whole.p));
-		value = trim(eq + 1, whole.n - (size_t) (eq + 1 - whole.p));
 		memset(&e, 0, sizeof(e));
 		if (!parse_cid(key, &e.cid))
 			return bad_entry(err, errlen, whole,
@@ -135,10 +123,8 @@ static int walk(const char *text, bool (*visit)(const struct udo_cidmap_entry *,
 			*found = e;
 			result = 1;
 		}
-		if (!comma)
-			return result;
-		p = comma + 1;
 	}
+	return result;
 }
 
 static bool cid_matches(const struct udo_cidmap_entry *e, const void *arg)

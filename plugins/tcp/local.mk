@@ -4,6 +4,6 @@ plugins_tcp_la_SOURCES = plugins/tcp/tcp.c plugins/tcp/cidmap.c plugins/tcp/cidm
 	plugins/tcp/resolve.c plugins/tcp/resolve.h \
 	plugins/tcp/adopt.c plugins/tcp/adopt.h plugins/adopt-addr.c plugins/adopt-addr.h \
 	plugins/tcp/cidmap-cache.c plugins/tcp/cidmap-cache.h \
-	plugins/tcp/nonblock.c plugins/tcp/nonblock.h
+	plugins/tcp/connect.c plugins/tcp/connect.h
 plugins_tcp_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_tcp_la_LIBADD = shared/libshared.la $(PTHREAD_LIBS)

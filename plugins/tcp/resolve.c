@@ -3,7 +3,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,18 +11,9 @@
 #include "cidmap-cache.h"
 #include "resolve.h"
 #include "quote.h"
+#include "map-text.h"
 
 #define TCP_PORT_MAX 65535
-
-/* This machine's CID, read once: three syscalls (open, ioctl, close) a
- * create would otherwise pay each time. */
-static pthread_once_t local_cid_once = PTHREAD_ONCE_INIT;
-static uint32_t local_cid;
-
-static void read_local_cid(void)
-{
-	local_cid = udo_local_cid();
-}
 
 static bool is_default_loopback_cid(uint32_t cid, bool server)
 {
@@ -31,8 +21,7 @@ static bool is_default_loopback_cid(uint32_t cid, bool server)
 		return true;
 	if (server && cid == VMADDR_CID_ANY)
 		return true;
-	pthread_once(&local_cid_once, read_local_cid);
-	return cid == local_cid;
+	return cid == udo_local_cid_once();
 }
 
 socklen_t udo_inaddr_len(const struct sockaddr *a)
@@ -133,8 +122,7 @@ int udo_tcp_target_resolve(struct udo_vsock_tcp *vsock, uint32_t cid, int port, 
 		if (found < 0)
 			return udo_ctx_error(vsock, EINVAL, false, "%s tcp %u:%s: %s%s", op, cid,
 			                     udo_port_text(port, pt, sizeof(pt)), map_name,
-			                     why + (strncmp(why, UDO_CIDMAP_ENV, strlen(UDO_CIDMAP_ENV))
-			                            ? 0 : strlen(UDO_CIDMAP_ENV)));
+			                     map_why(why, UDO_CIDMAP_ENV));
 	}
 	if (!found && is_default_loopback_cid(cid, server)) {
 		t->first.in.sin_family = AF_INET;
@@ -237,7 +225,5 @@ const char *udo_tcp_tried_text(const struct udo_tcp_tried *t, char *buf, size_t 
 		append(buf, len, &used, ", %u more", t->count - (unsigned int) i);
 	if (t->untried)
 		append(buf, len, &used, "; %u not tried", t->untried);
-	else if (t->others_untried)
-		append(buf, len, &used, "; the others not tried");
 	return buf;
 }

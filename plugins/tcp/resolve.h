@@ -62,7 +62,6 @@ struct udo_tcp_tried {
 	const char *name;        /* the host name, or NULL */
 	unsigned int count;      /* addresses tried */
 	unsigned int untried;    /* addresses left when the deadline passed */
-	bool others_untried;     /* the deadline passed before the name was resolved again */
 	int err;                 /* the errno to report (udo_tcp_tried_add picks it) */
 	struct {
 		union udo_inaddr addr;

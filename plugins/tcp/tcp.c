@@ -22,7 +22,7 @@
 #include "resolve.h"
 #include "adopt.h"
 #include "cidmap-cache.h"
-#include "nonblock.h"
+#include "connect.h"
 
 /* The first IPv4 or IPv6 address of list after `after` (from the start when
  * NULL) that is not one seen before it. */
@@ -115,18 +115,16 @@ static int tcp_server_create(struct udo_vsock_tcp *vsock,
 		goto fail;
 	}
 	vsock->fd = fd;
-	vsock->vcid = info->vcid;
-	vsock->port = ntohs(sa.sa.sa_family == AF_INET6 ? sa.in6.sin6_port : sa.in.sin_port);
-	vsock->addr.svm_family = AF_VSOCK;
-	vsock->addr.svm_cid = info->vcid;
-	vsock->addr.svm_port = (unsigned int) vsock->port;
+	udo_ctx_set_address(vsock, info->vcid,
+	                    ntohs(sa.sa.sa_family == AF_INET6 ? sa.in6.sin6_port : sa.in.sin_port));
 	return 0;
 fail:
 	close(fd);
 	return err;
 }
 
-/* A client keeps the first address; connect finds the others again. */
+/* A client keeps a host name's addresses, resolved now: connect tries them
+ * in turn (connect.c) and never looks the name up again. */
 static int tcp_client_create(struct udo_vsock_tcp *vsock,
                              const struct udo_vsock_tcp_client_create_info *info)
 {
@@ -136,8 +134,7 @@ static int tcp_client_create(struct udo_vsock_tcp *vsock,
 	err = udo_tcp_target_resolve(vsock, info->vcid, info->port, 0, &t);
 	if (err < 0)
 		return err;
-	/* Non-blocking: a name's addresses are not looked up again at connect. */
-	if (t.list && (vsock->flags & UDO_VSOCK_TCP_OPT_NONBLOCK))
+	if (t.list)
 		err = udo_tcp_keep_addrs(vsock, &t);
 	udo_tcp_target_free(&t);
 	if (err < 0)
@@ -148,118 +145,33 @@ static int tcp_client_create(struct udo_vsock_tcp *vsock,
 	if (fd < 0)
 		return fd;
 	vsock->fd = fd;
-	vsock->vcid = info->vcid;
-	vsock->port = info->port;
-	vsock->addr.svm_family = AF_VSOCK;
-	vsock->addr.svm_cid = info->vcid;
-	vsock->addr.svm_port = (unsigned int) info->port;
+	udo_ctx_set_address(vsock, info->vcid, (uint32_t) info->port);
 	return 0;
-}
-
-/*
- * The host name's other addresses, after its first one failed: resolved
- * again (unless the deadline has passed: a lookup may take long), tried in
- * order, each on a fresh socket (the last one may still be connecting), all
- * within the one deadline. The address that answers becomes the peer. 0 or
- * -errno; tried records each attempt, *family the family of the context's
- * socket (-1 for none).
- */
-static int connect_others(struct udo_vsock_tcp *vsock, int *family, struct udo_tcp_tried *tried,
-                          struct udo_tcp_target *t, const struct udo_deadline *d)
-{
-	bool late = udo_deadline_left_ms(d) == 0;
-	const struct addrinfo *a;
-	int err;
-
-	if (udo_tcp_target_resolve(vsock, vsock->vcid, vsock->port, late ? UDO_TCP_NAME_ONLY : 0,
-	                           t) < 0 || !t->name[0])
-		return -tried->err; /* one address, or none resolved now */
-	tried->name = t->name;
-	tried->others_untried = late;
-	for (a = next_inet(t->list, NULL); a; a = next_inet(t->list, a)) {
-		if (udo_inaddr_equal(a->ai_addr, &vsock->peer.sa))
-			continue; /* tried first */
-		if (udo_deadline_left_ms(d) == 0) {
-			tried->untried++;
-			continue;
-		}
-		if (vsock->fd >= 0)
-			close(vsock->fd);
-		vsock->fd = socket(a->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		*family = vsock->fd < 0 ? -1 : a->ai_family;
-		err = vsock->fd < 0 ? -errno
-		                    : udo_deadline_connect(vsock->fd, a->ai_addr, a->ai_addrlen, d);
-		if (err == 0) {
-			memcpy(&vsock->peer, a->ai_addr, a->ai_addrlen);
-			vsock->peer_len = a->ai_addrlen;
-			return 0;
-		}
-		udo_tcp_tried_add(tried, a->ai_addr, -err);
-		if (err == -EINTR) { /* the caller's signal ends the walk too */
-			tried->err = EINTR;
-			break;
-		}
-	}
-	return -tried->err;
-}
-
-/*
- * The first address failed with err: try the others if the CID maps to a
- * host name, leave the context a socket of the peer's family for a retry
- * (the core renews it after a failure, keeping its family), and record
- * what was tried. 0 or -errno.
- */
-static int connect_failed(struct udo_vsock_tcp *vsock, int err, const struct udo_deadline *d)
-{
-	struct udo_tcp_tried tried = { 0 };
-	struct udo_tcp_target t = { .list = NULL };
-	int family = vsock->peer.sa.sa_family;
-	char where[400], pt[UDO_PORT_TEXT_MAX];
-
-	udo_tcp_tried_add(&tried, &vsock->peer.sa, -err);
-	/* Connected or connecting already: that socket is the answer. A
-	 * signal that ended the wait ends the connect. */
-	if (err != -EISCONN && err != -EALREADY && err != -EINPROGRESS && err != -EINTR)
-		err = connect_others(vsock, &family, &tried, &t, d);
-	udo_tcp_target_free(&t);
-	if (err == 0)
-		return 0;
-	if (family != vsock->peer.sa.sa_family) {
-		if (vsock->fd >= 0)
-			close(vsock->fd);
-		/* If this fails, the next connect opens one. */
-		vsock->fd = socket(vsock->peer.sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	}
-	udo_tcp_tried_text(&tried, where, sizeof(where));
-	udo_port_text(vsock->port, pt, sizeof(pt));
-	if (tried.err == ETIMEDOUT && d->set)
-		return udo_ctx_error(vsock, ETIMEDOUT, true,
-		                     "connect to tcp %u:%s (%s): no answer within %u ms",
-		                     vsock->vcid, pt, where, vsock->connect_timeout_ms);
-	return udo_ctx_error(vsock, tried.err, true, "connect to tcp %u:%s (%s)", vsock->vcid, pt,
-	                     where);
 }
 
 /*
  * Connect to the peer (the first address), then, if that fails and the CID
  * maps to a host name, to the name's other addresses (every TCP client does
- * as much: "localhost" is ::1 and 127.0.0.1 on a stock Debian). The connect
- * timeout bounds the whole attempt (though not a DNS lookup in progress:
- * getaddrinfo takes no timeout).
+ * as much: "localhost" is ::1 and 127.0.0.1 on a stock Debian), all within
+ * the one connect timeout. The steps are the non-blocking connect's.
  */
 static int tcp_client_connect(struct udo_vsock_tcp *vsock)
 {
-	struct udo_deadline deadline;
 	int err;
 
 	if (vsock->flags & UDO_VSOCK_TCP_OPT_NONBLOCK)
-		return udo_tcp_connect_nb(vsock);
+		return udo_tcp_connect_step(vsock);
 	err = udo_ctx_ensure_socket(vsock, vsock->peer.sa.sa_family, "tcp");
 	if (err < 0)
 		return err;
-	udo_deadline_start(&deadline, vsock->connect_timeout_ms);
-	err = udo_deadline_connect(vsock->fd, &vsock->peer.sa, vsock->peer_len, &deadline);
-	return err == 0 ? 0 : connect_failed(vsock, err, &deadline);
+	if (vsock->connect_timeout_ms)
+		return udo_tcp_connect_blocking(vsock);
+	/* No deadline: the raw call, at its own cost. The kernel's connect has
+	 * no timeout then, so it restarts after an SA_RESTART handler and
+	 * says EINTR after any other, as the waits of the steps do. */
+	if (connect(vsock->fd, &vsock->peer.sa, vsock->peer_len) == 0)
+		return 0;
+	return udo_tcp_first_failed(vsock, -errno);
 }
 
 /* The CID a peer address stands for: loopback is CID 1, else the map's

@@ -16,7 +16,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,21 +35,12 @@
  * trusted, as only such a one could bind the port on vsock or tcp. */
 #define PRIVILEGED_PORTS 1024u
 
-static pthread_once_t local_cid_once = PTHREAD_ONCE_INIT;
-static uint32_t local_cid;
-
-static void read_local_cid(void)
-{
-	local_cid = udo_local_cid();
-}
-
 /* This machine's CIDs: 1, 2 and its own. */
 static int unix_reachable(uint32_t cid)
 {
 	if (cid == VMADDR_CID_LOCAL || cid == VMADDR_CID_HOST)
 		return 0;
-	pthread_once(&local_cid_once, read_local_cid);
-	return cid == local_cid && cid != UINT32_MAX ? 0 : -EHOSTUNREACH;
+	return cid == udo_local_cid_once() && cid != UINT32_MAX ? 0 : -EHOSTUNREACH;
 }
 
 static int unix_client_reachable(const struct udo_vsock_tcp *vsock, uint32_t cid)
@@ -172,11 +162,7 @@ static int unix_server_create(struct udo_vsock_tcp *vsock,
 		goto fail;
 	}
 	vsock->fd = fd;
-	vsock->vcid = info->vcid;
-	vsock->port = (int) port;
-	vsock->addr.svm_family = AF_VSOCK;
-	vsock->addr.svm_cid = info->vcid;
-	vsock->addr.svm_port = port;
+	udo_ctx_set_address(vsock, info->vcid, port);
 	return 0;
 fail:
 	close(fd);
@@ -200,11 +186,7 @@ static int unix_client_create(struct udo_vsock_tcp *vsock,
 		return fd;
 	vsock->peer_len = name_addr(&vsock->peer.un, (uint32_t) info->port);
 	vsock->fd = fd;
-	vsock->vcid = info->vcid;
-	vsock->port = info->port;
-	vsock->addr.svm_family = AF_VSOCK;
-	vsock->addr.svm_cid = info->vcid;
-	vsock->addr.svm_port = (uint32_t) info->port;
+	udo_ctx_set_address(vsock, info->vcid, (uint32_t) info->port);
 	return 0;
 }
 
@@ -283,11 +265,7 @@ static int unix_server_adopt(struct udo_vsock_tcp *vsock,
 	    getsockname(fd, (struct sockaddr *) &own, &len) < 0 ||
 	    !udo_adopt_unix(&own, len, info->port, &port))
 		return 0;
-	vsock->vcid = info->vcid;
-	vsock->port = (int) port;
-	vsock->addr.svm_family = AF_VSOCK;
-	vsock->addr.svm_cid = info->vcid;
-	vsock->addr.svm_port = port;
+	udo_ctx_set_address(vsock, info->vcid, port);
 	return 1;
 }
 

@@ -1,6 +1,7 @@
 # Fault injection: t/fault/shim.c is an LD_PRELOAD shim (a check-only
-# module, never installed) that makes chosen calls fail; t/fault-injection
-# runs each case in a child process with the shim preloaded.
+# module, never installed) that makes chosen calls fail; t/fault-injection,
+# t/fault-sweep and t/kernel-quirks run each case in a child process with
+# the shim preloaded.
 if HAVE_CMOCKA
 check_LTLIBRARIES += t/fault/udo-fault.la
 t_fault_udo_fault_la_SOURCES = t/fault/shim.c t/fault/shim.h t/fault/sockets.c
@@ -23,10 +24,12 @@ $(FAULT_SHIM_MODULE): LDFLAGS = $(FAULT_SHIM_LDFLAGS)
 FAULT_CHILD_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DUDO_FAULT_SHIM='"$(abs_top_builddir)/t/fault/.libs/udo-fault.so"' \
 	-DUDO_FAULT_LSAN_SUPP='"$(abs_top_srcdir)/t/fault/lsan.supp"'
-check_PROGRAMS += t/fault-injection t/kernel-quirks
-TESTS += t/fault-injection t/kernel-quirks
+check_PROGRAMS += t/fault-injection t/fault-sweep t/kernel-quirks
+TESTS += t/fault-injection t/fault-sweep t/kernel-quirks
 t_fault_injection_SOURCES = t/fault-injection.c t/fault/child.c t/fault/child.h
 t_fault_injection_CPPFLAGS = $(FAULT_CHILD_CPPFLAGS)
+t_fault_sweep_SOURCES = t/fault-sweep.c t/fault/child.c t/fault/child.h
+t_fault_sweep_CPPFLAGS = $(FAULT_CHILD_CPPFLAGS)
 t_kernel_quirks_SOURCES = t/kernel-quirks.c t/fault/child.c t/fault/child.h
 t_kernel_quirks_CPPFLAGS = $(FAULT_CHILD_CPPFLAGS)
 endif
