@@ -152,27 +152,87 @@ void udo_bench_disconnect(int fd, struct udo_vsock_tcp *ctx)
 /* Send bytes, end the stream, wait for the far end to close: MB/s or -1. */
 double udo_bench_stream(enum udo_bench_side from, int port, unsigned long long bytes)
 {
-	static char buf[CHUNK];
 	struct udo_vsock_tcp *ctx;
 	unsigned long long left = bytes;
 	double t0 = udo_bench_now(), t;
-	int fd = udo_bench_connect(from, port, &ctx);
+	/* Each sender its own: the parallel streams send at once. */
+	char *buf = malloc(CHUNK);
+	int fd = buf ? udo_bench_connect(from, port, &ctx) : -1;
 
-	if (fd < 0)
+	if (fd < 0) {
+		free(buf);
 		return -1;
+	}
+	memset(buf, 'x', CHUNK);
 	while (left) {
 		ssize_t n = write(fd, buf, left < CHUNK ? (size_t) left : CHUNK);
 
 		if (n <= 0) {
 			udo_bench_disconnect(fd, ctx);
+			free(buf);
 			return -1;
 		}
 		left -= (unsigned long long) n;
 	}
 	shutdown(fd, SHUT_WR);
-	while (read(fd, buf, sizeof(buf)) > 0)
+	while (read(fd, buf, CHUNK) > 0)
 		;
 	t = udo_bench_now() - t0;
 	udo_bench_disconnect(fd, ctx);
+	free(buf);
 	return (double) bytes / t / 1e6;
+}
+
+struct sender {
+	pthread_t thread;
+	enum udo_bench_side from;
+	int port;
+	unsigned long long bytes;
+	double mbps;
+};
+
+static void *sender_main(void *arg)
+{
+	struct sender *s = arg;
+
+	s->mbps = udo_bench_stream(s->from, s->port, s->bytes);
+	return NULL;
+}
+
+double udo_bench_parallel(enum udo_bench_side from, int port, unsigned long long bytes,
+                          int streams)
+{
+	struct sender *s = calloc((size_t) streams, sizeof(*s));
+	double t0 = udo_bench_now(), t;
+	int i, started, failed = 0;
+
+	if (!s)
+		udo_bench_die("memory for the senders");
+	for (started = 0; started < streams; started++) {
+		s[started].from = from;
+		s[started].port = port;
+		s[started].bytes = bytes / (unsigned long long) streams;
+		if (pthread_create(&s[started].thread, NULL, sender_main, &s[started]) != 0)
+			break;
+	}
+	for (i = 0; i < started; i++) {
+		pthread_join(s[i].thread, NULL);
+		failed |= s[i].mbps < 0;
+	}
+	t = udo_bench_now() - t0;
+	free(s);
+	if (failed || started < streams)
+		return -1;
+	return (double) (bytes / (unsigned long long) streams * (unsigned long long) streams) / t / 1e6;
+}
+
+const char *udo_bench_transport_of_cid1(void)
+{
+	struct udo_vsock_tcp_client_create_info info = { .vcid = VMADDR_CID_LOCAL, .port = 1 };
+	struct udo_vsock_tcp *ctx = udo_vsock_tcp_client_create(NULL, &info);
+	static char name[16];
+
+	snprintf(name, sizeof(name), "%s", ctx ? udo_vsock_tcp_get_transport(ctx) : "none");
+	udo_vsock_tcp_destroy(ctx);
+	return name;
 }

@@ -1,28 +1,36 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The relay benchmark (make bench-relay; not a test): in one run, the same
- * bytes over loopback
- *   - straight from a sender to a sink (the direct stream),
- *   - through `udo-vsock relay` in each direction (vsock -> tcp, tcp ->
- *     vsock) and tcp -> tcp, with the default copy (read/write) and splice,
- *   - through socat's relay, at its default block size and with -b 65536,
- * in alternating rounds, printing each median as a ratio to the direct
- * stream. The vsock side uses the library on CID 1: tcp where the machine
- * has no vsock loopback, real vsock where it has.
+ * The relay benchmark (make bench-relay; not a test: it measures, it does
+ * not judge). In one run, over loopback, side by side:
+ *   - connections (cli/bench-relay-scale.c): many idle connections held
+ *     through `udo-vsock relay`, socat (a process per connection) and
+ *     directly to an echo backend, and what each costs per connection;
+ *     then rounds of opening connections, as a ratio to direct;
+ *   - streams: the same bytes straight from a sender to a sink (direct),
+ *     through `udo-vsock relay` in each direction (vsock -> tcp, tcp ->
+ *     vsock) and tcp -> tcp, with its default copy and --copy=splice, and
+ *     through socat at its default block size and with -b 65536: one stream
+ *     at a time, then parallel streams; with the relay's CPU time per GiB.
+ * Rounds alternate the paths so a busy moment hurts them all alike; each
+ * figure is the median over the rounds of a ratio taken within a round,
+ * with its spread (min-max). The vsock side uses the library on CID 1: tcp
+ * where the machine has no vsock loopback, real vsock where it has. The
+ * relay runs as a program (only `udo-vsock [OPTIONS] relay LISTEN TARGET`),
+ * so any version of it can be measured.
  *
- * Usage: bench-relay [-n MIB] [-r ROUNDS] UDO-VSOCK [SOCAT]
+ * Usage: bench-relay [-n MIB] [-r ROUNDS] [-c CONNECTIONS] [-s SOCAT-CONNECTIONS]
+ *                    [-o OPENED] [-p STREAMS] UDO-VSOCK [SOCAT]
  */
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,18 +38,24 @@
 
 #include "bench-relay.h"
 
-#define MAX_CONFIGS 16
-#define MAX_ROUNDS 51
+#define MAX_CONFIGS 12
+#define R UDO_BENCH_MAX_ROUNDS
 
 struct config {
 	const char *name;
 	enum udo_bench_side from;         /* how the sender connects */
-	int port;               /* where the sender connects */
+	int port;                         /* where the sender connects */
 	enum udo_bench_side sink;         /* the sink the stream ends in */
-	pid_t pid;              /* the relay process, 0 for a direct stream */
-	double mbps[MAX_ROUNDS];
+	pid_t pid;                        /* the relay process, 0 for a direct stream */
+	long idle_fds;                    /* the relay's fds between streams */
 	bool failed;
+	double mbps[R], cpu[R];           /* one stream: MB/s, CPU s/GiB */
+	double par_mbps[R], par_cpu[R];   /* parallel streams, tcp -> tcp only */
 };
+
+static struct config configs[MAX_CONFIGS];
+static int n_configs, tcp_sink_port, vsock_sink_port;
+static struct config *socat_b;            /* socat -b 65536, the ratio's other base */
 
 /* Wait until something listens on the config's port (up to 10 s). */
 static int wait_listening(const struct config *c)
@@ -60,45 +74,20 @@ static int wait_listening(const struct config *c)
 	return -1;
 }
 
-/* Run argv in the background; with want_port, read the port it prints
- * (udo-vsock --print-port) from its standard error. */
-static pid_t spawn(char *const argv[], int *port)
+/* Wait until a path echoes (up to 10 s), then until it is idle again. */
+static void wait_path(struct udo_bench_path *p)
 {
-	int p[2];
-	pid_t pid;
-	char line[32];
-	ssize_t n;
-	size_t got = 0;
+	int i, fd = -1;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
-		udo_bench_die("pipe");
-	pid = fork();
-	if (pid < 0)
-		udo_bench_die("fork");
-	if (pid == 0) {
-		if (port)
-			dup2(p[1], STDERR_FILENO);
-		execvp(argv[0], argv);
-		fprintf(stderr, "bench-relay: run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
+	for (i = 0; i < 200 && !p->failed && (fd = udo_bench_open(p->port, 0)) < 0; i++)
+		usleep(50 * 1000);
+	if (fd < 0 && !p->failed) {
+		fprintf(stderr, "bench-relay: %s: no echo on port %d\n", p->name, p->port);
+		p->failed = true;
 	}
-	close(p[1]);
-	if (port) {
-		while (got < sizeof(line) - 1 && (n = read(p[0], line + got, 1)) == 1 &&
-		       line[got] != '\n')
-			got++;
-		line[got] = '\0';
-		/* All 32 bits of a vsock port, as the library's int carries them. */
-		*port = (int) (uint32_t) strtoul(line, NULL, 10);
-		/* The read end stays open: later error lines must not kill the relay. */
-		if (*port == 0) {
-			fprintf(stderr, "bench-relay: %s printed no port\n", argv[0]);
-			exit(1);
-		}
-	} else {
-		close(p[0]);
-	}
-	return pid;
+	if (fd >= 0)
+		close(fd);
+	udo_bench_settle(p->pid, LONG_MAX, 10);
 }
 
 /* A free TCP port on 127.0.0.1 for socat (which cannot report its own). */
@@ -110,24 +99,41 @@ static int free_port(void)
 	return port;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* `udo-vsock --print-port [--copy=COPY] relay LISTEN TARGET`: its pid and
+ * port, or -1 (a relay without --copy=splice, say). */
+static pid_t udo_relay(const char *udo, const char *copy, enum udo_bench_side from,
+                       const char *target, int *port)
 {
-	double x = *(const double *) a, y = *(const double *) b;
+	char listen[64], copyopt[32];
+	char *argv[] = { (char *) udo, (char *) "--print-port", (char *) "relay", listen,
+	                 (char *) target, NULL, NULL };
 
-	return (x > y) - (x < y);
+	snprintf(listen, sizeof(listen), from == UDO_BENCH_TCP ? "tcp:127.0.0.1:any" : "vsock:local:any");
+	if (copy) {
+		snprintf(copyopt, sizeof(copyopt), "--copy=%s", copy);
+		memmove(&argv[3], &argv[2], 3 * sizeof(*argv));
+		argv[2] = copyopt;
+	}
+	return udo_bench_spawn(argv, port);
 }
 
-static double median(double *v, int n)
+/* socat relaying from a free port of 127.0.0.1 to target_port, a process
+ * per connection (fork), at its default block size or block. */
+static pid_t socat_relay(const char *socat, const char *block, int target_port, int *port)
 {
-	qsort(v, (size_t) n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	char listen[96], target[64];
+	char *argv[] = { (char *) socat, (char *) "-b", (char *) block, listen, target, NULL };
+	char *argv_default[] = { (char *) socat, listen, target, NULL };
+
+	*port = free_port();
+	snprintf(listen, sizeof(listen), "TCP-LISTEN:%d,bind=127.0.0.1,reuseaddr,fork,backlog=4096",
+	         *port);
+	snprintf(target, sizeof(target), "TCP:127.0.0.1:%d", target_port);
+	return udo_bench_spawn(block ? argv : argv_default, NULL);
 }
 
-static int tcp_sink_port, vsock_sink_port;
-static struct config configs[MAX_CONFIGS];
-static int n_configs;
-
-static struct config *add(const char *name, enum udo_bench_side from, int port, enum udo_bench_side sink)
+static struct config *add(const char *name, enum udo_bench_side from, int port,
+                          enum udo_bench_side sink, pid_t pid)
 {
 	struct config *c = &configs[n_configs++];
 
@@ -135,148 +141,241 @@ static struct config *add(const char *name, enum udo_bench_side from, int port, 
 	c->from = from;
 	c->port = port;
 	c->sink = sink;
+	c->pid = pid;
+	c->failed = pid < 0;
 	return c;
 }
 
-static void add_udo_relay(const char *udo, const char *name, enum udo_bench_side from,
-                          enum udo_bench_side to, const char *copy)
+static void add_udo(const char *udo, const char *name, enum udo_bench_side from,
+                    enum udo_bench_side to, const char *copy)
 {
-	char listen[64], target[64], copyopt[32];
-	char *argv[] = { (char *) udo, (char *) "--print-port", copyopt, (char *) "relay",
-	                 listen, target, NULL };
-	int port;
-	struct config *c;
+	char target[64];
+	int port = 0;
+	pid_t pid;
 
-	snprintf(copyopt, sizeof(copyopt), "--copy=%s", copy);
-	snprintf(listen, sizeof(listen), from == UDO_BENCH_TCP ? "tcp:127.0.0.1:any" : "vsock:local:any");
 	if (to == UDO_BENCH_TCP)
 		snprintf(target, sizeof(target), "tcp:127.0.0.1:%d", tcp_sink_port);
 	else
 		snprintf(target, sizeof(target), "vsock:local:%u", (uint32_t) vsock_sink_port);
-	c = add(name, from, 0, to);
-	c->pid = spawn(argv, &port);
-	c->port = port;
+	pid = udo_relay(udo, copy, from, target, &port);
+	add(name, from, port, to, pid);
 }
 
-static void add_socat(const char *socat, const char *name, const char *block)
+/* One stream (streams 1) or several at once through c: its MB/s, and the
+ * relay's CPU seconds per GiB (counted once socat's child is reaped). */
+static void measure(struct config *c, unsigned long long bytes, int streams, double *mbps,
+                    double *cpu)
 {
-	char listen[96], target[64];
-	char *argv[] = { (char *) socat, (char *) "-b", (char *) block, listen, target, NULL };
-	char *argv_default[] = { (char *) socat, listen, target, NULL };
-	struct config *c = add(name, UDO_BENCH_TCP, free_port(), UDO_BENCH_TCP);
+	struct udo_bench_proc before, after;
 
-	snprintf(listen, sizeof(listen), "TCP-LISTEN:%d,bind=127.0.0.1,reuseaddr,fork", c->port);
-	snprintf(target, sizeof(target), "TCP:127.0.0.1:%d", tcp_sink_port);
-	c->pid = spawn(block ? argv : argv_default, NULL);
-}
-
-/* The load average: a busy machine hurts a relay (three busy tasks) more
- * than a direct stream (two), so the figures say how busy it was. */
-static const char *loadavg(void)
-{
-	static char text[64];
-	FILE *f = fopen("/proc/loadavg", "re");
-
-	text[0] = '\0';
-	if (!f || !fgets(text, sizeof(text), f))
-		snprintf(text, sizeof(text), "unknown\n");
-	if (f)
-		fclose(f);
-	text[strcspn(text, "\n")] = '\0';
-	return text;
-}
-
-static const char *transport_of_cid1(void)
-{
-	struct udo_vsock_tcp_client_create_info info = { .vcid = VMADDR_CID_LOCAL, .port = 1 };
-	struct udo_vsock_tcp *ctx = udo_vsock_tcp_client_create(NULL, &info);
-	static char name[16];
-
-	snprintf(name, sizeof(name), "%s", ctx ? udo_vsock_tcp_get_transport(ctx) : "none");
-	udo_vsock_tcp_destroy(ctx);
-	return name;
-}
-
-int main(int argc, char **argv)
-{
-	unsigned long long mib = 1024;
-	int rounds = 5, opt, r, i;
-	const char *udo, *socat;
-	double direct[2], m;
-
-	while ((opt = getopt(argc, argv, "n:r:")) != -1) {
-		if (opt == 'n')
-			mib = strtoull(optarg, NULL, 10);
-		else if (opt == 'r')
-			rounds = atoi(optarg);
-		else
-			return 2;
+	udo_bench_proc_read(c->pid, &before);
+	*mbps = streams == 1 ? udo_bench_stream(c->from, c->port, bytes)
+	                     : udo_bench_parallel(c->from, c->port, bytes, streams);
+	if (c->pid > 0 && udo_bench_settle(c->pid, c->idle_fds, 10) < 0)
+		fprintf(stderr, "bench-relay: %s: still busy 10 s after a stream\n", c->name);
+	udo_bench_proc_read(c->pid, &after);
+	*cpu = (after.cpu_s - before.cpu_s) / ((double) bytes / (1 << 30));
+	if (*mbps < 0) {
+		fprintf(stderr, "bench-relay: %s: the stream failed\n", c->name);
+		c->failed = true;
 	}
-	if (optind >= argc || mib == 0 || rounds < 1 || rounds > MAX_ROUNDS) {
-		fprintf(stderr, "usage: bench-relay [-n MIB] [-r ROUNDS] UDO-VSOCK [SOCAT]\n");
-		return 2;
-	}
-	udo = argv[optind];
-	socat = optind + 1 < argc ? argv[optind + 1] : NULL;
-	signal(SIGPIPE, SIG_IGN);
-	udo_bench_start_sinks(&tcp_sink_port, &vsock_sink_port);
+}
 
-	add("direct tcp", UDO_BENCH_TCP, tcp_sink_port, UDO_BENCH_TCP);
-	add("direct vsock", UDO_BENCH_VSOCK, vsock_sink_port, UDO_BENCH_VSOCK);
-	/* The default copy mode first, then the alternative it was chosen over. */
-	add_udo_relay(udo, "udo-vsock relay vsock->tcp", UDO_BENCH_VSOCK, UDO_BENCH_TCP, "read");
-	add_udo_relay(udo, "udo-vsock relay tcp->vsock", UDO_BENCH_TCP, UDO_BENCH_VSOCK, "read");
-	add_udo_relay(udo, "udo-vsock relay tcp->tcp", UDO_BENCH_TCP, UDO_BENCH_TCP, "read");
-	add_udo_relay(udo, "udo-vsock --copy=splice vsock->tcp", UDO_BENCH_VSOCK, UDO_BENCH_TCP, "splice");
-	add_udo_relay(udo, "udo-vsock --copy=splice tcp->vsock", UDO_BENCH_TCP, UDO_BENCH_VSOCK, "splice");
-	add_udo_relay(udo, "udo-vsock --copy=splice tcp->tcp", UDO_BENCH_TCP, UDO_BENCH_TCP, "splice");
-	if (socat) {
-		add_socat(socat, "socat relay tcp->tcp (default -b 8192)", NULL);
-		add_socat(socat, "socat -b 65536 relay tcp->tcp", "65536");
+/* Each config's figures: MB/s, ratios to direct and to socat -b 65536
+ * within each round, CPU per GiB, as median (min-max). */
+static void report(const char *title, int rounds, bool parallel)
+{
+	double ratio[R], vs_socat[R], mbps[R], cpu[R];
+	char a[48], b[48], d[48], e[48];
+	int i, r, n, m;
+
+	printf("\n%s, %d rounds: median (min-max)\n", title, rounds);
+	printf("%-36s %20s %20s %20s %18s\n", "path", "MB/s", "ratio to direct",
+	       socat_b ? "to socat -b 65536" : "(no socat)", "relay CPU s/GiB");
+	for (i = 0; i < n_configs; i++) {
+		struct config *c = &configs[i];
+		/* A relay can go no faster than the slower of its two legs. */
+		struct config *base = &configs[c->from], *other = &configs[c->sink];
+
+		if (!other->failed && (base->failed || udo_bench_spread(other->mbps, rounds).median <
+		                                       udo_bench_spread(base->mbps, rounds).median))
+			base = other;
+		if (base->failed)
+			base = NULL;
+		if (parallel && (c->from != UDO_BENCH_TCP || c->sink != UDO_BENCH_TCP))
+			continue;
+		if (c->failed) {
+			printf("%-36s %20s\n", c->name, c->pid < 0 ? "did not start" : "failed");
+			continue;
+		}
+		for (r = n = m = 0; r < rounds; r++) {
+			mbps[r] = parallel ? c->par_mbps[r] : c->mbps[r];
+			cpu[r] = parallel ? c->par_cpu[r] : c->cpu[r];
+			if (base)
+				ratio[n++] = mbps[r] / (parallel ? base->par_mbps[r] : base->mbps[r]);
+			if (socat_b && !socat_b->failed && c != socat_b && c->pid > 0)
+				vs_socat[m++] = mbps[r] / (parallel ? socat_b->par_mbps[r] : socat_b->mbps[r]);
+		}
+		printf("%-36s %20s %20s %20s %18s\n", c->name, udo_bench_fmt(a, sizeof(a), mbps, rounds, ""),
+		       udo_bench_fmt(b, sizeof(b), ratio, n, "x"), udo_bench_fmt(d, sizeof(d), vs_socat, m, "x"),
+		       udo_bench_fmt(e, sizeof(e), cpu, c->pid > 0 ? rounds : 0, ""));
 	}
-	for (i = 0; i < n_configs; i++)
-		if (wait_listening(&configs[i]) < 0) {
+	fflush(stdout);
+}
+
+static void streams(unsigned long long mib, int rounds, int parallel)
+{
+	struct udo_bench_proc idle;
+	char title[64];
+	int r, i;
+
+	for (i = 0; i < n_configs; i++) {
+		if (!configs[i].failed && wait_listening(&configs[i]) < 0) {
 			fprintf(stderr, "bench-relay: %s: nothing listens on port %u\n",
 			        configs[i].name, (uint32_t) configs[i].port);
 			configs[i].failed = true;
 		}
-
-	printf("relay benchmark: %llu MiB per stream over loopback, %d rounds, "
-	       "CID 1 goes over %s here, %ld CPUs, load average %s\n", mib, rounds,
-	       transport_of_cid1(), sysconf(_SC_NPROCESSORS_ONLN), loadavg());
-	fflush(stdout);
-	/* Alternate the configurations so a busy moment hurts them all alike. */
-	for (r = 0; r < rounds; r++)
-		for (i = 0; i < n_configs; i++) {
-			if (configs[i].failed)
-				continue;
-			configs[i].mbps[r] = udo_bench_stream(configs[i].from, configs[i].port, mib << 20);
-			if (configs[i].mbps[r] < 0) {
-				fprintf(stderr, "bench-relay: %s: the stream failed\n", configs[i].name);
-				configs[i].failed = true;
-			}
-		}
-
-	for (i = 0; i < 2; i++)
-		direct[i] = configs[i].failed ? 0 : median(configs[i].mbps, rounds);
-	printf("%-42s %10s  %s\n", "path", "MB/s", "ratio to the direct stream");
-	for (i = 0; i < n_configs; i++) {
-		struct config *c = &configs[i];
-		/* A relay can go no faster than the slower of its two legs. */
-		double base = direct[c->from] < direct[c->sink] ? direct[c->from] : direct[c->sink];
-
-		if (c->failed) {
-			printf("%-42s %10s\n", c->name, "failed");
-			continue;
-		}
-		m = median(c->mbps, rounds);
-		printf("%-42s %10.0f  %.2fx\n", c->name, m, base > 0 ? m / base : 0);
+		/* Idle: the probe's connection (socat's child) gone. */
+		udo_bench_settle(configs[i].pid, LONG_MAX, 10);
+		udo_bench_proc_read(configs[i].pid, &idle);
+		configs[i].idle_fds = (long) idle.fds;
 	}
-	printf("load average after the run: %s\n", loadavg());
-	for (i = 0; i < n_configs; i++)
-		if (configs[i].pid > 0) {
-			kill(configs[i].pid, SIGTERM);
-			waitpid(configs[i].pid, NULL, 0);
-		}
+	for (r = 0; r < rounds; r++)
+		for (i = 0; i < n_configs; i++)
+			if (!configs[i].failed)
+				measure(&configs[i], mib << 20, 1, &configs[i].mbps[r], &configs[i].cpu[r]);
+	report("one stream at a time", rounds, false);
+	if (parallel < 2)
+		return;
+	for (r = 0; r < rounds; r++)
+		for (i = 0; i < n_configs; i++)
+			if (!configs[i].failed && configs[i].from == UDO_BENCH_TCP &&
+			    configs[i].sink == UDO_BENCH_TCP)
+				measure(&configs[i], mib << 20, parallel, &configs[i].par_mbps[r],
+				        &configs[i].par_cpu[r]);
+	snprintf(title, sizeof(title), "%d streams at once (the same bytes in all)", parallel);
+	report(title, rounds, true);
+}
+
+/* Each side of the connection figures in a process of its own, each with
+ * the most fds the hard limit allows. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static int number(const char *arg, int min, int max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < min || v > max) {
+		fprintf(stderr, "bench-relay: \"%s\": not a number from %d to %d\n", arg, min, max);
+		exit(2);
+	}
+	return (int) v;
+}
+
+int main(int argc, char **argv)
+{
+	int mib = 512, rounds = 5, conns = 9990, socat_conns = 1000, opened = 1000, parallel = 16;
+	int opt, echo[UDO_BENCH_ECHO_PORTS], n_paths = 0, port = 0;
+	const char *udo, *socat;
+	struct udo_bench_path paths[UDO_BENCH_MAX_PATHS];
+	char target[64];
+	struct rlimit rl;
+	pid_t pid;
+
+	while ((opt = getopt(argc, argv, "n:r:c:s:o:p:")) != -1) {
+		if (opt == 'n')
+			mib = number(optarg, 1, 1 << 20);
+		else if (opt == 'r')
+			rounds = number(optarg, 1, R);
+		else if (opt == 'c')
+			conns = number(optarg, 0, 1 << 20);
+		else if (opt == 's')
+			socat_conns = number(optarg, 0, 1 << 20);
+		else if (opt == 'o')
+			opened = number(optarg, 0, 1 << 20);
+		else if (opt == 'p')
+			parallel = number(optarg, 0, 1024);
+		else
+			optind = argc;
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "usage: bench-relay [-n MIB] [-r ROUNDS] [-c CONNECTIONS] "
+		        "[-s SOCAT-CONNECTIONS] [-o OPENED] [-p STREAMS] UDO-VSOCK [SOCAT]\n");
+		return 2;
+	}
+	udo = argv[optind];
+	socat = optind + 1 < argc && argv[optind + 1][0] ? argv[optind + 1] : NULL;
+	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit();
+	/* Forked before any thread starts. */
+	udo_bench_start_echo(echo, UDO_BENCH_ECHO_PORTS);
+	udo_bench_start_sinks(&tcp_sink_port, &vsock_sink_port);
+
+	getrlimit(RLIMIT_NOFILE, &rl);
+	printf("relay benchmark: over loopback, CID 1 goes over %s here, %ld CPUs, load average %s\n"
+	       "fds per process %llu, kernel.pid_max %ld, vm.max_map_count %ld, %s\n",
+	       udo_bench_transport_of_cid1(), sysconf(_SC_NPROCESSORS_ONLN), udo_bench_loadavg(),
+	       (unsigned long long) rl.rlim_cur, udo_bench_sysctl("/proc/sys/kernel/pid_max"),
+	       udo_bench_sysctl("/proc/sys/vm/max_map_count"),
+	       socat ? socat : "socat: not found, its rows are left out");
+	fflush(stdout);
+
+	/* The connection figures: every path ends at the echo backend. */
+	paths[n_paths++] = (struct udo_bench_path){ "direct", 0, echo[0], conns, false };
+	snprintf(target, sizeof(target), "tcp:127.0.0.1:%d", echo[1]);
+	pid = udo_relay(udo, NULL, UDO_BENCH_TCP, target, &port);
+	paths[n_paths++] = (struct udo_bench_path){ "udo-vsock relay tcp->tcp", pid, port, conns,
+	                                            pid < 0 };
+	if (socat) {
+		pid = socat_relay(socat, NULL, echo[2], &port);
+		paths[n_paths++] = (struct udo_bench_path){ "socat (default -b 8192)", pid, port,
+		                                            socat_conns, false };
+		pid = socat_relay(socat, "65536", echo[3], &port);
+		paths[n_paths++] = (struct udo_bench_path){ "socat -b 65536", pid, port,
+		                                            socat_conns, false };
+	}
+	for (opt = 0; opt < n_paths; opt++)
+		wait_path(&paths[opt]);
+	if (conns > 0 || socat_conns > 0)
+		udo_bench_scale(paths, n_paths);
+	if (opened > 0)
+		udo_bench_opening(paths, n_paths, opened, rounds);
+
+	/* The streams: direct ones first, the base of every ratio. */
+	add("direct tcp", UDO_BENCH_TCP, tcp_sink_port, UDO_BENCH_TCP, 0);
+	add("direct vsock", UDO_BENCH_VSOCK, vsock_sink_port, UDO_BENCH_VSOCK, 0);
+	/* The default copy, then the alternative it was chosen over. */
+	add_udo(udo, "udo-vsock relay vsock->tcp", UDO_BENCH_VSOCK, UDO_BENCH_TCP, NULL);
+	add_udo(udo, "udo-vsock relay tcp->vsock", UDO_BENCH_TCP, UDO_BENCH_VSOCK, NULL);
+	add_udo(udo, "udo-vsock relay tcp->tcp", UDO_BENCH_TCP, UDO_BENCH_TCP, NULL);
+	add_udo(udo, "udo-vsock --copy=splice vsock->tcp", UDO_BENCH_VSOCK, UDO_BENCH_TCP, "splice");
+	add_udo(udo, "udo-vsock --copy=splice tcp->vsock", UDO_BENCH_TCP, UDO_BENCH_VSOCK, "splice");
+	add_udo(udo, "udo-vsock --copy=splice tcp->tcp", UDO_BENCH_TCP, UDO_BENCH_TCP, "splice");
+	if (socat) {
+		add("socat (default -b 8192)", UDO_BENCH_TCP, 0, UDO_BENCH_TCP, 0);
+		configs[n_configs - 1].pid = socat_relay(socat, NULL, tcp_sink_port, &configs[n_configs - 1].port);
+		socat_b = add("socat -b 65536", UDO_BENCH_TCP, 0, UDO_BENCH_TCP, 0);
+		socat_b->pid = socat_relay(socat, "65536", tcp_sink_port, &socat_b->port);
+	}
+	printf("\nstreams of %d MiB, sender and sink in this process\n", mib);
+	streams((unsigned long long) mib, rounds, parallel);
+
+	printf("\nload average after the run: %s\n", udo_bench_loadavg());
+	for (opt = 0; opt < n_configs; opt++)
+		udo_bench_stop(configs[opt].pid);
+	for (opt = 1; opt < n_paths; opt++)
+		udo_bench_stop(paths[opt].pid);
+	udo_bench_stop_echo();
 	return 0;
 }

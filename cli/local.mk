@@ -22,12 +22,15 @@ man1_MANS = cli/udo-vsock.1
 EXTRA_DIST += cli/udo-vsock.1
 
 # The relay benchmark: not a test (it measures, it does not judge). Run with
-#   make bench-relay [BENCH_RELAY_FLAGS='-n 2048 -r 7']
-EXTRA_PROGRAMS += cli/bench-relay
-cli_bench_relay_SOURCES = cli/bench-relay.c cli/bench-relay.h cli/bench-relay-ends.c
+#   make bench-relay [BENCH_RELAY_FLAGS='-n 2048 -r 7 -c 9990']
+# (-n MiB per stream, -r rounds, -c idle connections held, -s of them
+# through socat, -o connections opened per round, -p parallel streams).
+# Built with the tests: t/cli-bench-relay runs it at tiny sizes.
+check_PROGRAMS += cli/bench-relay
+cli_bench_relay_SOURCES = cli/bench-relay.c cli/bench-relay.h cli/bench-relay-ends.c \
+	cli/bench-relay-echo.c cli/bench-relay-proc.c cli/bench-relay-scale.c
 cli_bench_relay_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 cli_bench_relay_LDFLAGS = -no-install
-CLEANFILES += cli/bench-relay
 BENCH_RELAY_FLAGS =
 
 bench-relay: udo-vsock$(EXEEXT) cli/bench-relay$(EXEEXT) $(pkglib_LTLIBRARIES)
@@ -49,12 +52,12 @@ t_cli_echo_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 t_cli_echo_LDFLAGS = -no-install
 
 CLI_TESTS = t/cli-usage t/cli-stream t/cli-relay t/cli-socat t/cli-stdio t/cli-timeout \
-	t/cli-options
+	t/cli-options t/cli-bench-relay
 TESTS += $(CLI_TESTS)
 noinst_SCRIPTS += $(CLI_TESTS)
 CLEANFILES += $(CLI_TESTS)
 EXTRA_DIST += t/cli-gen.sh t/cli-lib.sh t/cli-usage.sh t/cli-stream.sh t/cli-relay.sh t/cli-socat.sh \
-	t/cli-stdio.sh t/cli-timeout.sh t/cli-options.sh
+	t/cli-stdio.sh t/cli-timeout.sh t/cli-options.sh t/cli-bench-relay.sh
 
 cli_test_gen = $(AM_V_GEN)$(MKDIR_P) t && \
 	$(SHELL) $(srcdir)/t/cli-gen.sh '$(srcdir)' '$(abs_top_builddir)' '$(EXEEXT)' \
@@ -73,6 +76,8 @@ t/cli-stdio: $(srcdir)/t/cli-stdio.sh $(CLI_TEST_DEPS)
 t/cli-timeout: $(srcdir)/t/cli-timeout.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 t/cli-options: $(srcdir)/t/cli-options.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+t/cli-bench-relay: $(srcdir)/t/cli-bench-relay.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 
 # After an install: the installed udo-vsock runs, finds the installed
