@@ -11,7 +11,7 @@ udo_vsock_SOURCES = cli/errbuf.h \
 	cli/endpoint.c cli/endpoint.h \
 	cli/stream.c cli/stream.h \
 	cli/message.c cli/message.h \
-	cli/relay.c cli/relay.h \
+	cli/relay.c cli/relay.h cli/repeat.c cli/repeat.h \
 	cli/transports.c cli/transports.h
 # An installed program: the library from $(libdir), not the test suite's
 # -no-install build-tree link and test helpers (t/local.mk's defaults).
