@@ -12,6 +12,7 @@ udo_vsock_SOURCES = cli/errbuf.h \
 	cli/stream.c cli/stream.h \
 	cli/message.c cli/message.h \
 	cli/relay.c cli/relay.h cli/repeat.c cli/repeat.h \
+	cli/allow.c cli/allow.h \
 	cli/transports.c cli/transports.h
 # An installed program: the library from $(libdir), not the test suite's
 # -no-install build-tree link and test helpers (t/local.mk's defaults).
@@ -49,12 +50,12 @@ t_cli_echo_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 t_cli_echo_LDFLAGS = -no-install
 
 CLI_TESTS = t/cli-usage t/cli-stream t/cli-relay t/cli-socat t/cli-stdio t/cli-timeout \
-	t/cli-options
+	t/cli-options t/cli-allow-from
 TESTS += $(CLI_TESTS)
 noinst_SCRIPTS += $(CLI_TESTS)
 CLEANFILES += $(CLI_TESTS)
 EXTRA_DIST += t/cli-gen.sh t/cli-lib.sh t/cli-usage.sh t/cli-stream.sh t/cli-relay.sh t/cli-socat.sh \
-	t/cli-stdio.sh t/cli-timeout.sh t/cli-options.sh
+	t/cli-stdio.sh t/cli-timeout.sh t/cli-options.sh t/cli-allow-from.sh
 
 cli_test_gen = $(AM_V_GEN)$(MKDIR_P) t && \
 	$(SHELL) $(srcdir)/t/cli-gen.sh '$(srcdir)' '$(abs_top_builddir)' '$(EXEEXT)' \
@@ -74,6 +75,18 @@ t/cli-timeout: $(srcdir)/t/cli-timeout.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 t/cli-options: $(srcdir)/t/cli-options.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
+t/cli-allow-from: $(srcdir)/t/cli-allow-from.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+
+# --allow-from's parser and matcher (cli/allow.c), table-driven.
+if HAVE_CMOCKA
+check_PROGRAMS += t/cli-allow
+TESTS += t/cli-allow
+t_cli_allow_SOURCES = t/cli-allow.c cli/allow.c cli/allow.h cli/repeat.c cli/repeat.h \
+	cli/say.c cli/say.h
+t_cli_allow_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
+t_cli_allow_LDADD = shared/libshared.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
+endif
 
 # After an install: the installed udo-vsock runs, finds the installed
 # plugins, and its man page is in place.

@@ -26,6 +26,7 @@
 
 #include <udo/vsock-tcp.h>
 
+#include "allow.h"
 #include "message.h"
 #include "repeat.h"
 #include "say.h"
@@ -264,6 +265,7 @@ int udo_cli_relay(struct udo_cli_listener *l, const struct udo_cli_target *t,
 		.prefix = "relay: ", .then_ok = "; accepting again",
 	};
 	char err[UDO_CLI_ERR_MAX];
+	struct udo_cli_peer who;
 	pthread_t thread;
 
 	if (pthread_attr_init(&conn_attr) != 0 || pthread_attr_init(&dir_attr) != 0 ||
@@ -285,7 +287,7 @@ int udo_cli_relay(struct udo_cli_listener *l, const struct udo_cli_target *t,
 		c->target = t;
 		c->opts = opts;
 		c->out.fd = -1;
-		c->client = udo_cli_accept(l, c->peer, sizeof(c->peer), err, sizeof(err));
+		c->client = udo_cli_accept(l, c->peer, sizeof(c->peer), &who, err, sizeof(err));
 		if (c->client < 0 && opts->stop && atomic_load(opts->stop)) {
 			free(c);
 			return 0;
@@ -297,6 +299,12 @@ int udo_cli_relay(struct udo_cli_listener *l, const struct udo_cli_target *t,
 			continue;
 		}
 		udo_cli_repeat_note(&accept_errors, NULL, NULL);
+		/* Not on --allow-from: closed at once, before any connect. */
+		if (opts->allow &&
+		    !udo_cli_allow_admit(opts->allow, c->client, &who, c->peer, l->where)) {
+			free(c);
+			continue;
+		}
 		if (opts->open)
 			atomic_fetch_add(opts->open, 1);
 		r = pthread_create(&thread, &conn_attr, relay_conn_main, c);
