@@ -50,12 +50,12 @@ t_cli_echo_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 t_cli_echo_LDFLAGS = -no-install
 
 CLI_TESTS = t/cli-usage t/cli-stream t/cli-relay t/cli-socat t/cli-stdio t/cli-timeout \
-	t/cli-options t/cli-allow-from
+	t/cli-options t/cli-allow-from t/cli-vsock-unix
 TESTS += $(CLI_TESTS)
 noinst_SCRIPTS += $(CLI_TESTS)
 CLEANFILES += $(CLI_TESTS)
 EXTRA_DIST += t/cli-gen.sh t/cli-lib.sh t/cli-usage.sh t/cli-stream.sh t/cli-relay.sh t/cli-socat.sh \
-	t/cli-stdio.sh t/cli-timeout.sh t/cli-options.sh t/cli-allow-from.sh
+	t/cli-stdio.sh t/cli-timeout.sh t/cli-options.sh t/cli-allow-from.sh t/cli-vsock-unix.sh
 
 cli_test_gen = $(AM_V_GEN)$(MKDIR_P) t && \
 	$(SHELL) $(srcdir)/t/cli-gen.sh '$(srcdir)' '$(abs_top_builddir)' '$(EXEEXT)' \
@@ -76,6 +76,8 @@ t/cli-timeout: $(srcdir)/t/cli-timeout.sh $(CLI_TEST_DEPS)
 t/cli-options: $(srcdir)/t/cli-options.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 t/cli-allow-from: $(srcdir)/t/cli-allow-from.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+t/cli-vsock-unix: $(srcdir)/t/cli-vsock-unix.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 
 # --allow-from's parser and matcher (cli/allow.c), table-driven.
