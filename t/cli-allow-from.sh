@@ -56,21 +56,26 @@ echoes() {
 }
 
 # closed NAME CLIENT...: CLIENT, its standard input held open (it sends
-# nothing and never ends its side), ends without reading a byte: the relay
-# closed the connection. Hanging until the timeout is a failure.
+# nothing and never ends its side), ends its output without a byte: the
+# relay closed the connection. (Its output, not the client: on vsock the
+# kernel tells a client whose own side is open only that the stream
+# ended, and udo-vsock connect then ends its output but waits for its
+# input.) Waiting until the timeout is a failure.
 closed() {
 	c_name=$1
 	shift
-	rm -f "$T_DIR/$c_name.in"
-	mkfifo "$T_DIR/$c_name.in"
-	timeout "$T_TIMEOUT" "$@" <"$T_DIR/$c_name.in" >"$T_DIR/$c_name.out" \
-		2>"$T_DIR/$c_name.cerr" &
+	rm -f "$T_DIR/$c_name.in" "$T_DIR/$c_name.pipe"
+	mkfifo "$T_DIR/$c_name.in" "$T_DIR/$c_name.pipe"
+	"$@" <"$T_DIR/$c_name.in" >"$T_DIR/$c_name.pipe" 2>"$T_DIR/$c_name.cerr" &
 	c_pid=$!
+	t_pids="$t_pids $c_pid"
 	exec 5>"$T_DIR/$c_name.in"
-	wait $c_pid
+	timeout "$T_TIMEOUT" cat "$T_DIR/$c_name.pipe" >"$T_DIR/$c_name.out"
 	c_st=$?
+	timed_out $c_st && kill $c_pid 2>/dev/null
 	exec 5>&-
-	diag "$c_name: exit $c_st, $(wc -c <"$T_DIR/$c_name.out") bytes"
+	wait $c_pid
+	diag "$c_name: output ended with cat's status $c_st, $(wc -c <"$T_DIR/$c_name.out") bytes"
 	! timed_out $c_st && [ ! -s "$T_DIR/$c_name.out" ]
 }
 
