@@ -14,6 +14,7 @@
 #include <udo/vsock-tcp.h>
 
 #include "addr.h"
+#include "allow.h"
 #include "cli.h"
 #include "commands.h"
 #include "endpoint.h"
@@ -102,7 +103,7 @@ int udo_cli_cmd_listen(const struct udo_cli_opts *o, int argc, char **argv)
 		return udo_cli_failure(err);
 	announce(o, &l);
 	do {
-		fd = udo_cli_accept(&l, peer, sizeof(peer), err, sizeof(err));
+		fd = udo_cli_accept(&l, peer, sizeof(peer), NULL, err, sizeof(err));
 		if (fd < 0) {
 			status = udo_cli_failure(err);
 			break;
@@ -170,6 +171,19 @@ int udo_cli_cmd_connect(const struct udo_cli_opts *o, int argc, char **argv)
 	return r ? udo_cli_failure(err) : UDO_CLI_EXIT_OK;
 }
 
+/* --allow-from names peers the way a listener of this kind knows them:
+ * 0, or a usage error's status naming the option, its value, the listener. */
+static int allow_fits(const struct udo_cli_opts *o, enum udo_cli_addr_kind kind,
+                      const char *listener)
+{
+	char err[UDO_CLI_ERR_MAX], q[UDO_QUOTE_BUF];
+
+	if (!o->relay.allow || !udo_cli_allow_fit(o->relay.allow, kind, err, sizeof(err)))
+		return 0;
+	return udo_cli_usage("relay: --allow-from=\"%s\" on %s: %s",
+	                     udo_quote(q, sizeof(q), o->allow_from), listener, err);
+}
+
 int udo_cli_cmd_relay(const struct udo_cli_opts *o, int argc, char **argv)
 {
 	char err[UDO_CLI_ERR_MAX];
@@ -188,6 +202,8 @@ int udo_cli_cmd_relay(const struct udo_cli_opts *o, int argc, char **argv)
 	if ((!passed && (set_type(o, &la, "relay") || connect_only(&la, "relay: listen"))) ||
 	    set_type(o, &ta, "relay"))
 		return UDO_CLI_EXIT_USAGE;
+	if (!passed && allow_fits(o, la.kind, udo_cli_addr_format(&la, err, sizeof(err))))
+		return UDO_CLI_EXIT_USAGE;
 	/* A message is one read: the buffer must hold the largest (vsock's
 	 * 256 KiB by default), and splice would merge messages. */
 	if (o->seqpacket && (o->relay.copy == UDO_CLI_COPY_SPLICE || o->relay.buffer < 262144))
@@ -205,16 +221,16 @@ int udo_cli_cmd_relay(const struct udo_cli_opts *o, int argc, char **argv)
 		               : udo_cli_failure(err);
 	}
 	for (i = 0; i < n; i++) {
+		if (passed && allow_fits(o, l[i].addr.kind, l[i].where)) {
+			status = UDO_CLI_EXIT_USAGE;
+			goto close;
+		}
 		if (!udo_cli_target_is_listener(&t, &l[i]))
 			continue;
 		udo_cli_say("relay %s -> %s: the target is the relay's own address: each "
 		            "connection would be relayed to itself", l[i].where, t.where);
-		for (i = 0; i < n; i++)
-			udo_cli_listener_close(&l[i]);
-		if (l != &one)
-			free(l);
-		udo_cli_target_free(&t);
-		return UDO_CLI_EXIT_FAILURE;
+		status = UDO_CLI_EXIT_FAILURE;
+		goto close;
 	}
 	for (i = 0; i < n; i++)
 		announce(o, &l[i]);
@@ -223,6 +239,13 @@ int udo_cli_cmd_relay(const struct udo_cli_opts *o, int argc, char **argv)
 		free(l);
 	udo_cli_target_free(&t);
 	return status ? UDO_CLI_EXIT_FAILURE : UDO_CLI_EXIT_OK;
+close:
+	for (i = 0; i < n; i++)
+		udo_cli_listener_close(&l[i]);
+	if (l != &one)
+		free(l);
+	udo_cli_target_free(&t);
+	return status;
 }
 
 int udo_cli_cmd_transports(const struct udo_cli_opts *o, int argc, char **argv)

@@ -26,6 +26,7 @@ struct udo_cli_opts {
 	unsigned int wait_ms;
 	unsigned int stop_ms;         /* relay: --stop-timeout */
 	bool fdpass;                  /* connect: --fdpass */
+	const char *allow_from;       /* relay: --allow-from as given (relay.allow parsed) */
 };
 
 /* Each takes the command's own arguments; returns an exit status (cli.h). */

@@ -18,6 +18,7 @@
 
 #include <udo/vsock-tcp.h>
 
+#include "allow.h"
 #include "endpoint.h"
 #include "errbuf.h"
 #include "passed.h"
@@ -197,8 +198,29 @@ const char *udo_cli_listener_transport(const struct udo_cli_listener *l)
 	return l->ctx ? udo_vsock_tcp_get_transport(l->ctx) : "tcp";
 }
 
+/* What an allowlist checks of a peer accepted on l (cli/allow.h). */
+static void peer_of(const struct udo_cli_listener *l, int fd, uint32_t cid,
+                    const struct sockaddr_storage *ss, socklen_t len, struct udo_cli_peer *who)
+{
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
+
+	memset(who, 0, sizeof(*who));
+	who->kind = l->addr.kind;
+	who->cid = cid;
+	if (ss) {
+		memcpy(&who->sa, ss, len < sizeof(who->sa) ? len : sizeof(who->sa));
+		who->salen = len;
+	}
+	if (l->addr.kind == UDO_CLI_ADDR_UNIX &&
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == 0) {
+		who->has_uid = true;
+		who->uid = cred.uid;
+	}
+}
+
 int udo_cli_accept(struct udo_cli_listener *l, char *peer, size_t peerlen,
-                   char *err, size_t errlen)
+                   struct udo_cli_peer *who, char *err, size_t errlen)
 {
 	int fd;
 
@@ -211,6 +233,8 @@ int udo_cli_accept(struct udo_cli_listener *l, char *peer, size_t peerlen,
 		if (peer)
 			snprintf(peer, peerlen, "%s %u:%u", udo_vsock_tcp_get_transport(l->ctx),
 			         svm.svm_cid, svm.svm_port);
+		if (who)
+			peer_of(l, fd, svm.svm_cid, NULL, 0, who);
 	} else {
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof(ss);
@@ -222,6 +246,8 @@ int udo_cli_accept(struct udo_cli_listener *l, char *peer, size_t peerlen,
 		if (peer)
 			snprintf(peer, peerlen, "tcp %s",
 			         sa_text((struct sockaddr *) &ss, len, text, sizeof(text)));
+		if (who)
+			peer_of(l, fd, VMADDR_CID_ANY, &ss, len, who);
 	}
 	return fd;
 }

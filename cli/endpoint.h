@@ -19,6 +19,7 @@
 
 struct udo_vsock_tcp;
 struct addrinfo;
+struct udo_cli_peer;
 
 struct udo_cli_listener {
 	struct udo_cli_addr addr;
@@ -48,9 +49,11 @@ int udo_cli_listen(struct udo_cli_listener *l, const struct udo_cli_addr *addr,
                    int backlog, char *err, size_t errlen);
 
 /* Accept one connection: its fd (close-on-exec), or -1 with err. peer, when
- * not NULL, receives "vsock 3:1234" or "tcp 127.0.0.1:40000". */
+ * not NULL, receives "vsock 3:1234" or "tcp 127.0.0.1:40000"; who, when not
+ * NULL, what an allowlist checks (cli/allow.h): the CID, the address, or
+ * (unix:) the uid. */
 int udo_cli_accept(struct udo_cli_listener *l, char *peer, size_t peerlen,
-                   char *err, size_t errlen);
+                   struct udo_cli_peer *who, char *err, size_t errlen);
 
 /* The transport serving a listener: "vsock", "tcp" (library) or "tcp". */
 const char *udo_cli_listener_transport(const struct udo_cli_listener *l);

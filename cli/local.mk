@@ -11,7 +11,8 @@ udo_vsock_SOURCES = cli/errbuf.h \
 	cli/endpoint.c cli/endpoint.h \
 	cli/stream.c cli/stream.h \
 	cli/message.c cli/message.h \
-	cli/relay.c cli/relay.h \
+	cli/relay.c cli/relay.h cli/repeat.c cli/repeat.h \
+	cli/allow.c cli/allow.h \
 	cli/transports.c cli/transports.h
 # An installed program: the library from $(libdir), not the test suite's
 # -no-install build-tree link and test helpers (t/local.mk's defaults).
@@ -52,12 +53,13 @@ t_cli_echo_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 t_cli_echo_LDFLAGS = -no-install
 
 CLI_TESTS = t/cli-usage t/cli-stream t/cli-relay t/cli-socat t/cli-stdio t/cli-timeout \
-	t/cli-options t/cli-bench-relay
+	t/cli-options t/cli-bench-relay t/cli-allow-from t/cli-vsock-unix
 TESTS += $(CLI_TESTS)
 noinst_SCRIPTS += $(CLI_TESTS)
 CLEANFILES += $(CLI_TESTS)
 EXTRA_DIST += t/cli-gen.sh t/cli-lib.sh t/cli-usage.sh t/cli-stream.sh t/cli-relay.sh t/cli-socat.sh \
-	t/cli-stdio.sh t/cli-timeout.sh t/cli-options.sh t/cli-bench-relay.sh
+	t/cli-stdio.sh t/cli-timeout.sh t/cli-options.sh t/cli-bench-relay.sh \
+	t/cli-allow-from.sh t/cli-vsock-unix.sh
 
 cli_test_gen = $(AM_V_GEN)$(MKDIR_P) t && \
 	$(SHELL) $(srcdir)/t/cli-gen.sh '$(srcdir)' '$(abs_top_builddir)' '$(EXEEXT)' \
@@ -79,6 +81,20 @@ t/cli-options: $(srcdir)/t/cli-options.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 t/cli-bench-relay: $(srcdir)/t/cli-bench-relay.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
+t/cli-allow-from: $(srcdir)/t/cli-allow-from.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+t/cli-vsock-unix: $(srcdir)/t/cli-vsock-unix.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+
+# --allow-from's parser and matcher (cli/allow.c), table-driven.
+if HAVE_CMOCKA
+check_PROGRAMS += t/cli-allow
+TESTS += t/cli-allow
+t_cli_allow_SOURCES = t/cli-allow.c cli/allow.c cli/allow.h cli/repeat.c cli/repeat.h \
+	cli/say.c cli/say.h
+t_cli_allow_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
+t_cli_allow_LDADD = shared/libshared.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
+endif
 
 # After an install: the installed udo-vsock runs, finds the installed
 # plugins, and its man page is in place.

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "allow.h"
 #include "cli.h"
 #include "commands.h"
 #include "ms.h"
@@ -45,7 +46,8 @@ static const int connect_opts[] = {
 };
 static const int relay_opts[] = {
 	't', 'p', 'v', UDO_CLI_OPT_COPY, UDO_CLI_OPT_BUFFER, UDO_CLI_OPT_SEQPACKET,
-	UDO_CLI_OPT_CONNECT_TIMEOUT, UDO_CLI_OPT_WAIT, UDO_CLI_OPT_STOP_TIMEOUT, 0,
+	UDO_CLI_OPT_CONNECT_TIMEOUT, UDO_CLI_OPT_WAIT, UDO_CLI_OPT_STOP_TIMEOUT,
+	UDO_CLI_OPT_ALLOW_FROM, 0,
 };
 static const int transports_opts[] = { 't', 0 };
 static const int no_opts[] = { 0 };
@@ -104,6 +106,23 @@ static int select_transport(const struct udo_cli_opts *o)
 	return -1;
 }
 
+/* The command, once its options are read: its arguments checked, then run. */
+static int run(const struct command *cmd, struct udo_cli_opts *o, int argc, char **argv)
+{
+	int r, nargs = argc - optind - 1;
+
+	if (nargs < cmd->min_args || nargs > cmd->max_args)
+		return udo_cli_usage("%s takes %s%s", cmd->name,
+		                     *cmd->args ? cmd->args : "no arguments",
+		                     cmd->min_args == 1 && cmd->max_args == 2 ? " or one ADDRESS" : "");
+	r = select_transport(o);
+	if (r < 0)
+		r = select_timeout(o);
+	if (r >= 0)
+		return r;
+	return cmd->run(o, nargs, argv + optind + 1);
+}
+
 int main(int argc, char **argv)
 {
 	struct udo_cli_opts o = {
@@ -112,7 +131,7 @@ int main(int argc, char **argv)
 	};
 	const struct command *cmd;
 	char q[UDO_QUOTE_BUF];
-	int r, nargs;
+	int r;
 
 	if (udo_cli_startup() < 0)
 		return UDO_CLI_EXIT_FAILURE;
@@ -129,17 +148,8 @@ int main(int argc, char **argv)
 		                     "transports or local-cid",
 		                     udo_quote(q, sizeof(q), argv[optind]));
 	r = udo_cli_parse_options(argc, argv, cmd->name, cmd->opts, &o);
-	if (r >= 0)
-		return r;
-	nargs = argc - optind - 1;
-	if (nargs < cmd->min_args || nargs > cmd->max_args)
-		return udo_cli_usage("%s takes %s%s", cmd->name,
-		                     *cmd->args ? cmd->args : "no arguments",
-		                     cmd->min_args == 1 && cmd->max_args == 2 ? " or one ADDRESS" : "");
-	r = select_transport(&o);
 	if (r < 0)
-		r = select_timeout(&o);
-	if (r >= 0)
-		return r;
-	return cmd->run(&o, nargs, argv + optind + 1);
+		r = run(cmd, &o, argc, argv);
+	udo_cli_allow_free(o.relay.allow);
+	return r;
 }

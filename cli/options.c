@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "allow.h"
 #include "cli.h"
 #include "commands.h"
 #include "ms.h"
@@ -73,6 +74,11 @@ static void help(void)
 	"                        for a vsock listener to appear\n"
 	"      --stop-timeout=DURATION  relay: on SIGTERM, let open connections\n"
 	"                        finish for up to DURATION (default 10s)\n"
+	"      --allow-from=LIST  relay: only these peers may connect, others are\n"
+	"                        closed at once: CIDs and ranges on a vsock listener\n"
+	"                        (3,5-9), addresses and prefixes on a tcp one\n"
+	"                        (127.0.0.1,10.0.0.0/8,::1), uids and user names on\n"
+	"                        a unix one (0,1000-1999,www-data)\n"
 	"      --fdpass          connect: pass the connection to ssh over standard\n"
 	"                        output (ProxyCommand with ProxyUseFdpass=yes)\n"
 	"  -h, --help            show this help and exit\n"
@@ -178,6 +184,20 @@ static int set_stop_timeout(struct udo_cli_opts *o, const char *arg)
 	return duration("stop-timeout", arg, &o->stop_ms);
 }
 
+static int set_allow_from(struct udo_cli_opts *o, const char *arg)
+{
+	char q[UDO_QUOTE_BUF], err[UDO_CLI_ERR_MAX];
+	struct udo_cli_allow *a = udo_cli_allow_parse(arg, err, sizeof(err));
+
+	if (!a)
+		return udo_cli_usage("--allow-from=\"%s\": %s", udo_quote(q, sizeof(q), arg), err);
+	/* Given again: the last one counts, as for every other option. */
+	udo_cli_allow_free(o->relay.allow);
+	o->relay.allow = a;
+	o->allow_from = arg;
+	return -1;
+}
+
 static int set_fdpass(struct udo_cli_opts *o, const char *arg)
 {
 	(void) arg;
@@ -227,6 +247,7 @@ static const struct cli_option options[] = {
 	{ { "wait", required_argument, NULL, UDO_CLI_OPT_WAIT }, set_wait },
 	{ { "stop-timeout", required_argument, NULL, UDO_CLI_OPT_STOP_TIMEOUT }, set_stop_timeout },
 	{ { "fdpass", no_argument, NULL, UDO_CLI_OPT_FDPASS }, set_fdpass },
+	{ { "allow-from", required_argument, NULL, UDO_CLI_OPT_ALLOW_FROM }, set_allow_from },
 	{ { "seqpacket", no_argument, NULL, UDO_CLI_OPT_SEQPACKET }, set_seqpacket },
 	{ { "help", no_argument, NULL, 'h' }, show_help },
 	{ { "version", no_argument, NULL, 'V' }, show_version },

@@ -18,6 +18,7 @@ enum udo_cli_option_id {
 	UDO_CLI_OPT_STOP_TIMEOUT,
 	UDO_CLI_OPT_FDPASS,
 	UDO_CLI_OPT_SEQPACKET,
+	UDO_CLI_OPT_ALLOW_FROM,
 };
 
 /*

@@ -26,7 +26,9 @@
 
 #include <udo/vsock-tcp.h>
 
+#include "allow.h"
 #include "message.h"
+#include "repeat.h"
 #include "say.h"
 #include "relay.h"
 
@@ -247,54 +249,6 @@ out:
 	return NULL;
 }
 
-/* Repeats of one accept error are summed up at most this often. */
-#define REPEAT_SECONDS 5
-
-/*
- * Accept errors repeat while their cause lasts (a full fd table: EMFILE at
- * every try): the first is said at once, its repeats are counted and said
- * as one line at most every REPEAT_SECONDS, when they go on or once accept
- * works again. A different error is said at once.
- */
-struct repeat {
-	char last[UDO_CLI_ERR_MAX];
-	unsigned long count;   /* repeats not said yet */
-	struct timespec said;  /* when last (or a summary of it) was said */
-};
-
-static long seconds_since(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long) (now.tv_sec - t->tv_sec) - (now.tv_nsec < t->tv_nsec);
-}
-
-static void repeat_summary(struct repeat *r, const char *then)
-{
-	udo_cli_say("relay: %s (%lu more times in %ld s%s)", r->last, r->count,
-	            seconds_since(&r->said), then);
-	r->count = 0;
-	clock_gettime(CLOCK_MONOTONIC, &r->said);
-}
-
-/* An accept failed with msg, or (msg NULL) worked. */
-static void repeat_note(struct repeat *r, const char *msg)
-{
-	if (msg && strcmp(msg, r->last) != 0) {
-		if (r->count)
-			repeat_summary(r, "");
-		snprintf(r->last, sizeof(r->last), "%s", msg);
-		udo_cli_say("relay: %s", msg);
-		clock_gettime(CLOCK_MONOTONIC, &r->said);
-		return;
-	}
-	if (msg)
-		r->count++;
-	if (r->count && seconds_since(&r->said) >= REPEAT_SECONDS)
-		repeat_summary(r, msg ? "" : "; accepting again");
-}
-
 /* Let accept errors from a full fd table pass without spinning. */
 static void relay_backoff(void)
 {
@@ -306,8 +260,12 @@ static void relay_backoff(void)
 int udo_cli_relay(struct udo_cli_listener *l, const struct udo_cli_target *t,
                   const struct udo_cli_relay_opts *opts)
 {
-	struct repeat accept_errors = { .count = 0 };
+	/* Accept errors repeat while their cause lasts (a full fd table). */
+	struct udo_cli_repeat accept_errors = {
+		.prefix = "relay: ", .then_ok = "; accepting again",
+	};
 	char err[UDO_CLI_ERR_MAX];
+	struct udo_cli_peer who;
 	pthread_t thread;
 
 	if (pthread_attr_init(&conn_attr) != 0 || pthread_attr_init(&dir_attr) != 0 ||
@@ -329,18 +287,24 @@ int udo_cli_relay(struct udo_cli_listener *l, const struct udo_cli_target *t,
 		c->target = t;
 		c->opts = opts;
 		c->out.fd = -1;
-		c->client = udo_cli_accept(l, c->peer, sizeof(c->peer), err, sizeof(err));
+		c->client = udo_cli_accept(l, c->peer, sizeof(c->peer), &who, err, sizeof(err));
 		if (c->client < 0 && opts->stop && atomic_load(opts->stop)) {
 			free(c);
 			return 0;
 		}
 		if (c->client < 0) {
-			repeat_note(&accept_errors, err);
+			udo_cli_repeat_note(&accept_errors, err, NULL);
 			free(c);
 			relay_backoff();
 			continue;
 		}
-		repeat_note(&accept_errors, NULL);
+		udo_cli_repeat_note(&accept_errors, NULL, NULL);
+		/* Not on --allow-from: closed at once, before any connect. */
+		if (opts->allow &&
+		    !udo_cli_allow_admit(opts->allow, c->client, &who, c->peer, l->where)) {
+			free(c);
+			continue;
+		}
 		if (opts->open)
 			atomic_fetch_add(opts->open, 1);
 		r = pthread_create(&thread, &conn_attr, relay_conn_main, c);

@@ -9,6 +9,8 @@
 
 #include "endpoint.h"
 
+struct udo_cli_allow;
+
 /* How the relay moves bytes between its two sockets. */
 enum udo_cli_copy {
 	UDO_CLI_COPY_READ,   /* read(2)/write(2) through a buffer */
@@ -19,6 +21,7 @@ struct udo_cli_relay_opts {
 	enum udo_cli_copy copy;
 	size_t buffer;  /* bytes per read, or the pipe size for splice */
 	bool verbose;   /* one line per connection opened and closed */
+	struct udo_cli_allow *allow; /* --allow-from, or NULL: every peer */
 	/* Under a service manager (cli/relay-service.c), both optional: once
 	 * *stop is set, an interrupted accept ends the relay (it returns 0);
 	 * *open counts the connections being relayed. */

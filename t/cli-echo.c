@@ -27,6 +27,11 @@
  *                            then M more that only connect (in the kernel's
  *                            backlog, accepted or not). Prints N+M, holds
  *                            them all until killed.
+ *   cli-echo from ADDR PORT  connect to 127.0.0.1:PORT from ADDR (127.0.0.2:
+ *                            a second address on this machine), send
+ *                            nothing, never end its side; copy what comes
+ *                            to standard output until the peer ends the
+ *                            connection (exit 0) or resets it (exit 1).
  *
  * The transport is the library's choice (UDO_VSOCK_TCP_TRANSPORT).
  */
@@ -267,6 +272,26 @@ static int refuser(bool both)
 		pause();
 }
 
+static int from(const char *addr, int port)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons((uint16_t) port) };
+	int fd = bound(AF_INET, addr, 0);
+	char buf[4096];
+	ssize_t n;
+
+	if (fd < 0)
+		return fail("bind the client", NULL);
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *) &to, sizeof(to)) < 0)
+		return fail("connect", NULL);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (fwrite(buf, 1, (size_t) n, stdout) != (size_t) n)
+			return fail("write standard output", NULL);
+	if (n < 0)
+		return fail("read", NULL);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "freeport"))
@@ -281,7 +306,9 @@ int main(int argc, char **argv)
 		return stall();
 	if (argc == 5 && !strcmp(argv[1], "hold"))
 		return hold(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
+	if (argc == 4 && !strcmp(argv[1], "from"))
+		return from(argv[2], atoi(argv[3]));
 	fprintf(stderr, "usage: cli-echo server | reply PORT | freeport | refuser [both] | stall | "
-	        "hold N M PORT\n");
+	        "hold N M PORT | from ADDR PORT\n");
 	return 2;
 }

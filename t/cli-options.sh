@@ -10,7 +10,7 @@
 
 # What each command takes (udo-vsock(1)); -h and -V go with all of them.
 all="--transport=vsock --keep-open --print-port --verbose --copy=read --buffer=262144
---seqpacket --connect-timeout=100 --wait=1s --stop-timeout=1s --fdpass"
+--seqpacket --connect-timeout=100 --wait=1s --stop-timeout=1s --fdpass --allow-from=1"
 takes() { # COMMAND OPTION: the command takes the option
 	case $1:${2%%=*} in
 	listen:--transport|listen:--keep-open|listen:--print-port|listen:--verbose) ;;
@@ -19,6 +19,7 @@ takes() { # COMMAND OPTION: the command takes the option
 	connect:--connect-timeout|connect:--wait|connect:--fdpass) ;;
 	relay:--transport|relay:--print-port|relay:--verbose|relay:--copy|relay:--buffer) ;;
 	relay:--seqpacket|relay:--connect-timeout|relay:--wait|relay:--stop-timeout) ;;
+	relay:--allow-from) ;;
 	transports:--transport) ;;
 	*) return 1 ;;
 	esac
