@@ -25,7 +25,7 @@ LDADD = t/libtcommon.la libudo-vsock-tcp.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
 AM_LDFLAGS = -no-install
 
 check_LTLIBRARIES += t/libtcommon.la
-t_libtcommon_la_SOURCES = t/common.c t/common.h
+t_libtcommon_la_SOURCES = t/common.c t/common.h t/per-transport.c
 
 T_TESTS = \
 	t/null-args \
