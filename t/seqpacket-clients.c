@@ -130,11 +130,10 @@ static void hundreds_of_cycles_leak_no_fd(void **state)
 
 int main(void)
 {
-	t_sp_setup();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(concurrent_clients_each_get_only_their_own_messages),
 		cmocka_unit_test(hundreds_of_cycles_leak_no_fd),
 	};
 
-	return T_RUN(tests);
+	return T_RUN_TRANSPORTS(tests, T_SP_TRANSPORTS);
 }

@@ -336,7 +336,6 @@ static void a_refused_connect_names_transport_cid_port_and_errno(void **state)
 int main(void)
 {
 	signal(SIGPIPE, SIG_DFL);
-	t_sp_setup();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(boundaries_are_kept_from_1_byte_to_the_largest_message),
 		cmocka_unit_test(a_larger_message_is_emsgsize_and_nothing_of_it_is_sent),
@@ -353,5 +352,5 @@ int main(void)
 		cmocka_unit_test(a_refused_connect_names_transport_cid_port_and_errno),
 	};
 
-	return T_RUN(tests);
+	return T_RUN_TRANSPORTS(tests, T_SP_TRANSPORTS);
 }
