@@ -26,6 +26,10 @@
  */
 const char *t_under_test(void);
 
+/* Name the transport under test for a suite about one transport, run by
+ * T_RUN (its cases run also where that transport cannot connect). */
+void t_use_transport(const char *name);
+
 /* Options naming the transport under test (and, on hybrid, the fake VMM's
  * map given to t_set_hybrid_uds), for a socket of type (0: SOCK_STREAM). */
 struct udo_vsock_tcp_opts t_opts(int type);

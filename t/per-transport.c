@@ -21,6 +21,11 @@ const char *t_under_test(void)
 	return under_test;
 }
 
+void t_use_transport(const char *name)
+{
+	under_test = name;
+}
+
 void t_set_hybrid_uds(const char *map)
 {
 	free(hybrid_uds);
@@ -69,7 +74,9 @@ static const struct {
 static const char *missing(unsigned int bit)
 {
 	if (bit == T_VSOCK && !t_have_vsock_loopback())
-		return "this machine serves no vsock loopback (make check-vm's guest does)";
+		return getenv("UDO_VM_GUEST") ? NULL /* the guest must have it: its cases fail */
+		                              : "this machine serves no vsock loopback "
+		                                "(make check-vm's guest does)";
 	return NULL;
 }
 
