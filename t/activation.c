@@ -216,20 +216,27 @@ static void pass_sockets(void)
 	for (i = 0; i < NPASSED; i++)
 		pass(i, fd[i]);
 	snprintf(n, sizeof(n), "%d", (int) getpid());
-	setenv("LISTEN_PID", n, 1);
+	setenv("LISTEN_PID", n, 1); /* LISTEN_* are the protocol itself */
 	snprintf(n, sizeof(n), "%d", NPASSED);
 	setenv("LISTEN_FDS", n, 1);
 }
 
-static struct udo_vsock_tcp *server(const char *transport, uint32_t cid, int port)
+/* A server of transport (and tcp map, or NULL), both given in opts. */
+static struct udo_vsock_tcp *server_with(const char *transport, const char *map, int type,
+                                         uint32_t cid, int port)
 {
 	struct udo_vsock_tcp_server_create_info si = { .vcid = cid, .port = port };
-	struct udo_vsock_tcp *s;
+	struct udo_vsock_tcp_opts o = UDO_VSOCK_TCP_OPTS_INIT;
 
-	setenv("UDO_VSOCK_TCP_TRANSPORT", transport, 1);
-	s = udo_vsock_tcp_server_create(NULL, &si);
-	unsetenv("UDO_VSOCK_TCP_TRANSPORT");
-	return s;
+	o.transport = transport;
+	o.tcp_map = map;
+	o.type = type;
+	return udo_vsock_tcp_server_create_opts(NULL, &si, &o);
+}
+
+static struct udo_vsock_tcp *server(const char *transport, uint32_t cid, int port)
+{
+	return server_with(transport, NULL, 0, cid, port);
 }
 
 static void not_listening_socket_is_not_adopted(void **state)
@@ -264,9 +271,8 @@ static void matching_socket_is_adopted_and_reports_its_address(void **state)
 	assert_int_equal(fcntl(p[TCP_LOOP].fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
 	/* It serves. */
 	ci.port = p[TCP_LOOP].port;
-	setenv("UDO_VSOCK_TCP_TRANSPORT", "tcp", 1);
-	c = udo_vsock_tcp_client_create(NULL, &ci);
-	unsetenv("UDO_VSOCK_TCP_TRANSPORT");
+	c = udo_vsock_tcp_client_create_opts(NULL, &ci, &(struct udo_vsock_tcp_opts) {
+	        .size = sizeof(struct udo_vsock_tcp_opts), .transport = "tcp" });
 	assert_non_null(c);
 	assert_int_equal(udo_vsock_tcp_client_connect(c), 0);
 	conn = t_accept(s);
@@ -313,9 +319,7 @@ static void address_must_match_the_cids_mapped_address(void **state)
 	assert_non_null(s);
 	assert_int_not_equal(udo_vsock_tcp_get_fd(s), p[TCP_OTHER].fd);
 	udo_vsock_tcp_destroy(s);
-	setenv("UDO_VSOCK_TCP_MAP", "5=127.0.0.2", 1);
-	s = server("tcp", 5, p[TCP_OTHER].port);
-	unsetenv("UDO_VSOCK_TCP_MAP");
+	s = server_with("tcp", "5=127.0.0.2", 0, 5, p[TCP_OTHER].port);
 	assert_non_null(s);
 	assert_int_equal(udo_vsock_tcp_get_fd(s), p[TCP_OTHER].fd);
 	assert_int_equal(udo_vsock_tcp_get_vcid(s), 5);
@@ -365,13 +369,7 @@ static void any_port_takes_a_wildcard_socket_under_auto(void **state)
 
 static struct udo_vsock_tcp *seqpacket_server(const char *transport, int port)
 {
-	struct udo_vsock_tcp_server_create_info si = { .vcid = VMADDR_CID_LOCAL, .port = port };
-	struct udo_vsock_tcp *s;
-
-	setenv("UDO_VSOCK_TCP_TRANSPORT", transport, 1);
-	s = udo_vsock_tcp_server_create_type(NULL, &si, SOCK_SEQPACKET);
-	unsetenv("UDO_VSOCK_TCP_TRANSPORT");
-	return s;
+	return server_with(transport, NULL, SOCK_SEQPACKET, VMADDR_CID_LOCAL, port);
 }
 
 static void a_unix_seqpacket_server_adopts_the_passed_abstract_socket(void **state)
@@ -389,14 +387,8 @@ static void a_unix_seqpacket_server_adopts_the_passed_abstract_socket(void **sta
 
 static void a_stream_server_does_not_take_a_passed_seqpacket_socket(void **state)
 {
-	struct udo_vsock_tcp_server_create_info si = {
-		.vcid = VMADDR_CID_LOCAL, .port = p[UNIX_SEQ].port,
-	};
-	struct udo_vsock_tcp *s;
+	struct udo_vsock_tcp *s = server("unix", VMADDR_CID_LOCAL, p[UNIX_SEQ].port);
 
-	setenv("UDO_VSOCK_TCP_TRANSPORT", "unix", 1);
-	s = udo_vsock_tcp_server_create(NULL, &si);
-	unsetenv("UDO_VSOCK_TCP_TRANSPORT");
 	/* Stream and seqpacket abstract names are apart: its own bind works. */
 	assert_non_null(s);
 	assert_int_not_equal(udo_vsock_tcp_get_fd(s), p[UNIX_SEQ].fd);
