@@ -5,7 +5,8 @@
  * the field and quotes the value escaped; opts wins over the variable,
  * which wins over the default; a variable is neither read nor checked for
  * a field opts gives, nor at all with UDO_VSOCK_TCP_OPT_NO_ENV. Then the
- * struct's own rules: size, trailing bytes, flags, opts NULL.
+ * struct's own rules: size, trailing bytes, flags, opts NULL. Precedence
+ * over the variables is what it tests, so it sets them (setenv).
  */
 #include "config.h"
 
