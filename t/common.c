@@ -29,6 +29,7 @@ struct udo_vsock_tcp *t_server_type(int type)
 	if (!s)
 		fail_msg("%s server (type %d) on CID %u: %s", t_under_test() ? t_under_test() : "auto",
 		         type, T_CID, strerror(errno));
+	t_assert_under_test(s);
 	return s;
 }
 
@@ -46,6 +47,7 @@ struct udo_vsock_tcp *t_connected(struct udo_vsock_tcp *c,
 {
 	if (!c)
 		fail_msg("client for CID %u port %d: %s", info->vcid, info->port, strerror(errno));
+	t_assert_under_test(c);
 	if (udo_vsock_tcp_client_connect(c) != 0)
 		fail_msg("connect: %s", udo_log_get_error(c));
 	return c;

@@ -43,6 +43,10 @@ struct udo_vsock_tcp *t_client_create(void *mem,
                                       const struct udo_vsock_tcp_client_create_info *info,
                                       int type);
 
+/* Fail unless ctx is on the transport under test (when one is named):
+ * t_server*, t_client and t_connected check every context they return. */
+void t_assert_under_test(struct udo_vsock_tcp *ctx);
+
 /* The transports a suite can run on. */
 #define T_TCP    (1u << 0)
 #define T_UNIX   (1u << 1)

@@ -45,6 +45,14 @@ struct udo_vsock_tcp_opts t_opts(int type)
 	return o;
 }
 
+void t_assert_under_test(struct udo_vsock_tcp *ctx)
+{
+	const char *got = udo_vsock_tcp_get_transport(ctx);
+
+	if (under_test && (!got || strcmp(got, under_test)))
+		fail_msg("a context meant for %s is on %s", under_test, got ? got : "(none)");
+}
+
 struct udo_vsock_tcp *t_server_create(void *mem,
                                       const struct udo_vsock_tcp_server_create_info *info,
                                       int type)
