@@ -319,7 +319,7 @@ static void a_refused_connect_names_transport_cid_port_and_errno(void **state)
 	int code = t_refused_errno(t_sp_transport());
 
 	udo_vsock_tcp_destroy(s);
-	c = udo_vsock_tcp_client_create_type(NULL, &info, SOCK_SEQPACKET);
+	c = t_client_create(NULL, &info, SOCK_SEQPACKET);
 	assert_non_null(c);
 	assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
 	assert_int_equal(errno, code);
