@@ -31,10 +31,12 @@ static int broken(const char *listen_fds, const char *pid)
 	if (!s || t_pass(1, NULL, listen_fds) < 0)
 		return t_child_fail("pass the socket: %s", strerror(errno));
 	if (pid)
-		setenv("LISTEN_PID", pid, 1);
-	setenv("UDO_VSOCK_TCP_TRANSPORT", "tcp", 1);
-	if (udo_vsock_tcp_server_create(s, &(struct udo_vsock_tcp_server_create_info) {
-	                                   .vcid = VMADDR_CID_LOCAL, .port = t_passed_port[0] }))
+		setenv("LISTEN_PID", pid, 1); /* LISTEN_* are the protocol itself */
+	if (udo_vsock_tcp_server_create_opts(s, &(struct udo_vsock_tcp_server_create_info) {
+	                                        .vcid = VMADDR_CID_LOCAL, .port = t_passed_port[0] },
+	                                     &(struct udo_vsock_tcp_opts) {
+	                                        .size = sizeof(struct udo_vsock_tcp_opts),
+	                                        .transport = "tcp" }))
 		return t_child_fail("the create worked on a port the passed socket holds");
 	msg = udo_log_get_error(s);
 	if (udo_log_get_error_code(s) != EADDRINUSE || !strstr(msg, "Address already in use"))

@@ -52,7 +52,7 @@ int t_pass(int n, const bool *cloexec, const char *listen_fds)
 		close(fd[i]);
 	}
 	snprintf(text, sizeof(text), "%d", (int) getpid());
-	setenv("LISTEN_PID", text, 1);
+	setenv("LISTEN_PID", text, 1); /* LISTEN_* are the protocol itself */
 	snprintf(text, sizeof(text), "%d", n);
 	setenv("LISTEN_FDS", listen_fds ? listen_fds : text, 1);
 	return 0;
@@ -100,7 +100,8 @@ void t_in_child(int (*body)(void))
 struct udo_vsock_tcp *t_tcp_server(int port)
 {
 	struct udo_vsock_tcp_server_create_info si = { .vcid = VMADDR_CID_LOCAL, .port = port };
+	struct udo_vsock_tcp_opts o = UDO_VSOCK_TCP_OPTS_INIT;
 
-	setenv("UDO_VSOCK_TCP_TRANSPORT", "tcp", 1);
-	return udo_vsock_tcp_server_create(NULL, &si);
+	o.transport = "tcp";
+	return udo_vsock_tcp_server_create_opts(NULL, &si, &o);
 }

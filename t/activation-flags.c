@@ -64,8 +64,8 @@ static int adopt_none_keep_all(void)
 	if (t_pass(3, mixed, NULL) < 0)
 		return t_child_fail("pass the sockets: %s", strerror(errno));
 	/* A unix server: the passed tcp sockets are not for it. */
-	setenv("UDO_VSOCK_TCP_TRANSPORT", "unix", 1);
-	s = udo_vsock_tcp_server_create(NULL, &si);
+	s = udo_vsock_tcp_server_create_opts(NULL, &si, &(struct udo_vsock_tcp_opts) {
+	        .size = sizeof(struct udo_vsock_tcp_opts), .transport = "unix" });
 	if (!s)
 		return t_child_fail("a unix server of its own: %s", strerror(errno));
 	if (udo_vsock_tcp_get_fd(s) < 3 + 3)

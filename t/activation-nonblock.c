@@ -40,7 +40,7 @@ static void pass_one_socket(void)
 		exit(99);
 	}
 	snprintf(n, sizeof(n), "%d", (int) getpid());
-	setenv("LISTEN_PID", n, 1);
+	setenv("LISTEN_PID", n, 1); /* LISTEN_* are the protocol itself */
 	setenv("LISTEN_FDS", "1", 1);
 }
 

@@ -79,15 +79,20 @@ static void pass_sockets(void)
 	t_pass_all(p, fd, NPASSED, NULL, 0);
 }
 
-static struct udo_vsock_tcp *seqpacket_server(const char *transport, int port)
+/* A server on CID 1 of transport (given in opts) and type. */
+static struct udo_vsock_tcp *server_of(const char *transport, int type, int port)
 {
 	struct udo_vsock_tcp_server_create_info si = { .vcid = VMADDR_CID_LOCAL, .port = port };
-	struct udo_vsock_tcp *s;
+	struct udo_vsock_tcp_opts o = UDO_VSOCK_TCP_OPTS_INIT;
 
-	setenv("UDO_VSOCK_TCP_TRANSPORT", transport, 1);
-	s = udo_vsock_tcp_server_create_type(NULL, &si, SOCK_SEQPACKET);
-	unsetenv("UDO_VSOCK_TCP_TRANSPORT");
-	return s;
+	o.transport = transport;
+	o.type = type;
+	return udo_vsock_tcp_server_create_opts(NULL, &si, &o);
+}
+
+static struct udo_vsock_tcp *seqpacket_server(const char *transport, int port)
+{
+	return server_of(transport, SOCK_SEQPACKET, port);
 }
 
 static void a_unix_seqpacket_server_adopts_the_passed_abstract_socket(void **state)
@@ -105,14 +110,8 @@ static void a_unix_seqpacket_server_adopts_the_passed_abstract_socket(void **sta
 
 static void a_stream_server_does_not_take_a_passed_seqpacket_socket(void **state)
 {
-	struct udo_vsock_tcp_server_create_info si = {
-		.vcid = VMADDR_CID_LOCAL, .port = p[UNIX_SEQ].port,
-	};
-	struct udo_vsock_tcp *s;
+	struct udo_vsock_tcp *s = server_of("unix", SOCK_STREAM, p[UNIX_SEQ].port);
 
-	setenv("UDO_VSOCK_TCP_TRANSPORT", "unix", 1);
-	s = udo_vsock_tcp_server_create(NULL, &si);
-	unsetenv("UDO_VSOCK_TCP_TRANSPORT");
 	/* Stream and seqpacket abstract names are apart: its own bind works. */
 	assert_non_null(s);
 	assert_int_not_equal(udo_vsock_tcp_get_fd(s), p[UNIX_SEQ].fd);

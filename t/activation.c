@@ -132,15 +132,22 @@ static void pass_sockets(void)
 	t_pass_all(p, fd, NPASSED, tcp_reserved, n_reserved);
 }
 
-static struct udo_vsock_tcp *server(const char *transport, uint32_t cid, int port)
+/* A server of transport (and tcp map, or NULL), both given in opts. */
+static struct udo_vsock_tcp *server_with(const char *transport, const char *map, int type,
+                                         uint32_t cid, int port)
 {
 	struct udo_vsock_tcp_server_create_info si = { .vcid = cid, .port = port };
-	struct udo_vsock_tcp *s;
+	struct udo_vsock_tcp_opts o = UDO_VSOCK_TCP_OPTS_INIT;
 
-	setenv("UDO_VSOCK_TCP_TRANSPORT", transport, 1);
-	s = udo_vsock_tcp_server_create(NULL, &si);
-	unsetenv("UDO_VSOCK_TCP_TRANSPORT");
-	return s;
+	o.transport = transport;
+	o.tcp_map = map;
+	o.type = type;
+	return udo_vsock_tcp_server_create_opts(NULL, &si, &o);
+}
+
+static struct udo_vsock_tcp *server(const char *transport, uint32_t cid, int port)
+{
+	return server_with(transport, NULL, 0, cid, port);
 }
 
 static void not_listening_socket_is_not_adopted(void **state)
@@ -175,9 +182,8 @@ static void matching_socket_is_adopted_and_reports_its_address(void **state)
 	assert_int_equal(fcntl(p[TCP_LOOP].fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
 	/* It serves. */
 	ci.port = p[TCP_LOOP].port;
-	setenv("UDO_VSOCK_TCP_TRANSPORT", "tcp", 1);
-	c = udo_vsock_tcp_client_create(NULL, &ci);
-	unsetenv("UDO_VSOCK_TCP_TRANSPORT");
+	c = udo_vsock_tcp_client_create_opts(NULL, &ci, &(struct udo_vsock_tcp_opts) {
+	        .size = sizeof(struct udo_vsock_tcp_opts), .transport = "tcp" });
 	assert_non_null(c);
 	assert_int_equal(udo_vsock_tcp_client_connect(c), 0);
 	conn = t_accept(s);
@@ -224,9 +230,7 @@ static void address_must_match_the_cids_mapped_address(void **state)
 	assert_non_null(s);
 	assert_int_not_equal(udo_vsock_tcp_get_fd(s), p[TCP_OTHER].fd);
 	udo_vsock_tcp_destroy(s);
-	setenv("UDO_VSOCK_TCP_MAP", "5=127.0.0.2", 1);
-	s = server("tcp", 5, p[TCP_OTHER].port);
-	unsetenv("UDO_VSOCK_TCP_MAP");
+	s = server_with("tcp", "5=127.0.0.2", 0, 5, p[TCP_OTHER].port);
 	assert_non_null(s);
 	assert_int_equal(udo_vsock_tcp_get_fd(s), p[TCP_OTHER].fd);
 	assert_int_equal(udo_vsock_tcp_get_vcid(s), 5);

@@ -83,5 +83,5 @@ int main(void)
 		cmocka_unit_test(server_to_client_16mib_intact),
 	};
 
-	return T_RUN(tests);
+	return T_RUN_TRANSPORTS(tests, T_STREAM_TRANSPORTS);
 }

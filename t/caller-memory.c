@@ -27,10 +27,10 @@ static void server_and_client_live_in_caller_memory(void **state)
 	char buf[3];
 	int conn;
 
-	s = udo_vsock_tcp_server_create(smem, &si);
+	s = t_server_create(smem, &si, 0);
 	assert_ptr_equal(s, smem);
 	ci.port = udo_vsock_tcp_get_port(s);
-	c = udo_vsock_tcp_client_create(cmem, &ci);
+	c = t_client_create(cmem, &ci, 0);
 	assert_ptr_equal(c, cmem);
 	assert_int_equal(udo_vsock_tcp_client_connect(c), 0);
 	conn = t_accept(s);
@@ -52,7 +52,7 @@ static void failed_create_leaves_the_error_in_caller_memory(void **state)
 	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID, .port = -1 };
 	void *mem = caller_block();
 
-	assert_null(udo_vsock_tcp_client_create(mem, &ci));
+	assert_null(t_client_create(mem, &ci, 0));
 	assert_int_equal(udo_log_get_error_code(mem), EINVAL);
 	assert_non_null(strstr(udo_log_get_error(mem), "port"));
 	assert_int_equal(udo_vsock_tcp_get_fd(mem), -1);
@@ -65,8 +65,8 @@ static void successful_create_clears_stale_errors(void **state)
 	struct udo_vsock_tcp_client_create_info good = { .vcid = T_CID, .port = 9 };
 	void *mem = caller_block();
 
-	assert_null(udo_vsock_tcp_client_create(mem, &bad));
-	assert_non_null(udo_vsock_tcp_client_create(mem, &good));
+	assert_null(t_client_create(mem, &bad, 0));
+	assert_non_null(t_client_create(mem, &good, 0));
 	assert_int_equal(udo_log_get_error_code(mem), 0);
 	assert_string_equal(udo_log_get_error(mem), "");
 	udo_vsock_tcp_destroy(mem);
@@ -81,5 +81,5 @@ int main(void)
 		cmocka_unit_test(successful_create_clears_stale_errors),
 	};
 
-	return T_RUN(tests);
+	return T_RUN_TRANSPORTS(tests, T_STREAM_TRANSPORTS);
 }

@@ -28,7 +28,7 @@ static void client_fd_is_cloexec_before_and_after_connect(void **state)
 	struct udo_vsock_tcp *s = t_server();
 	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID,
 	                                                .port = udo_vsock_tcp_get_port(s) };
-	struct udo_vsock_tcp *c = udo_vsock_tcp_client_create(NULL, &ci);
+	struct udo_vsock_tcp *c = t_client_create(NULL, &ci, 0);
 
 	assert_non_null(c);
 	assert_cloexec(udo_vsock_tcp_get_fd(c));
@@ -54,7 +54,7 @@ static void socket_reopened_after_failed_connect_is_cloexec(void **state)
 	struct udo_vsock_tcp *c;
 
 	udo_vsock_tcp_destroy(s); /* nobody listens on that port now */
-	c = udo_vsock_tcp_client_create(NULL, &ci);
+	c = t_client_create(NULL, &ci, 0);
 	assert_non_null(c);
 	assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
 	assert_true(udo_vsock_tcp_get_fd(c) >= 0);
@@ -71,5 +71,5 @@ int main(void)
 		cmocka_unit_test(socket_reopened_after_failed_connect_is_cloexec),
 	};
 
-	return T_RUN(tests);
+	return T_RUN_TRANSPORTS(tests, T_STREAM_TRANSPORTS);
 }

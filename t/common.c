@@ -24,10 +24,12 @@ struct udo_vsock_tcp *t_server_type(int type)
 	struct udo_vsock_tcp_server_create_info info = {
 		.vcid = T_CID, .port = -1, .connections = 64,
 	};
-	struct udo_vsock_tcp *s = udo_vsock_tcp_server_create_type(NULL, &info, type);
+	struct udo_vsock_tcp *s = t_server_create(NULL, &info, type);
 
 	if (!s)
-		fail_msg("server (type %d) on CID %u: %s", type, T_CID, strerror(errno));
+		fail_msg("%s server (type %d) on CID %u: %s", t_under_test() ? t_under_test() : "auto",
+		         type, T_CID, strerror(errno));
+	t_assert_under_test(s);
 	return s;
 }
 
@@ -37,7 +39,7 @@ struct udo_vsock_tcp *t_client(struct udo_vsock_tcp *server)
 		.vcid = T_CID, .port = udo_vsock_tcp_get_port(server),
 	};
 
-	return t_connected(udo_vsock_tcp_client_create(NULL, &info), &info);
+	return t_connected(t_client_create(NULL, &info, 0), &info);
 }
 
 struct udo_vsock_tcp *t_connected(struct udo_vsock_tcp *c,
@@ -45,6 +47,7 @@ struct udo_vsock_tcp *t_connected(struct udo_vsock_tcp *c,
 {
 	if (!c)
 		fail_msg("client for CID %u port %d: %s", info->vcid, info->port, strerror(errno));
+	t_assert_under_test(c);
 	if (udo_vsock_tcp_client_connect(c) != 0)
 		fail_msg("connect: %s", udo_log_get_error(c));
 	return c;
@@ -108,7 +111,7 @@ void t_recv_all(int fd, void *buf, size_t len)
 const char *t_transport(void)
 {
 	struct udo_vsock_tcp_client_create_info info = { .vcid = T_CID, .port = 1 };
-	struct udo_vsock_tcp *c = udo_vsock_tcp_client_create(NULL, &info);
+	struct udo_vsock_tcp *c = t_client_create(NULL, &info, 0);
 	static char name[16];
 
 	assert_non_null(c);

@@ -17,6 +17,57 @@
  * it, and two runs of the suite never collide. */
 #define T_CID VMADDR_CID_LOCAL
 
+/*
+ * The transport under test. t_run_transports() sets it before each case;
+ * NULL (a suite run by T_RUN) leaves the choice to the environment and
+ * "auto", as a program using the 0.1-0.3 creates gets it. Every helper
+ * below creates its contexts through t_server_create()/t_client_create(),
+ * so a suite run per transport needs no setenv.
+ */
+const char *t_under_test(void);
+
+/* Name the transport under test for a suite about one transport, run by
+ * T_RUN (its cases run also where that transport cannot connect). */
+void t_use_transport(const char *name);
+
+/* Options naming the transport under test (and, on hybrid, the fake VMM's
+ * map given to t_set_hybrid_uds), for a socket of type (0: SOCK_STREAM). */
+struct udo_vsock_tcp_opts t_opts(int type);
+
+/* The creates with t_opts(type): drop-in for udo_vsock_tcp_*_create(mem,
+ * info) and *_create_type(mem, info, type). NULL and errno as they give. */
+struct udo_vsock_tcp *t_server_create(void *mem,
+                                      const struct udo_vsock_tcp_server_create_info *info,
+                                      int type);
+struct udo_vsock_tcp *t_client_create(void *mem,
+                                      const struct udo_vsock_tcp_client_create_info *info,
+                                      int type);
+
+/* Fail unless ctx is on the transport under test (when one is named):
+ * t_server*, t_client and t_connected check every context they return. */
+void t_assert_under_test(struct udo_vsock_tcp *ctx);
+
+/* The transports a suite can run on. */
+#define T_TCP    (1u << 0)
+#define T_UNIX   (1u << 1)
+#define T_HYBRID (1u << 2) /* only a suite with a fake VMM (t/hybrid-peer.h) */
+#define T_VSOCK  (1u << 3) /* run where this machine serves vsock loopback */
+#define T_STREAM_TRANSPORTS (T_TCP | T_UNIX | T_VSOCK)
+
+/* Run every case once per transport of set, in the order tcp, unix,
+ * hybrid, vsock, each TAP line naming its transport ("case on unix"). A
+ * transport this machine lacks gives a skip line per case and one line
+ * saying why, so the plan is the same everywhere. Hybrid cases take the
+ * map given by t_set_hybrid_uds (the suite starts its VMM). */
+int t_run_transports(const char *name, const struct CMUnitTest *tests, size_t count,
+                     unsigned int set);
+#define T_RUN_TRANSPORTS(tests, set) \
+	t_run_transports(__FILE__, tests, sizeof(tests) / sizeof((tests)[0]), set)
+
+/* The UDO_VSOCK_TCP_UDS-style map hybrid contexts get in opts.hybrid_uds
+ * (copied); NULL: none. */
+void t_set_hybrid_uds(const char *map);
+
 /* A listening server on T_CID and a free port; fails the test otherwise. */
 struct udo_vsock_tcp *t_server(void);
 struct udo_vsock_tcp *t_server_type(int type); /* SOCK_STREAM, SOCK_SEQPACKET */
@@ -39,7 +90,8 @@ int t_count_fds(void);
 void t_send_all(int fd, const void *buf, size_t len);
 void t_recv_all(int fd, void *buf, size_t len);
 
-/* The transport a fresh client to T_CID gets in this environment. */
+/* The transport a fresh client to T_CID gets: the one under test, else
+ * the environment's choice. */
 const char *t_transport(void);
 
 /* ECONNRESET on vsock, ECONNREFUSED on tcp: "nobody listens there". */

@@ -42,6 +42,7 @@ static void a_unix_seqpacket_round_trip_works_as_in_0_3(void **state)
 	char got[8];
 	int conn;
 
+	/* A 0.3 program has no opts: the variable is how it names unix. */
 	setenv("UDO_VSOCK_TCP_TRANSPORT", "unix", 1);
 	s = server(SOCK_SEQPACKET);
 	info.port = udo_vsock_tcp_get_port(s);

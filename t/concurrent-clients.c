@@ -22,7 +22,7 @@ static void *client_main(void *arg)
 {
 	struct job *j = arg;
 	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID, .port = j->port };
-	struct udo_vsock_tcp *c = udo_vsock_tcp_client_create(NULL, &ci);
+	struct udo_vsock_tcp *c = t_client_create(NULL, &ci, 0);
 	char msg[32] = { 0 }, reply[32] = { 0 };
 	ssize_t n, got = 0;
 
@@ -107,5 +107,5 @@ int main(void)
 		cmocka_unit_test(backlog_holds_clients_until_accepted),
 	};
 
-	return T_RUN(tests);
+	return T_RUN_TRANSPORTS(tests, T_STREAM_TRANSPORTS);
 }

@@ -26,15 +26,14 @@
 static struct udo_vsock_tcp *hybrid_client(const char *path, unsigned int wait_ms)
 {
 	struct udo_vsock_tcp_client_create_info info = { .vcid = GUEST, .port = 5000 };
+	struct udo_vsock_tcp_opts o = UDO_VSOCK_TCP_OPTS_INIT;
 	struct udo_vsock_tcp *c;
 	char map[160];
 
 	snprintf(map, sizeof(map), "%d=%s", GUEST, path);
-	setenv("UDO_VSOCK_TCP_UDS", map, 1);
-	setenv("UDO_VSOCK_TCP_TRANSPORT", "hybrid", 1);
-	c = udo_vsock_tcp_client_create(NULL, &info);
-	unsetenv("UDO_VSOCK_TCP_TRANSPORT");
-	unsetenv("UDO_VSOCK_TCP_UDS");
+	o.transport = "hybrid";
+	o.hybrid_uds = map;
+	c = udo_vsock_tcp_client_create_opts(NULL, &info, &o);
 	if (!c)
 		fail_msg("hybrid client via %s: %s", path, strerror(errno));
 	assert_int_equal(udo_vsock_tcp_set_connect_wait(c, wait_ms), 0);
@@ -175,11 +174,12 @@ static void connect_timeout_bounds_each_attempt(void **state)
 	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID };
 	struct sockaddr_in sin = { .sin_family = AF_INET,
 	                           .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct udo_vsock_tcp_opts tcp = UDO_VSOCK_TCP_OPTS_INIT;
 	struct udo_vsock_tcp *s, *c;
 	int fillers[4], i;
 
-	setenv("UDO_VSOCK_TCP_TRANSPORT", "tcp", 1);
-	s = udo_vsock_tcp_server_create(NULL, &si);
+	tcp.transport = "tcp";
+	s = udo_vsock_tcp_server_create_opts(NULL, &si, &tcp);
 	assert_non_null(s);
 	sin.sin_port = htons((uint16_t) udo_vsock_tcp_get_port(s));
 	for (i = 0; i < 4; i++) {
@@ -188,8 +188,7 @@ static void connect_timeout_bounds_each_attempt(void **state)
 		connect(fillers[i], (struct sockaddr *) &sin, sizeof(sin));
 	}
 	ci.port = udo_vsock_tcp_get_port(s);
-	c = udo_vsock_tcp_client_create(NULL, &ci);
-	unsetenv("UDO_VSOCK_TCP_TRANSPORT");
+	c = udo_vsock_tcp_client_create_opts(NULL, &ci, &tcp);
 	assert_non_null(c);
 	assert_int_equal(udo_vsock_tcp_set_connect_timeout(c, 100), 0);
 	assert_int_equal(udo_vsock_tcp_set_connect_wait(c, 800), 0);

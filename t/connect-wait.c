@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Connects that wait for the listener: udo_vsock_tcp_set_connect_wait() and
- * UDO_VSOCK_TCP_CONNECT_WAIT_MS. On the suite's transport (tcp here, vsock in
- * the check-vm guest); the hybrid cases set up their own transport.
+ * UDO_VSOCK_TCP_CONNECT_WAIT_MS, once per transport (given in opts): tcp and
+ * unix, and vsock where it loops back (the check-vm guest). Hybrid's waits:
+ * t/connect-wait-rules.
  */
 #include "config.h"
 
@@ -25,7 +26,7 @@
 static struct udo_vsock_tcp *client_for(int port, unsigned int wait_ms)
 {
 	struct udo_vsock_tcp_client_create_info info = { .vcid = T_CID, .port = port };
-	struct udo_vsock_tcp *c = udo_vsock_tcp_client_create(NULL, &info);
+	struct udo_vsock_tcp *c = t_client_create(NULL, &info, 0);
 
 	if (!c)
 		fail_msg("client for %u:%d: %s", T_CID, port, strerror(errno));
@@ -67,20 +68,20 @@ static void malformed_environment_fails_create_quoting_it(void **state)
 	int before = t_count_fds();
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		setenv(ENV, bad[i], 1);
+		setenv(ENV, bad[i], 1); /* the variable is what this test is about */
 		snprintf(want, sizeof(want), ENV "=\"%s\" is not a connect wait", bad[i]);
 		errno = 0;
-		assert_null(udo_vsock_tcp_client_create(NULL, &ci));
+		assert_null(t_client_create(NULL, &ci, 0));
 		assert_int_equal(errno, EINVAL);
 		errno = 0;
-		assert_null(udo_vsock_tcp_server_create(NULL, &si));
+		assert_null(t_server_create(NULL, &si, 0));
 		assert_int_equal(errno, EINVAL);
 	}
 	/* The message, read from caller memory. */
 	{
 		struct udo_vsock_tcp *mem = calloc(1, (size_t) udo_vsock_tcp_get_sizeof());
 
-		assert_null(udo_vsock_tcp_client_create(mem, &ci));
+		assert_null(t_client_create(mem, &ci, 0));
 		if (!strstr(udo_log_get_error(mem), want))
 			fail_msg("\"%s\" lacks \"%s\"", udo_log_get_error(mem), want);
 		free(mem);
@@ -105,7 +106,7 @@ static void *late_server_run(void *arg)
 	                      .tv_nsec = (long) (l->delay_ms % 1000) * 1000000L };
 
 	nanosleep(&d, NULL);
-	l->s = udo_vsock_tcp_server_create(NULL, &si);
+	l->s = t_server_create(NULL, &si, 0);
 	l->conn = l->s ? udo_vsock_tcp_server_accept(l->s, NULL) : -1;
 	return NULL;
 }
@@ -147,8 +148,8 @@ static void environment_wait_reaches_a_server_that_appears_later(void **state)
 	struct udo_vsock_tcp *c;
 	pthread_t th;
 
-	setenv(ENV, "10000", 1);
-	c = udo_vsock_tcp_client_create(NULL, &ci);
+	setenv(ENV, "10000", 1); /* the variable is what this test is about */
+	c = t_client_create(NULL, &ci, 0);
 	unsetenv(ENV);
 	assert_non_null(c);
 	assert_int_equal(pthread_create(&th, NULL, late_server_run, &l), 0);
@@ -269,5 +270,5 @@ int main(void)
 		cmocka_unit_test(signal_with_sa_restart_lets_the_wait_go_on),
 	};
 
-	return T_RUN(tests);
+	return T_RUN_TRANSPORTS(tests, T_STREAM_TRANSPORTS);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Each create reads the environment afresh: a program may change the
  * library's variables between creates (setenv, unsetenv, or a putenv
- * string edited in place), and the next create follows. */
+ * string edited in place), and the next create follows. The variables are
+ * what it tests, so it sets them (setenv), never opts. */
 #include "config.h"
 
 #include <arpa/inet.h>

@@ -3,7 +3,8 @@
  * What the environment says reaches a message escaped: a newline, ESC or DEL
  * in a variable never reaches the terminal raw (a newline would make a
  * two-line error, ESC starts a terminal control sequence). Each message
- * stays one printable line and shows the escapes instead.
+ * stays one printable line and shows the escapes instead. The variables
+ * are what it tests, so it sets them (setenv), never opts.
  */
 #include "config.h"
 

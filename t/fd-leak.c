@@ -40,7 +40,7 @@ static void failed_connects_on_fresh_contexts_leak_no_fd(void **state)
 	int before = t_count_fds(), i;
 
 	for (i = 0; i < CYCLES; i++) {
-		struct udo_vsock_tcp *c = udo_vsock_tcp_client_create(NULL, &ci);
+		struct udo_vsock_tcp *c = t_client_create(NULL, &ci, 0);
 
 		assert_non_null(c);
 		assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
@@ -52,7 +52,7 @@ static void failed_connects_on_fresh_contexts_leak_no_fd(void **state)
 static void failed_connect_retries_on_one_context_leak_no_fd(void **state)
 {
 	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID, .port = t_unused_port() };
-	struct udo_vsock_tcp *c = udo_vsock_tcp_client_create(NULL, &ci);
+	struct udo_vsock_tcp *c = t_client_create(NULL, &ci, 0);
 	int before = t_count_fds(), i;
 
 	assert_non_null(c);
@@ -69,22 +69,16 @@ static void failed_creates_leak_no_fd(void **state)
 	 * an unknown transport. */
 	struct udo_vsock_tcp_client_create_info bad_client = { .vcid = T_CID, .port = -1 };
 	struct udo_vsock_tcp_server_create_info server = { .vcid = T_CID, .port = -1 };
-	const char *env = getenv("UDO_VSOCK_TCP_TRANSPORT");
-	char *saved = env ? strdup(env) : NULL;
+	struct udo_vsock_tcp_opts unknown = UDO_VSOCK_TCP_OPTS_INIT;
 	int before = t_count_fds(), i;
 
+	unknown.transport = "no-such-transport";
 	for (i = 0; i < CYCLES; i++) {
-		assert_null(udo_vsock_tcp_client_create(NULL, &bad_client));
-		assert_null(udo_vsock_tcp_server_create(NULL, NULL));
+		assert_null(t_client_create(NULL, &bad_client, 0));
+		assert_null(t_server_create(NULL, NULL, 0));
 	}
-	setenv("UDO_VSOCK_TCP_TRANSPORT", "no-such-transport", 1);
 	for (i = 0; i < CYCLES; i++)
-		assert_null(udo_vsock_tcp_server_create(NULL, &server));
-	if (saved)
-		setenv("UDO_VSOCK_TCP_TRANSPORT", saved, 1);
-	else
-		unsetenv("UDO_VSOCK_TCP_TRANSPORT");
-	free(saved);
+		assert_null(udo_vsock_tcp_server_create_opts(NULL, &server, &unknown));
 	assert_int_equal(t_count_fds(), before);
 }
 
@@ -96,7 +90,7 @@ static void bind_failures_leak_no_fd(void **state)
 	int before = t_count_fds(), i;
 
 	for (i = 0; i < CYCLES; i++)
-		assert_null(udo_vsock_tcp_server_create(NULL, &taken));
+		assert_null(t_server_create(NULL, &taken, 0));
 	assert_int_equal(t_count_fds(), before);
 	udo_vsock_tcp_destroy(s);
 }
@@ -112,5 +106,5 @@ int main(void)
 		cmocka_unit_test(bind_failures_leak_no_fd),
 	};
 
-	return T_RUN(tests);
+	return T_RUN_TRANSPORTS(tests, T_STREAM_TRANSPORTS);
 }

@@ -27,7 +27,7 @@ static struct t_vmm vmm;
 static struct udo_vsock_tcp *server(void)
 {
 	struct udo_vsock_tcp_server_create_info info = { .vcid = GUEST, .port = -1 };
-	struct udo_vsock_tcp *s = udo_vsock_tcp_server_create(NULL, &info);
+	struct udo_vsock_tcp *s = t_server_create(NULL, &info, 0);
 
 	if (!s)
 		fail_msg("hybrid server: %s", strerror(errno));
@@ -37,7 +37,7 @@ static struct udo_vsock_tcp *server(void)
 static struct udo_vsock_tcp *client(int port)
 {
 	struct udo_vsock_tcp_client_create_info info = { .vcid = GUEST, .port = port };
-	struct udo_vsock_tcp *c = udo_vsock_tcp_client_create(NULL, &info);
+	struct udo_vsock_tcp *c = t_client_create(NULL, &info, 0);
 
 	if (!c)
 		fail_msg("hybrid client: %s", strerror(errno));
@@ -148,8 +148,8 @@ static void null_arguments_are_refused(void **state)
 	struct udo_vsock_tcp *s = server();
 	char buf[1] = { 0 };
 
-	assert_null(udo_vsock_tcp_client_create(NULL, NULL));
-	assert_null(udo_vsock_tcp_server_create(NULL, NULL));
+	assert_null(t_client_create(NULL, NULL, 0));
+	assert_null(t_server_create(NULL, NULL, 0));
 	assert_int_equal(udo_vsock_tcp_client_connect(NULL), -1);
 	assert_int_equal(errno, EINVAL);
 	assert_int_equal(udo_vsock_tcp_server_accept(NULL, NULL), -1);
@@ -174,10 +174,10 @@ static void caller_memory_is_used_and_never_freed(void **state)
 	struct udo_vsock_tcp *s, *c;
 	int fd;
 
-	s = udo_vsock_tcp_server_create((struct udo_vsock_tcp *) ms, &si);
+	s = t_server_create((struct udo_vsock_tcp *) ms, &si, 0);
 	assert_ptr_equal(s, ms);
 	ci.port = udo_vsock_tcp_get_port(s);
-	c = udo_vsock_tcp_client_create((struct udo_vsock_tcp *) mc, &ci);
+	c = t_client_create((struct udo_vsock_tcp *) mc, &ci, 0);
 	assert_ptr_equal(c, mc);
 	assert_int_equal(udo_vsock_tcp_client_connect(c), 0);
 	fd = t_accept(s);
@@ -249,11 +249,9 @@ int main(void)
 
 	snprintf(uds, sizeof(uds), "%s", t_tmp_path("v.sock"));
 	snprintf(map, sizeof(map), "%d=%s", GUEST, uds);
-	setenv("UDO_VSOCK_TCP_UDS", map, 1);
-	setenv("UDO_VSOCK_TCP_TRANSPORT", "hybrid", 1);
-	unsetenv("UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS");
+	t_set_hybrid_uds(map);
 	t_vmm_start(&vmm, uds, T_VMM_FORWARD);
-	r = T_RUN(tests);
+	r = T_RUN_TRANSPORTS(tests, T_HYBRID);
 	t_vmm_stop(&vmm);
 	t_tmp_cleanup();
 	return r;

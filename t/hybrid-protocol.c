@@ -21,23 +21,46 @@
 
 static char uds[80]; /* leaves room for "_<port>" in sun_path */
 
-static void use_env(const char *transport)
-{
-	char map[200];
+/* The transport and the map the creates give in opts (NULL: "auto" and no
+ * map), so the guest's UDO_VSOCK_TCP_TRANSPORT does not matter here. */
+static const char *on;
+static char map[200];
 
+static void use(const char *transport)
+{
+	on = transport;
 	snprintf(map, sizeof(map), "%d=%s", GUEST, uds);
-	setenv("UDO_VSOCK_TCP_UDS", map, 1);
-	if (transport)
-		setenv("UDO_VSOCK_TCP_TRANSPORT", transport, 1);
-	else
-		unsetenv("UDO_VSOCK_TCP_TRANSPORT");
-	unsetenv("UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS");
+}
+
+static struct udo_vsock_tcp_opts opts(void)
+{
+	struct udo_vsock_tcp_opts o = UDO_VSOCK_TCP_OPTS_INIT;
+
+	o.transport = on ? on : "auto";
+	o.hybrid_uds = map[0] ? map : NULL;
+	return o;
+}
+
+static struct udo_vsock_tcp *client_mem(void *mem,
+                                        const struct udo_vsock_tcp_client_create_info *info)
+{
+	struct udo_vsock_tcp_opts o = opts();
+
+	return udo_vsock_tcp_client_create_opts(mem, info, &o);
+}
+
+static struct udo_vsock_tcp *server_mem(void *mem,
+                                        const struct udo_vsock_tcp_server_create_info *info)
+{
+	struct udo_vsock_tcp_opts o = opts();
+
+	return udo_vsock_tcp_server_create_opts(mem, info, &o);
 }
 
 static struct udo_vsock_tcp *client(uint32_t cid, int port)
 {
 	struct udo_vsock_tcp_client_create_info info = { .vcid = cid, .port = port };
-	struct udo_vsock_tcp *c = udo_vsock_tcp_client_create(NULL, &info);
+	struct udo_vsock_tcp *c = client_mem(NULL, &info);
 
 	if (!c)
 		fail_msg("hybrid client for %u:%d: %s", cid, port, strerror(errno));
@@ -71,7 +94,7 @@ static void acknowledged_connect_is_a_plain_byte_stream(void **state)
 	int fd;
 
 	/* The guest's listener is a hybrid server: the loopback VMM reaches it. */
-	s = udo_vsock_tcp_server_create(NULL, &sinfo);
+	s = server_mem(NULL, &sinfo);
 	assert_non_null(s);
 	t_vmm_start(&vmm, uds, T_VMM_FORWARD);
 	c = client(GUEST, udo_vsock_tcp_get_port(s));
@@ -160,6 +183,7 @@ static void timeout_from_the_environment_applies(void **state)
 	struct t_vmm vmm;
 
 	t_vmm_start(&vmm, uds, T_VMM_SILENT);
+	/* The variable is what this test is about. */
 	setenv("UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS", "50", 1);
 	c = client(GUEST, 5000);
 	unsetenv("UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS");
@@ -210,7 +234,7 @@ static void refused_connect_leaks_nothing_and_can_be_retried(void **state)
 		assert_int_equal(errno, ECONNREFUSED);
 	}
 	assert_int_equal(t_count_fds(), before);
-	s = udo_vsock_tcp_server_create(NULL, &sinfo);
+	s = server_mem(NULL, &sinfo);
 	assert_non_null(s);
 	assert_int_equal(udo_vsock_tcp_client_connect(c), 0);
 	fd = t_accept(s);
@@ -233,15 +257,15 @@ static void missing_vmm_socket_names_the_path(void **state)
 	udo_vsock_tcp_destroy(c);
 }
 
-static void unconfigured_cid_is_ehostunreach_naming_the_variable(void **state)
+static void unconfigured_cid_is_ehostunreach_naming_the_field(void **state)
 {
 	struct udo_vsock_tcp_client_create_info info = { .vcid = 8, .port = 5000 };
 	struct udo_vsock_tcp *mem = calloc(1, (size_t) udo_vsock_tcp_get_sizeof());
 	int before = t_count_fds();
 
-	assert_null(udo_vsock_tcp_client_create(mem, &info));
+	assert_null(client_mem(mem, &info));
 	assert_int_equal(errno, EHOSTUNREACH);
-	assert_non_null(strstr(udo_log_get_error(mem), "UDO_VSOCK_TCP_UDS=\"8="));
+	assert_non_null(strstr(udo_log_get_error(mem), "opts.hybrid_uds=\"8="));
 	assert_int_equal(t_count_fds(), before);
 	free(mem);
 }
@@ -254,13 +278,13 @@ static void malformed_map_is_einval_quoting_the_entry(void **state)
 	int i;
 
 	for (i = 0; i < 2; i++) {
-		use_env(modes[i]); /* hybrid, then auto: never ignored */
-		setenv("UDO_VSOCK_TCP_UDS", "7=/run/v.sock,seven=/x", 1);
-		assert_null(udo_vsock_tcp_client_create(mem, &info));
+		use(modes[i]); /* hybrid, then auto: never ignored */
+		snprintf(map, sizeof(map), "7=/run/v.sock,seven=/x");
+		assert_null(client_mem(mem, &info));
 		assert_int_equal(errno, EINVAL);
 		assert_non_null(strstr(udo_log_get_error(mem), "bad entry \"seven=/x\""));
 	}
-	use_env("hybrid");
+	use("hybrid");
 	free(mem);
 }
 
@@ -268,7 +292,7 @@ static void client_on_port_minus_one_is_einval(void **state)
 {
 	struct udo_vsock_tcp_client_create_info info = { .vcid = GUEST, .port = -1 };
 
-	assert_null(udo_vsock_tcp_client_create(NULL, &info));
+	assert_null(client_mem(NULL, &info));
 	assert_int_equal(errno, EINVAL);
 }
 
@@ -276,29 +300,34 @@ static void auto_picks_hybrid_for_a_configured_cid(void **state)
 {
 	struct udo_vsock_tcp *c;
 
-	use_env(NULL);
+	use(NULL);
 	c = client(GUEST, 5000);
 	assert_string_equal(udo_vsock_tcp_get_transport(c), "hybrid");
 	udo_vsock_tcp_destroy(c);
-	use_env("hybrid");
+	use("hybrid");
 }
 
 static void auto_is_unchanged_for_other_cids(void **state)
 {
+	struct udo_vsock_tcp *c;
 	char without[16];
 
-	unsetenv("UDO_VSOCK_TCP_TRANSPORT");
-	unsetenv("UDO_VSOCK_TCP_UDS");
-	snprintf(without, sizeof(without), "%s", t_transport());
-	use_env(NULL);
-	assert_string_equal(t_transport(), without);
-	use_env("hybrid");
+	use(NULL);
+	map[0] = '\0';
+	c = client(T_CID, 1);
+	snprintf(without, sizeof(without), "%s", udo_vsock_tcp_get_transport(c));
+	udo_vsock_tcp_destroy(c);
+	use(NULL);
+	c = client(T_CID, 1);
+	assert_string_equal(udo_vsock_tcp_get_transport(c), without);
+	udo_vsock_tcp_destroy(c);
+	use("hybrid");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(unconfigured_cid_is_ehostunreach_naming_the_variable),
+		cmocka_unit_test(unconfigured_cid_is_ehostunreach_naming_the_field),
 		cmocka_unit_test(malformed_map_is_einval_quoting_the_entry),
 		cmocka_unit_test(client_on_port_minus_one_is_einval),
 		cmocka_unit_test(missing_vmm_socket_names_the_path),
@@ -319,7 +348,7 @@ int main(void)
 	int r;
 
 	snprintf(uds, sizeof(uds), "%s", t_tmp_path("v.sock"));
-	use_env("hybrid");
+	use("hybrid");
 	r = T_RUN(tests);
 	t_tmp_cleanup();
 	return r;

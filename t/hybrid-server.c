@@ -24,19 +24,49 @@
 
 static char uds[80]; /* leaves room for "_<port>" in sun_path */
 
+/* What the creates give in opts, so the guest's UDO_VSOCK_TCP_TRANSPORT
+ * does not matter here: the transport (NULL: "auto") and the map. */
+static const char *on = "hybrid";
+static char map_in_use[400];
+
 static void use_map(const char *map)
 {
-	char buf[400];
+	if (map)
+		snprintf(map_in_use, sizeof(map_in_use), "%s", map);
+	else
+		snprintf(map_in_use, sizeof(map_in_use), "%d=%s", GUEST, uds);
+}
 
-	snprintf(buf, sizeof(buf), "%d=%s", GUEST, uds);
-	setenv("UDO_VSOCK_TCP_UDS", map ? map : buf, 1);
+static struct udo_vsock_tcp_opts opts(void)
+{
+	struct udo_vsock_tcp_opts o = UDO_VSOCK_TCP_OPTS_INIT;
+
+	o.transport = on ? on : "auto";
+	o.hybrid_uds = map_in_use;
+	return o;
+}
+
+static struct udo_vsock_tcp *server_mem(void *mem,
+                                        const struct udo_vsock_tcp_server_create_info *info)
+{
+	struct udo_vsock_tcp_opts o = opts();
+
+	return udo_vsock_tcp_server_create_opts(mem, info, &o);
+}
+
+static struct udo_vsock_tcp *client_mem(void *mem,
+                                        const struct udo_vsock_tcp_client_create_info *info)
+{
+	struct udo_vsock_tcp_opts o = opts();
+
+	return udo_vsock_tcp_client_create_opts(mem, info, &o);
 }
 
 static struct udo_vsock_tcp *server(uint32_t cid, int port)
 {
 	struct udo_vsock_tcp_server_create_info info = { .vcid = cid, .port = port };
 
-	return udo_vsock_tcp_server_create(NULL, &info);
+	return server_mem(NULL, &info);
 }
 
 static const char *port_path(int port)
@@ -175,7 +205,7 @@ static void socket_still_served_is_never_removed(void **state)
 
 	assert_non_null(live);
 	assert_int_equal(stat(port_path(5004), &before), 0);
-	assert_null(udo_vsock_tcp_server_create(mem, &info));
+	assert_null(server_mem(mem, &info));
 	assert_int_equal(errno, EADDRINUSE);
 	assert_non_null(strstr(udo_log_get_error(mem), "another server is listening there"));
 	assert_int_equal(t_count_fds(), fds);
@@ -198,7 +228,7 @@ static void file_that_is_not_a_socket_is_left_alone(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "keep", 4), 4);
 	close(fd);
-	assert_null(udo_vsock_tcp_server_create(mem, &info));
+	assert_null(server_mem(mem, &info));
 	assert_int_equal(errno, EADDRINUSE);
 	assert_non_null(strstr(udo_log_get_error(mem), "is not a socket"));
 	fd = open(port_path(5005), O_RDONLY | O_CLOEXEC);
@@ -231,9 +261,9 @@ static void unconfigured_cid_is_eaddrnotavail(void **state)
 	struct udo_vsock_tcp_server_create_info info = { .vcid = 9, .port = 5000 };
 	struct udo_vsock_tcp *mem = calloc(1, (size_t) udo_vsock_tcp_get_sizeof());
 
-	assert_null(udo_vsock_tcp_server_create(mem, &info));
+	assert_null(server_mem(mem, &info));
 	assert_int_equal(errno, EADDRNOTAVAIL);
-	assert_non_null(strstr(udo_log_get_error(mem), "UDO_VSOCK_TCP_UDS=\"9="));
+	assert_non_null(strstr(udo_log_get_error(mem), "opts.hybrid_uds=\"9="));
 	free(mem);
 }
 
@@ -243,10 +273,10 @@ static void messages_print_ports_unsigned_and_any_as_minus_one(void **state)
 	struct udo_vsock_tcp_server_create_info info = { .vcid = 9, .port = -1 };
 	struct udo_vsock_tcp *mem = calloc(1, (size_t) udo_vsock_tcp_get_sizeof());
 
-	assert_null(udo_vsock_tcp_server_create(mem, &info));
+	assert_null(server_mem(mem, &info));
 	assert_non_null(strstr(udo_log_get_error(mem), "bind to hybrid 9:-1: CID 9"));
 	info.port = (int) 4294967294u;
-	assert_null(udo_vsock_tcp_server_create(mem, &info));
+	assert_null(server_mem(mem, &info));
 	assert_non_null(strstr(udo_log_get_error(mem), "bind to hybrid 9:4294967294: CID 9"));
 	free(mem);
 }
@@ -274,7 +304,7 @@ static void ports_above_int_max_are_passed_on_as_32_bits(void **state)
 	assert_int_equal(udo_vsock_tcp_get_port(s), -2);
 	assert_true(is_socket(port_path_u(4294967294u)));
 	t_vmm_start(&vmm, uds, T_VMM_FORWARD); /* forwards CONNECT 4294967294 there */
-	c = udo_vsock_tcp_client_create(NULL, &ci);
+	c = client_mem(NULL, &ci);
 	assert_non_null(c);
 	if (udo_vsock_tcp_client_connect(c) != 0)
 		fail_msg("connect: %s", udo_log_get_error(c));
@@ -288,12 +318,12 @@ static void auto_serves_a_configured_guest_on_hybrid(void **state)
 {
 	struct udo_vsock_tcp *s;
 
-	unsetenv("UDO_VSOCK_TCP_TRANSPORT");
+	on = NULL;
 	s = server(GUEST, 5008);
+	on = "hybrid";
 	assert_non_null(s);
 	assert_string_equal(udo_vsock_tcp_get_transport(s), "hybrid");
 	udo_vsock_tcp_destroy(s);
-	setenv("UDO_VSOCK_TCP_TRANSPORT", "hybrid", 1);
 }
 
 int main(void)
@@ -316,8 +346,6 @@ int main(void)
 
 	snprintf(uds, sizeof(uds), "%s", t_tmp_path("v.sock"));
 	use_map(NULL);
-	setenv("UDO_VSOCK_TCP_TRANSPORT", "hybrid", 1);
-	unsetenv("UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS");
 	r = T_RUN(tests);
 	t_tmp_cleanup();
 	return r;

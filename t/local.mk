@@ -24,8 +24,10 @@ LDADD = t/libtcommon.la libudo-vsock-tcp.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
 # copied as it is into a VM guest.
 AM_LDFLAGS = -no-install
 
+# t/per-transport.c: the transport under test, given in opts, and the
+# runner that repeats a suite's cases once per transport.
 check_LTLIBRARIES += t/libtcommon.la
-t_libtcommon_la_SOURCES = t/common.c t/common.h
+t_libtcommon_la_SOURCES = t/common.c t/common.h t/per-transport.c
 
 T_TESTS = \
 	t/null-args \
@@ -259,8 +261,8 @@ endif
 
 # The unix transport's tests (plugins/unix).
 if HAVE_CMOCKA
-# The seqpacket suite: the same programs on unix here and on vsock in the
-# make check-vm guest (t/seqpacket-common.c picks the transport under test).
+# The seqpacket suite: each case on unix, and on vsock where it loops back
+# (the make check-vm guest; skipped elsewhere): t_run_transports, t/common.h.
 SEQPACKET_TESTS = \
 	t/seqpacket-api \
 	t/seqpacket-messages \

@@ -171,13 +171,13 @@ struct udo_vsock_tcp *t_names_client(uint32_t cid, int port)
 {
 	struct udo_vsock_tcp_client_create_info ci = { .vcid = cid, .port = port };
 
-	return udo_vsock_tcp_client_create(NULL, &ci);
+	return t_client_create(NULL, &ci, 0);
 }
 
 int t_names_round_trip(uint32_t scid, uint32_t ccid, int sfamily, char *why, size_t len)
 {
 	struct udo_vsock_tcp_server_create_info si = { .vcid = scid, .port = -1 };
-	struct udo_vsock_tcp *s = udo_vsock_tcp_server_create(NULL, &si), *c = NULL;
+	struct udo_vsock_tcp *s = t_server_create(NULL, &si, 0), *c = NULL;
 	int conn = -1, r = T_BODY_FAIL;
 	char buf[4];
 

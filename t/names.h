@@ -15,6 +15,8 @@
 
 #include "private-etc.h"
 
+/* The map as users give it, in the variable its messages name (the
+ * field opts.tcp_map: t/opts-fields, t/resolved-once). */
 #define T_MAP "UDO_VSOCK_TCP_MAP"
 
 /* In a body (arguments why, len): say why it fails, or fail unless cond. */

@@ -23,8 +23,6 @@
  * never a pause that the tests rely on. */
 #define POLL_BOUND_MS 20000
 
-static const char *transport;
-
 static bool nonblocking(int fd)
 {
 	int fl = fcntl(fd, F_GETFL);
@@ -37,7 +35,7 @@ static struct udo_vsock_tcp_opts nb_opts(void)
 	struct udo_vsock_tcp_opts o = UDO_VSOCK_TCP_OPTS_INIT;
 
 	o.flags = UDO_VSOCK_TCP_OPT_NONBLOCK | UDO_VSOCK_TCP_OPT_NO_ENV;
-	o.transport = transport;
+	o.transport = t_under_test();
 	return o;
 }
 
@@ -48,7 +46,7 @@ static struct udo_vsock_tcp *nb_server(int port)
 	struct udo_vsock_tcp *s = udo_vsock_tcp_server_create_opts(NULL, &si, &o);
 
 	if (!s)
-		fail_msg("%s server: %s", transport, strerror(errno));
+		fail_msg("%s server: %s", t_under_test(), strerror(errno));
 	assert_true(nonblocking(udo_vsock_tcp_get_fd(s)));
 	return s;
 }
@@ -60,8 +58,8 @@ static struct udo_vsock_tcp *nb_client(int port)
 	struct udo_vsock_tcp *c = udo_vsock_tcp_client_create_opts(NULL, &ci, &o);
 
 	if (!c)
-		fail_msg("%s client: %s", transport, strerror(errno));
-	assert_string_equal(udo_vsock_tcp_get_transport(c), transport);
+		fail_msg("%s client: %s", t_under_test(), strerror(errno));
+	assert_string_equal(udo_vsock_tcp_get_transport(c), t_under_test());
 	assert_int_equal(udo_vsock_tcp_get_poll_events(c), 0);
 	return c;
 }
@@ -93,7 +91,7 @@ static int drive(struct udo_vsock_tcp *c, unsigned int *steps)
 		p = (struct pollfd) { .fd = udo_vsock_tcp_get_fd(c), .events = ev };
 		assert_true(p.fd >= 0);
 		if (poll(&p, 1, POLL_BOUND_MS) != 1)
-			fail_msg("%s: nothing happened on the connect for %d ms", transport,
+			fail_msg("%s: nothing happened on the connect for %d ms", t_under_test(),
 			         POLL_BOUND_MS);
 	}
 }
@@ -106,7 +104,7 @@ static int accept_when_ready(struct udo_vsock_tcp *s)
 	assert_int_equal(poll(&p, 1, POLL_BOUND_MS), 1);
 	fd = udo_vsock_tcp_server_accept(s, NULL);
 	if (fd < 0)
-		fail_msg("%s accept: %s", transport, udo_log_get_error(s));
+		fail_msg("%s accept: %s", t_under_test(), udo_log_get_error(s));
 	return fd;
 }
 
@@ -161,7 +159,7 @@ static void a_refused_connect_fails_and_may_be_retried(void **state)
 
 	udo_vsock_tcp_destroy(s);
 	c = nb_client(port);
-	assert_int_equal(drive(c, &steps), t_refused_errno(transport));
+	assert_int_equal(drive(c, &steps), t_refused_errno(t_under_test()));
 	assert_non_null(strstr(udo_log_get_error(c), "connect to"));
 	/* Once somebody listens, the same context connects. */
 	s = nb_server(port);
@@ -189,37 +187,14 @@ static void poll_events_are_0_without_a_connect_under_way(void **state)
 	udo_vsock_tcp_destroy(s);
 }
 
-static int on_transport(void **state)
-{
-	transport = *state;
-	return 0;
-}
-
-#define ON(name, test) \
-	{ #test " on " name, test, on_transport, NULL, (void *) name }
-
 int main(void)
 {
-	const struct CMUnitTest all[] = {
-		ON("tcp", accept_with_nobody_waiting_is_eagain),
-		ON("tcp", a_poll_loop_connects_and_every_fd_is_nonblocking),
-		ON("tcp", a_refused_connect_fails_and_may_be_retried),
-		ON("tcp", poll_events_are_0_without_a_connect_under_way),
-		ON("unix", accept_with_nobody_waiting_is_eagain),
-		ON("unix", a_poll_loop_connects_and_every_fd_is_nonblocking),
-		ON("unix", a_refused_connect_fails_and_may_be_retried),
-		ON("unix", poll_events_are_0_without_a_connect_under_way),
-		ON("vsock", accept_with_nobody_waiting_is_eagain),
-		ON("vsock", a_poll_loop_connects_and_every_fd_is_nonblocking),
-		ON("vsock", a_refused_connect_fails_and_may_be_retried),
-		ON("vsock", poll_events_are_0_without_a_connect_under_way),
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(accept_with_nobody_waiting_is_eagain),
+		cmocka_unit_test(a_poll_loop_connects_and_every_fd_is_nonblocking),
+		cmocka_unit_test(a_refused_connect_fails_and_may_be_retried),
+		cmocka_unit_test(poll_events_are_0_without_a_connect_under_way),
 	};
-	/* vsock needs its loopback here (the make check-vm guest has it). */
-	size_t n = sizeof(all) / sizeof(all[0]);
 
-	if (!t_have_vsock_loopback()) {
-		printf("# vsock: this machine serves no vsock loopback; its cases are left out\n");
-		n -= 4;
-	}
-	return t_run(__FILE__, all, n);
+	return T_RUN_TRANSPORTS(tests, T_STREAM_TRANSPORTS);
 }

@@ -116,5 +116,5 @@ int main(void)
 		                                fixture_open, fixture_close),
 	};
 
-	return T_RUN(tests);
+	return T_RUN_TRANSPORTS(tests, T_STREAM_TRANSPORTS);
 }

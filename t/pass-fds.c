@@ -160,7 +160,7 @@ int main(int argc, char **argv)
 	for (n = 0; n < nfds; n++)
 		close(fds[n]);
 	snprintf(text, sizeof(text), "%d", (int) getpid());
-	setenv("LISTEN_PID", text, 1);
+	setenv("LISTEN_PID", text, 1); /* LISTEN_* are the protocol itself */
 	snprintf(text, sizeof(text), "%d", nfds);
 	setenv("LISTEN_FDS", text, 1);
 	unsetenv("LISTEN_FDNAMES");

@@ -59,7 +59,7 @@ static int remove_dir(void **state)
 			rmdir(file);
 	}
 	rmdir(dir);
-	setenv(PATH_ENV, real_dir, 1);
+	setenv(PATH_ENV, real_dir, 1); /* a variable, not a create setting */
 	return 0;
 }
 
@@ -70,8 +70,8 @@ static void *failed_create(const char *plugin_dir)
 	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID, .port = 5000 };
 	void *mem = test_malloc((size_t) udo_vsock_tcp_get_sizeof());
 
-	setenv(PATH_ENV, plugin_dir, 1);
-	assert_null(udo_vsock_tcp_client_create(mem, &ci));
+	setenv(PATH_ENV, plugin_dir, 1); /* a variable, not a create setting */
+	assert_null(t_client_create(mem, &ci, 0));
 	assert_null(strchr(udo_log_get_error(mem), '\n'));
 	return mem;
 }
@@ -169,8 +169,8 @@ static void a_broken_archive_does_not_hide_a_good_module(void **state)
 	snprintf(good, sizeof(good), "%s/.libs/tcp.so", real_dir);
 	set_file("tcp.so");
 	assert_int_equal(symlink(good, file), 0);
-	setenv(PATH_ENV, dir, 1);
-	c = udo_vsock_tcp_client_create(NULL, &ci);
+	setenv(PATH_ENV, dir, 1); /* a variable, not a create setting */
+	c = t_client_create(NULL, &ci, 0);
 	assert_non_null(c);
 	assert_string_equal(udo_vsock_tcp_get_transport(c), "tcp");
 	udo_vsock_tcp_destroy(c);
@@ -198,7 +198,7 @@ int main(void)
 		return 1;
 	}
 	snprintf(real_dir, sizeof(real_dir), "%s", real);
-	/* These are the tcp plugin's files; the transport is named explicitly. */
-	setenv("UDO_VSOCK_TCP_TRANSPORT", "tcp", 1);
+	/* These are the tcp plugin's files; the transport is named in opts. */
+	t_use_transport("tcp");
 	return T_RUN(tests);
 }

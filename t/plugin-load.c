@@ -22,7 +22,7 @@ static char fake_dir[PATH_MAX]; /* t/fake, beside this program */
 
 static int restore(void **state)
 {
-	setenv(PATH_ENV, real_dir, 1);
+	setenv(PATH_ENV, real_dir, 1); /* a variable, not a create setting */
 	return 0;
 }
 
@@ -31,8 +31,8 @@ static void *try_client(const char *dir)
 	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID, .port = 5000 };
 	void *mem = test_malloc((size_t) udo_vsock_tcp_get_sizeof());
 
-	setenv(PATH_ENV, dir, 1);
-	assert_null(udo_vsock_tcp_client_create(mem, &ci));
+	setenv(PATH_ENV, dir, 1); /* a variable, not a create setting */
+	assert_null(t_client_create(mem, &ci, 0));
 	return mem;
 }
 
@@ -77,7 +77,7 @@ static void failed_load_is_retried_with_the_right_directory(void **state)
 	void *mem = try_client("/nonexistent/udo-plugins");
 
 	test_free(mem);
-	setenv(PATH_ENV, real_dir, 1);
+	setenv(PATH_ENV, real_dir, 1); /* a variable, not a create setting */
 	s = t_server();
 	assert_string_equal(udo_vsock_tcp_get_transport(s), "tcp");
 	udo_vsock_tcp_destroy(s);
@@ -114,7 +114,7 @@ int main(void)
 	self[n] = '\0';
 	snprintf(real_dir, sizeof(real_dir), "%s", dir);
 	snprintf(fake_dir, sizeof(fake_dir), "%s/fake", dirname(self));
-	/* These are the tcp plugin's files; the transport is named explicitly. */
-	setenv("UDO_VSOCK_TCP_TRANSPORT", "tcp", 1);
+	/* These are the tcp plugin's files; the transport is named in opts. */
+	t_use_transport("tcp");
 	return T_RUN(tests);
 }

@@ -15,7 +15,7 @@
 static void refused_connect_reports_errno_and_message(void **state)
 {
 	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID, .port = t_unused_port() };
-	struct udo_vsock_tcp *c = udo_vsock_tcp_client_create(NULL, &ci);
+	struct udo_vsock_tcp *c = t_client_create(NULL, &ci, 0);
 	const char *transport;
 	char want[64];
 	int code;
@@ -37,7 +37,7 @@ static void failed_connect_retries_on_same_context(void **state)
 {
 	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID, .port = t_unused_port() };
 	struct udo_vsock_tcp_server_create_info si = { .vcid = T_CID, .port = ci.port };
-	struct udo_vsock_tcp *c = udo_vsock_tcp_client_create(NULL, &ci), *s;
+	struct udo_vsock_tcp *c = t_client_create(NULL, &ci, 0), *s;
 	char buf[2];
 	int conn;
 
@@ -45,7 +45,7 @@ static void failed_connect_retries_on_same_context(void **state)
 	assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
 	assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
 	/* The host service comes up; the waiting agent's next try gets through. */
-	s = udo_vsock_tcp_server_create(NULL, &si);
+	s = t_server_create(NULL, &si, 0);
 	assert_non_null(s);
 	assert_int_equal(udo_vsock_tcp_client_connect(c), 0);
 	assert_int_equal(udo_log_get_error_code(c), 0);
@@ -86,7 +86,7 @@ static void restarted_server_rebinds_its_port_at_once(void **state)
 	close(conn);
 	udo_vsock_tcp_destroy(s);
 	udo_vsock_tcp_destroy(c);
-	s = udo_vsock_tcp_server_create(NULL, &si);
+	s = t_server_create(NULL, &si, 0);
 	if (!s)
 		fail_msg("rebind port %d: %s", si.port, strerror(errno));
 	udo_vsock_tcp_destroy(s);
@@ -99,7 +99,7 @@ static void bind_to_a_port_in_use_fails_with_eaddrinuse(void **state)
 	                                                .port = udo_vsock_tcp_get_port(s) };
 	void *mem = malloc((size_t) udo_vsock_tcp_get_sizeof());
 
-	assert_null(udo_vsock_tcp_server_create(mem, &si));
+	assert_null(t_server_create(mem, &si, 0));
 	assert_int_equal(udo_log_get_error_code(mem), EADDRINUSE);
 	assert_non_null(strstr(udo_log_get_error(mem), "bind to"));
 	free(mem);
@@ -116,5 +116,5 @@ int main(void)
 		cmocka_unit_test(bind_to_a_port_in_use_fails_with_eaddrinuse),
 	};
 
-	return T_RUN(tests);
+	return T_RUN_TRANSPORTS(tests, T_STREAM_TRANSPORTS);
 }

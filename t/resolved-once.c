@@ -3,7 +3,8 @@
  * Settings are resolved once, at create: the context keeps its own copy,
  * so changing or clearing every variable afterwards, or freeing the
  * options' strings, changes nothing a live context does (connect, its
- * retries, accept mapping a peer back to a CID).
+ * retries, accept mapping a peer back to a CID). The variables are what it
+ * changes, so it sets them (setenv).
  */
 #include "config.h"
 

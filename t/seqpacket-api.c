@@ -2,8 +2,8 @@
 /*
  * The 0.3 creates with a type, and which transports carry SOCK_SEQPACKET:
  * invalid types, get_type, tcp and hybrid refusing it, auto's picks, and
- * the unix transport's names and CIDs. Each test sets the transport it
- * needs, so the guest's UDO_VSOCK_TCP_TRANSPORT does not matter here.
+ * the unix transport's names and CIDs. Each test names the transport it
+ * needs in opts, so the guest's UDO_VSOCK_TCP_TRANSPORT does not matter here.
  */
 #include "config.h"
 
@@ -19,40 +19,49 @@
 
 #include "common.h"
 
-#define ENV "UDO_VSOCK_TCP_TRANSPORT"
+/* The transport each test names, given in opts; NULL: the environment's. */
+static const char *on;
+
+static struct udo_vsock_tcp *server_mem(void *mem,
+                                        const struct udo_vsock_tcp_server_create_info *info,
+                                        int type)
+{
+	struct udo_vsock_tcp_opts o = UDO_VSOCK_TCP_OPTS_INIT;
+
+	o.transport = on;
+	o.type = type;
+	return udo_vsock_tcp_server_create_opts(mem, info, &o);
+}
+
+static struct udo_vsock_tcp *client_mem(void *mem,
+                                        const struct udo_vsock_tcp_client_create_info *info,
+                                        int type, const char *uds)
+{
+	struct udo_vsock_tcp_opts o = UDO_VSOCK_TCP_OPTS_INIT;
+
+	o.transport = on;
+	o.type = type;
+	o.hybrid_uds = uds;
+	return udo_vsock_tcp_client_create_opts(mem, info, &o);
+}
 
 static struct udo_vsock_tcp *server_on(uint32_t cid, int port, int type)
 {
 	struct udo_vsock_tcp_server_create_info info = { .vcid = cid, .port = port };
 
-	return udo_vsock_tcp_server_create_type(NULL, &info, type);
+	return server_mem(NULL, &info, type);
 }
 
 static struct udo_vsock_tcp *client_for(uint32_t cid, int port, int type)
 {
 	struct udo_vsock_tcp_client_create_info info = { .vcid = cid, .port = port };
 
-	return udo_vsock_tcp_client_create_type(NULL, &info, type);
+	return client_mem(NULL, &info, type, NULL);
 }
 
-static int restore(void **state)
+static int reset(void **state)
 {
-	const char *saved = *state;
-
-	if (saved)
-		setenv(ENV, saved, 1);
-	else
-		unsetenv(ENV);
-	unsetenv("UDO_VSOCK_TCP_UDS");
-	return 0;
-}
-
-static int save(void **state)
-{
-	static char saved[64];
-	const char *v = getenv(ENV);
-
-	*state = v ? strncpy(saved, v, sizeof(saved) - 1) : NULL;
+	on = NULL;
 	return 0;
 }
 
@@ -87,7 +96,7 @@ static void get_type_is_the_created_type_and_minus_1_for_null(void **state)
 {
 	struct udo_vsock_tcp *s;
 
-	setenv(ENV, "unix", 1);
+	on = "unix";
 	assert_int_equal(udo_vsock_tcp_get_type(NULL), -1);
 	s = server_on(T_CID, -1, SOCK_SEQPACKET | SOCK_CLOEXEC);
 	assert_non_null(s);
@@ -97,7 +106,7 @@ static void get_type_is_the_created_type_and_minus_1_for_null(void **state)
 	assert_non_null(s);
 	assert_int_equal(udo_vsock_tcp_get_type(s), SOCK_STREAM);
 	udo_vsock_tcp_destroy(s);
-	unsetenv(ENV);
+	on = NULL;
 	s = t_server(); /* the 0.1 create is SOCK_STREAM */
 	assert_int_equal(udo_vsock_tcp_get_type(s), SOCK_STREAM);
 	udo_vsock_tcp_destroy(s);
@@ -109,13 +118,13 @@ static void tcp_refuses_seqpacket_saying_what_to_use(void **state)
 	struct udo_vsock_tcp_server_create_info sinfo = { .vcid = T_CID, .port = 5000 };
 	struct udo_vsock_tcp_client_create_info cinfo = { .vcid = T_CID, .port = 5000 };
 
-	setenv(ENV, "tcp", 1);
+	on = "tcp";
 	errno = 0;
-	assert_null(udo_vsock_tcp_server_create_type(mem, &sinfo, SOCK_SEQPACKET));
+	assert_null(server_mem(mem, &sinfo, SOCK_SEQPACKET));
 	assert_int_equal(errno, EPROTONOSUPPORT);
 	t_assert_error(mem, EPROTONOSUPPORT, "bind to tcp 1:5000");
 	t_assert_error(mem, EPROTONOSUPPORT, "use vsock, or unix");
-	assert_null(udo_vsock_tcp_client_create_type(mem, &cinfo, SOCK_SEQPACKET));
+	assert_null(client_mem(mem, &cinfo, SOCK_SEQPACKET, NULL));
 	assert_int_equal(errno, EPROTONOSUPPORT);
 	t_assert_error(mem, EPROTONOSUPPORT, "connect to tcp 1:5000");
 	t_assert_error(mem, EPROTONOSUPPORT, "TCP keeps no message boundaries");
@@ -128,22 +137,23 @@ static void hybrid_refuses_seqpacket_saying_what_to_use(void **state)
 	struct udo_vsock_tcp_client_create_info cinfo = { .vcid = 3, .port = 52 };
 	struct udo_vsock_tcp *c;
 
-	setenv("UDO_VSOCK_TCP_UDS", "3=/nonexistent/vm3.vsock", 1);
-	setenv(ENV, "hybrid", 1);
+	const char *uds = "3=/nonexistent/vm3.vsock";
+
+	on = "hybrid";
 	errno = 0;
-	assert_null(udo_vsock_tcp_client_create_type(mem, &cinfo, SOCK_SEQPACKET));
+	assert_null(client_mem(mem, &cinfo, SOCK_SEQPACKET, uds));
 	assert_int_equal(errno, EPROTONOSUPPORT);
 	t_assert_error(mem, EPROTONOSUPPORT, "connect to hybrid 3:52");
 	t_assert_error(mem, EPROTONOSUPPORT, "streams only");
 	t_assert_error(mem, EPROTONOSUPPORT, "use vsock");
 	/* auto never hands seqpacket to hybrid, even for a configured CID
 	 * (here vsock or unix, whichever reaches CID 3; only created). */
-	setenv(ENV, "auto", 1);
-	c = client_for(3, 52, SOCK_SEQPACKET);
+	on = "auto";
+	c = client_mem(NULL, &cinfo, SOCK_SEQPACKET, uds);
 	assert_non_null(c);
 	assert_string_not_equal(udo_vsock_tcp_get_transport(c), "hybrid");
 	udo_vsock_tcp_destroy(c);
-	c = client_for(3, 52, SOCK_STREAM);
+	c = client_mem(NULL, &cinfo, SOCK_STREAM, uds);
 	assert_non_null(c);
 	assert_string_equal(udo_vsock_tcp_get_transport(c), "hybrid");
 	udo_vsock_tcp_destroy(c);
@@ -155,7 +165,7 @@ static void auto_seqpacket_is_vsock_where_cid_1_is_served_else_unix(void **state
 	const char *want = t_have_vsock_loopback() ? "vsock" : "unix";
 	struct udo_vsock_tcp *s, *c;
 
-	setenv(ENV, "auto", 1);
+	on = "auto";
 	s = server_on(T_CID, -1, SOCK_SEQPACKET);
 	assert_non_null(s);
 	assert_string_equal(udo_vsock_tcp_get_transport(s), want);
@@ -171,7 +181,7 @@ static void auto_streams_never_pick_unix(void **state)
 {
 	struct udo_vsock_tcp *s;
 
-	setenv(ENV, "auto", 1);
+	on = "auto";
 	s = server_on(T_CID, -1, SOCK_STREAM);
 	assert_non_null(s);
 	assert_string_equal(udo_vsock_tcp_get_transport(s),
@@ -187,6 +197,7 @@ static int without_vsock(void)
 	void *mem = malloc((size_t) udo_vsock_tcp_get_sizeof());
 	struct udo_vsock_tcp *s, *c = NULL;
 
+	on = "auto";
 	s = server_on(VMADDR_CID_ANY, -1, SOCK_SEQPACKET);
 	if (s)
 		c = client_for(VMADDR_CID_LOCAL, udo_vsock_tcp_get_port(s), SOCK_SEQPACKET);
@@ -196,7 +207,7 @@ static int without_vsock(void)
 		                                          : udo_log_get_error(c));
 		return 1;
 	}
-	if (udo_vsock_tcp_client_create_type(mem, &remote, SOCK_SEQPACKET) ||
+	if (client_mem(mem, &remote, SOCK_SEQPACKET, NULL) ||
 	    errno != EPROTONOSUPPORT || !strstr(udo_log_get_error(mem), "auto 77:5") ||
 	    !strstr(udo_log_get_error(mem), "unix does not either")) {
 		printf("# without vsock, CID 77: %s\n", udo_log_get_error(mem));
@@ -229,8 +240,7 @@ static void auto_seqpacket_without_vsock_is_unix_locally_else_eprotonosupport(vo
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		setenv("UDO_VSOCK_TCP_PLUGIN_PATH", dir, 1);
-		setenv(ENV, "auto", 1);
+		setenv("UDO_VSOCK_TCP_PLUGIN_PATH", dir, 1); /* a variable only: not a create setting */
 		t_exec_self((char *[]){ "--without-vsock", NULL });
 		_exit(127);
 	}
@@ -250,7 +260,7 @@ static void unix_serves_local_cids_only(void **state)
 	struct udo_vsock_tcp *s, *c;
 	size_t i;
 
-	setenv(ENV, "unix", 1);
+	on = "unix";
 	for (i = 0; i < sizeof(cids) / sizeof(cids[0]); i++) {
 		if (cids[i] == UINT32_MAX && i == 3)
 			continue; /* no /dev/vsock: no CID of its own */
@@ -265,11 +275,11 @@ static void unix_serves_local_cids_only(void **state)
 		}
 		udo_vsock_tcp_destroy(s);
 	}
-	assert_null(udo_vsock_tcp_server_create_type(mem, &sinfo, SOCK_SEQPACKET));
+	assert_null(server_mem(mem, &sinfo, SOCK_SEQPACKET));
 	assert_int_equal(errno, EHOSTUNREACH);
 	t_assert_error(mem, EHOSTUNREACH, "bind to unix 7:5000");
-	assert_null(udo_vsock_tcp_client_create_type(mem, &(struct udo_vsock_tcp_client_create_info)
-	                                             { .vcid = 7, .port = 5000 }, SOCK_STREAM));
+	assert_null(client_mem(mem, &(struct udo_vsock_tcp_client_create_info)
+	                      { .vcid = 7, .port = 5000 }, SOCK_STREAM, NULL));
 	assert_int_equal(errno, EHOSTUNREACH);
 	t_assert_error(mem, EHOSTUNREACH, "connect to unix 7:5000");
 	test_free(mem);
@@ -297,7 +307,7 @@ static void a_unix_port_is_the_abstract_name_udo_vsock_tcp_slash_port(void **sta
 	int fd, conn;
 	char got[8];
 
-	setenv(ENV, "unix", 1);
+	on = "unix";
 	for (i = 0; i < 2; i++) {
 		/* A plain AF_UNIX client reaches a library server by its name. */
 		s = server_on(T_CID, -1, types[i]);
@@ -341,24 +351,24 @@ static void a_unix_port_in_use_is_eaddrinuse_naming_it(void **state)
 	struct udo_vsock_tcp_server_create_info info = { .vcid = T_CID };
 	char want[64];
 
-	setenv(ENV, "unix", 1);
+	on = "unix";
 	s = server_on(T_CID, -1, SOCK_SEQPACKET);
 	assert_non_null(s);
 	info.port = udo_vsock_tcp_get_port(s);
-	assert_null(udo_vsock_tcp_server_create_type(mem, &info, SOCK_SEQPACKET));
+	assert_null(server_mem(mem, &info, SOCK_SEQPACKET));
 	assert_int_equal(errno, EADDRINUSE);
 	snprintf(want, sizeof(want), "bind to unix 1:%u (@udo-vsock-tcp/%u)",
 	         (uint32_t) info.port, (uint32_t) info.port);
 	t_assert_error(mem, EADDRINUSE, want);
 	udo_vsock_tcp_destroy(s);
 	/* Closed, the name is free at once: a restarted server rebinds. */
-	s = udo_vsock_tcp_server_create_type(mem, &info, SOCK_SEQPACKET);
+	s = server_mem(mem, &info, SOCK_SEQPACKET);
 	assert_non_null(s);
 	udo_vsock_tcp_destroy(s);
 	test_free(mem);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, save, restore)
+#define T(f) cmocka_unit_test_setup(f, reset)
 
 int main(int argc, char **argv)
 {

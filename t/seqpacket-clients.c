@@ -54,7 +54,7 @@ static void *run_client(void *arg)
 	struct udo_vsock_tcp_client_create_info info = {
 		.vcid = T_CID, .port = udo_vsock_tcp_get_port(cl->server),
 	};
-	struct udo_vsock_tcp *c = udo_vsock_tcp_client_create_type(NULL, &info, SOCK_SEQPACKET);
+	struct udo_vsock_tcp *c = t_client_create(NULL, &info, SOCK_SEQPACKET);
 	char want[2048], got[2048];
 	int j, fd;
 
@@ -119,7 +119,7 @@ static void hundreds_of_cycles_leak_no_fd(void **state)
 		assert_int_equal(t_sp_recv(udo_vsock_tcp_get_fd(p.c), got, sizeof(got)), 2);
 		t_pair_close(&p);
 		/* A failed connect, retried once, leaks nothing either. */
-		c = udo_vsock_tcp_client_create_type(NULL, &refused, SOCK_SEQPACKET);
+		c = t_client_create(NULL, &refused, SOCK_SEQPACKET);
 		assert_non_null(c);
 		assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
 		assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
@@ -130,11 +130,10 @@ static void hundreds_of_cycles_leak_no_fd(void **state)
 
 int main(void)
 {
-	t_sp_setup();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(concurrent_clients_each_get_only_their_own_messages),
 		cmocka_unit_test(hundreds_of_cycles_leak_no_fd),
 	};
 
-	return T_RUN(tests);
+	return T_RUN_TRANSPORTS(tests, T_SP_TRANSPORTS);
 }

@@ -8,34 +8,16 @@
 
 #include "seqpacket-common.h"
 
-static const char *under_test = "unix";
-
-const char *t_sp_setup(void)
-{
-	const char *env = getenv("UDO_VSOCK_TCP_TRANSPORT");
-
-	if (env && !strcmp(env, "unix"))
-		under_test = "unix";
-	else if (t_have_vsock_loopback())
-		under_test = "vsock"; /* the guest: UDO_VSOCK_TCP_TRANSPORT is vsock or auto */
-	else
-		under_test = "unix";
-	if (!strcmp(under_test, "unix"))
-		setenv("UDO_VSOCK_TCP_TRANSPORT", "unix", 1);
-	printf("# seqpacket over %s\n", under_test);
-	return under_test;
-}
-
 const char *t_sp_transport(void)
 {
-	return under_test;
+	return t_under_test();
 }
 
 struct udo_vsock_tcp *t_sp_server(void)
 {
 	struct udo_vsock_tcp *s = t_server_type(SOCK_SEQPACKET);
 
-	assert_string_equal(udo_vsock_tcp_get_transport(s), under_test);
+	assert_string_equal(udo_vsock_tcp_get_transport(s), t_sp_transport());
 	return s;
 }
 
@@ -46,8 +28,8 @@ struct udo_vsock_tcp *t_sp_client(struct udo_vsock_tcp *server)
 	};
 	struct udo_vsock_tcp *c;
 
-	c = t_connected(udo_vsock_tcp_client_create_type(NULL, &info, SOCK_SEQPACKET), &info);
-	assert_string_equal(udo_vsock_tcp_get_transport(c), under_test);
+	c = t_connected(t_client_create(NULL, &info, SOCK_SEQPACKET), &info);
+	assert_string_equal(udo_vsock_tcp_get_transport(c), t_sp_transport());
 	return c;
 }
 
@@ -67,7 +49,7 @@ size_t t_sp_max_message(int fd)
 	int sndbuf = 0;
 	socklen_t len;
 
-	if (!strcmp(under_test, "vsock")) {
+	if (!strcmp(t_sp_transport(), "vsock")) {
 		len = sizeof(vbuf);
 		if (getsockopt(fd, AF_VSOCK, SO_VM_SOCKETS_BUFFER_SIZE, &vbuf, &len) < 0)
 			fail_msg("SO_VM_SOCKETS_BUFFER_SIZE: %s", strerror(errno));

@@ -1,19 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Helpers for the seqpacket tests. The same programs run on unix here and
- * on vsock in the make check-vm guest: t_sp_setup() picks the transport
- * under test (vsock where CID 1 is served, unix elsewhere).
+ * Helpers for the seqpacket tests. The same programs run on unix and on
+ * vsock, each case once per transport (t_run_transports): vsock where CID 1
+ * is served (the make check-vm guest), skipped elsewhere.
  */
 #ifndef T_SEQPACKET_COMMON_H
 #define T_SEQPACKET_COMMON_H
 
 #include "common.h"
 
-/* Choose the transport under test (setting UDO_VSOCK_TCP_TRANSPORT=unix
- * where vsock loopback is absent) and return its name. */
-const char *t_sp_setup(void);
+/* The transports that carry SOCK_SEQPACKET. */
+#define T_SP_TRANSPORTS (T_UNIX | T_VSOCK)
 
-/* The transport chosen by t_sp_setup(). */
+/* The transport under test. */
 const char *t_sp_transport(void);
 
 /* A seqpacket server on T_CID and a free port; a client connected to it. */

@@ -319,7 +319,7 @@ static void a_refused_connect_names_transport_cid_port_and_errno(void **state)
 	int code = t_refused_errno(t_sp_transport());
 
 	udo_vsock_tcp_destroy(s);
-	c = udo_vsock_tcp_client_create_type(NULL, &info, SOCK_SEQPACKET);
+	c = t_client_create(NULL, &info, SOCK_SEQPACKET);
 	assert_non_null(c);
 	assert_int_equal(udo_vsock_tcp_client_connect(c), -1);
 	assert_int_equal(errno, code);
@@ -336,7 +336,6 @@ static void a_refused_connect_names_transport_cid_port_and_errno(void **state)
 int main(void)
 {
 	signal(SIGPIPE, SIG_DFL);
-	t_sp_setup();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(boundaries_are_kept_from_1_byte_to_the_largest_message),
 		cmocka_unit_test(a_larger_message_is_emsgsize_and_nothing_of_it_is_sent),
@@ -353,5 +352,5 @@ int main(void)
 		cmocka_unit_test(a_refused_connect_names_transport_cid_port_and_errno),
 	};
 
-	return T_RUN(tests);
+	return T_RUN_TRANSPORTS(tests, T_SP_TRANSPORTS);
 }

@@ -53,11 +53,11 @@ struct udo_vsock_tcp *t_server_on(const char *transport, int backlog)
 {
 	struct udo_vsock_tcp_server_create_info si = { .vcid = T_CID, .port = -1,
 	                                               .connections = backlog };
+	struct udo_vsock_tcp_opts o = UDO_VSOCK_TCP_OPTS_INIT;
 	struct udo_vsock_tcp *s;
 
-	setenv("UDO_VSOCK_TCP_TRANSPORT", transport, 1);
-	s = udo_vsock_tcp_server_create(NULL, &si);
-	unsetenv("UDO_VSOCK_TCP_TRANSPORT");
+	o.transport = transport;
+	s = udo_vsock_tcp_server_create_opts(NULL, &si, &o);
 	if (!s)
 		fail_msg("%s server: %s", transport, strerror(errno));
 	return s;
@@ -67,14 +67,12 @@ struct udo_vsock_tcp *t_client_on(const char *transport, uint32_t cid, int port,
                                   const char *uds)
 {
 	struct udo_vsock_tcp_client_create_info ci = { .vcid = cid, .port = port };
+	struct udo_vsock_tcp_opts o = UDO_VSOCK_TCP_OPTS_INIT;
 	struct udo_vsock_tcp *c;
 
-	setenv("UDO_VSOCK_TCP_TRANSPORT", transport, 1);
-	if (uds)
-		setenv("UDO_VSOCK_TCP_UDS", uds, 1);
-	c = udo_vsock_tcp_client_create(NULL, &ci);
-	unsetenv("UDO_VSOCK_TCP_TRANSPORT");
-	unsetenv("UDO_VSOCK_TCP_UDS");
+	o.transport = transport;
+	o.hybrid_uds = uds;
+	c = udo_vsock_tcp_client_create_opts(NULL, &ci, &o);
 	if (!c)
 		fail_msg("%s client for %u:%d: %s", transport, cid, port, strerror(errno));
 	return c;

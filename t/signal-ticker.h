@@ -25,7 +25,7 @@ void t_ticker_stop(void);
 /* A server of transport on T_CID and a free port, with that backlog. */
 struct udo_vsock_tcp *t_server_on(const char *transport, int backlog);
 
-/* A client of transport for cid:port (uds: UDO_VSOCK_TCP_UDS, or NULL). */
+/* A client of transport for cid:port (uds: opts.hybrid_uds, or NULL). */
 struct udo_vsock_tcp *t_client_on(const char *transport, uint32_t cid, int port,
                                   const char *uds);
 

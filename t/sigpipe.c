@@ -45,5 +45,5 @@ int main(void)
 		cmocka_unit_test(send_to_a_peer_that_closed_gives_epipe),
 	};
 
-	return T_RUN(tests);
+	return T_RUN_TRANSPORTS(tests, T_STREAM_TRANSPORTS);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The tcp transport's CID map, its loopback-by-default binding, its port
- * rules, and plain TCP on the wire. Runs with UDO_VSOCK_TCP_TRANSPORT=tcp. */
+ * rules, and plain TCP on the wire. The transport is tcp, given in opts. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -12,6 +12,8 @@
 
 #include "common.h"
 
+/* The map as users give it, in the variable its messages name (the
+ * field opts.tcp_map: t/opts-fields, t/resolved-once). */
 #define MAP "UDO_VSOCK_TCP_MAP"
 
 static int clear_map(void **state)
@@ -49,7 +51,7 @@ static void malformed_maps_fail_create_quoting_the_entry(void **state)
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		setenv(MAP, bad[i].map, 1);
-		assert_null(udo_vsock_tcp_client_create(mem, &ci));
+		assert_null(t_client_create(mem, &ci, 0));
 		t_assert_error(mem, EINVAL, bad[i].quoted);
 		t_assert_error(mem, EINVAL, MAP);
 	}
@@ -62,7 +64,7 @@ static void malformed_map_fails_server_create_too(void **state)
 	void *mem = ctx_mem();
 
 	setenv(MAP, "1=127.0.0.1;2=127.0.0.1", 1);
-	assert_null(udo_vsock_tcp_server_create(mem, &si));
+	assert_null(t_server_create(mem, &si, 0));
 	t_assert_error(mem, EINVAL, "1=127.0.0.1;2=127.0.0.1");
 	test_free(mem);
 }
@@ -73,7 +75,7 @@ static void unmapped_cid_fails_with_ehostunreach(void **state)
 	void *mem = ctx_mem();
 
 	errno = 0;
-	assert_null(udo_vsock_tcp_client_create(mem, &ci));
+	assert_null(t_client_create(mem, &ci, 0));
 	assert_int_equal(errno, EHOSTUNREACH);
 	t_assert_error(mem, EHOSTUNREACH, "CID 42");
 	t_assert_error(mem, EHOSTUNREACH, MAP);
@@ -85,7 +87,7 @@ static void server_on_unmapped_cid_fails_with_eaddrnotavail(void **state)
 	struct udo_vsock_tcp_server_create_info si = { .vcid = 42, .port = -1 };
 	void *mem = ctx_mem();
 
-	assert_null(udo_vsock_tcp_server_create(mem, &si));
+	assert_null(t_server_create(mem, &si, 0));
 	t_assert_error(mem, EADDRNOTAVAIL, "CID 42");
 	test_free(mem);
 }
@@ -96,12 +98,12 @@ static void ports_above_65535_are_refused_not_truncated(void **state)
 	struct udo_vsock_tcp_server_create_info si = { .vcid = T_CID, .port = 99999999 };
 	void *mem = ctx_mem();
 
-	assert_null(udo_vsock_tcp_client_create(mem, &ci));
+	assert_null(t_client_create(mem, &ci, 0));
 	t_assert_error(mem, EINVAL, "65616");
-	assert_null(udo_vsock_tcp_server_create(mem, &si));
+	assert_null(t_server_create(mem, &si, 0));
 	t_assert_error(mem, EINVAL, "out of range");
 	ci.port = 65535;
-	assert_non_null(udo_vsock_tcp_client_create(mem, &ci));
+	assert_non_null(t_client_create(mem, &ci, 0));
 	udo_vsock_tcp_destroy(mem);
 	test_free(mem);
 }
@@ -114,12 +116,12 @@ static void ports_above_int_max_read_unsigned_in_messages(void **state)
 	struct udo_vsock_tcp_server_create_info si = { .vcid = T_CID, .port = (int) 2147483648u };
 	void *mem = ctx_mem();
 
-	assert_null(udo_vsock_tcp_client_create(mem, &ci));
+	assert_null(t_client_create(mem, &ci, 0));
 	t_assert_error(mem, EINVAL, "connect to tcp 1:4294967294: port out of range");
-	assert_null(udo_vsock_tcp_server_create(mem, &si));
+	assert_null(t_server_create(mem, &si, 0));
 	t_assert_error(mem, EINVAL, "bind to tcp 1:2147483648: port out of range");
 	ci.port = (int) 2147483648u;
-	assert_null(udo_vsock_tcp_client_create(mem, &ci));
+	assert_null(t_client_create(mem, &ci, 0));
 	t_assert_error(mem, EINVAL, "connect to tcp 1:2147483648: port out of range");
 	test_free(mem);
 }
@@ -130,9 +132,9 @@ static void negative_ports_are_refused(void **state)
 	struct udo_vsock_tcp_server_create_info si = { .vcid = T_CID, .port = -2 };
 	void *mem = ctx_mem();
 
-	assert_null(udo_vsock_tcp_client_create(mem, &ci));
+	assert_null(t_client_create(mem, &ci, 0));
 	t_assert_error(mem, EINVAL, "port");
-	assert_null(udo_vsock_tcp_server_create(mem, &si));
+	assert_null(t_server_create(mem, &si, 0));
 	t_assert_error(mem, EINVAL, "port");
 	test_free(mem);
 }
@@ -142,7 +144,7 @@ static void round_trip(uint32_t scid, uint32_t ccid, int family)
 {
 	struct udo_vsock_tcp_server_create_info si = { .vcid = scid, .port = -1 };
 	struct udo_vsock_tcp_client_create_info ci = { .vcid = ccid };
-	struct udo_vsock_tcp *s = udo_vsock_tcp_server_create(NULL, &si), *c;
+	struct udo_vsock_tcp *s = t_server_create(NULL, &si, 0), *c;
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	struct sockaddr_vm peer;
@@ -154,7 +156,7 @@ static void round_trip(uint32_t scid, uint32_t ccid, int family)
 	assert_int_equal(getsockname(udo_vsock_tcp_get_fd(s), (struct sockaddr *) &ss, &len), 0);
 	assert_int_equal(ss.ss_family, family);
 	ci.port = udo_vsock_tcp_get_port(s);
-	c = udo_vsock_tcp_client_create(NULL, &ci);
+	c = t_client_create(NULL, &ci, 0);
 	assert_non_null(c);
 	if (udo_vsock_tcp_client_connect(c) != 0)
 		fail_msg("connect: %s", udo_log_get_error(c));
@@ -205,7 +207,7 @@ static void any_binds_loopback_unless_the_map_says_otherwise(void **state)
 	struct udo_vsock_tcp_server_create_info si = { .vcid = VMADDR_CID_ANY, .port = -1 };
 	struct sockaddr_in sin;
 	socklen_t len = sizeof(sin);
-	struct udo_vsock_tcp *s = udo_vsock_tcp_server_create(NULL, &si);
+	struct udo_vsock_tcp *s = t_server_create(NULL, &si, 0);
 
 	assert_non_null(s);
 	assert_int_equal(getsockname(udo_vsock_tcp_get_fd(s), (struct sockaddr *) &sin, &len), 0);
@@ -213,7 +215,7 @@ static void any_binds_loopback_unless_the_map_says_otherwise(void **state)
 	udo_vsock_tcp_destroy(s);
 
 	setenv(MAP, "any=0.0.0.0", 1);
-	s = udo_vsock_tcp_server_create(NULL, &si);
+	s = t_server_create(NULL, &si, 0);
 	assert_non_null(s);
 	len = sizeof(sin);
 	assert_int_equal(getsockname(udo_vsock_tcp_get_fd(s), (struct sockaddr *) &sin, &len), 0);
@@ -254,7 +256,7 @@ static void library_client_talks_to_a_plain_tcp_server(void **state)
 	assert_int_equal(listen(lfd, 1), 0);
 	assert_int_equal(getsockname(lfd, (struct sockaddr *) &sin, &len), 0);
 	ci.port = ntohs(sin.sin_port);
-	c = udo_vsock_tcp_client_create(NULL, &ci);
+	c = t_client_create(NULL, &ci, 0);
 	assert_non_null(c);
 	assert_int_equal(udo_vsock_tcp_client_connect(c), 0);
 	conn = accept(lfd, NULL, NULL);
@@ -286,7 +288,7 @@ int main(void)
 	};
 
 	/* These are the tcp transport's rules, whatever the suite runs on. */
-	setenv("UDO_VSOCK_TCP_TRANSPORT", "tcp", 1);
+	t_use_transport("tcp");
 	unsetenv(MAP);
 	return T_RUN(tests);
 }

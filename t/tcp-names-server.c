@@ -75,7 +75,7 @@ static int server_in_use(void *arg, char *why, size_t len)
 	snprintf(want, sizeof(want), "bind to tcp 42:%d (localhost: [::1]:%d): ", si.port,
 	         si.port);
 	CHECK(mem, "no memory");
-	CHECK(!udo_vsock_tcp_server_create(mem, &si) &&
+	CHECK(!t_server_create(mem, &si, 0) &&
 	      udo_log_get_error_code(mem) == EADDRINUSE && strstr(udo_log_get_error(mem), want),
 	      "server on 42:%d with [::1]:%d taken: expected EADDRINUSE and \"%s\", got %u "
 	      "\"%s\"", si.port, si.port, want, udo_log_get_error_code(mem),
@@ -102,7 +102,7 @@ int main(void)
 	};
 
 	/* These are the tcp transport's rules, whatever the suite runs on. */
-	setenv("UDO_VSOCK_TCP_TRANSPORT", "tcp", 1);
+	t_use_transport("tcp");
 	unsetenv(T_MAP);
 	return T_RUN(tests);
 }

@@ -117,7 +117,7 @@ static int retries_leak_nothing(void *arg, char *why, size_t len)
 	si.port = port;
 	close(v4);
 	v4 = -1;
-	s = udo_vsock_tcp_server_create(NULL, &si);
+	s = t_server_create(NULL, &si, 0);
 	if (!s) {
 		WHY("server on 127.0.0.1:%d: %s", port, strerror(errno));
 		goto out;
@@ -287,7 +287,7 @@ int main(void)
 	};
 
 	/* These are the tcp transport's rules, whatever the suite runs on. */
-	setenv("UDO_VSOCK_TCP_TRANSPORT", "tcp", 1);
+	t_use_transport("tcp");
 	unsetenv(T_MAP);
 	unsetenv("UDO_VSOCK_TCP_CONNECT_TIMEOUT_MS");
 	return T_RUN(tests);

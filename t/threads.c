@@ -24,7 +24,7 @@ static bool one_round(struct worker *w, int round)
 {
 	struct udo_vsock_tcp_server_create_info si = { .vcid = T_CID, .port = -1 };
 	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID };
-	struct udo_vsock_tcp *s = udo_vsock_tcp_server_create(NULL, &si), *c = NULL;
+	struct udo_vsock_tcp *s = t_server_create(NULL, &si, 0), *c = NULL;
 	char msg[16] = { 0 }, buf[16];
 	int conn = -1;
 	bool ok = false;
@@ -32,7 +32,7 @@ static bool one_round(struct worker *w, int round)
 	if (!s)
 		goto out;
 	ci.port = udo_vsock_tcp_get_port(s);
-	c = udo_vsock_tcp_client_create(NULL, &ci);
+	c = t_client_create(NULL, &ci, 0);
 	if (!c || udo_vsock_tcp_client_connect(c) != 0)
 		goto out;
 	conn = udo_vsock_tcp_server_accept(s, NULL);
@@ -90,7 +90,7 @@ static void errors_stay_in_their_own_context(void **state)
 	void *mem = malloc((size_t) udo_vsock_tcp_get_sizeof());
 	struct udo_vsock_tcp *s = t_server();
 
-	assert_null(udo_vsock_tcp_client_create(mem, &bad));
+	assert_null(t_client_create(mem, &bad, 0));
 	assert_int_not_equal(udo_log_get_error_code(mem), 0);
 	/* The failure above left no trace in an unrelated context. */
 	assert_int_equal(udo_log_get_error_code(s), 0);
@@ -106,5 +106,5 @@ int main(void)
 		cmocka_unit_test(errors_stay_in_their_own_context),
 	};
 
-	return T_RUN(tests);
+	return T_RUN_TRANSPORTS(tests, T_STREAM_TRANSPORTS);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* UDO_VSOCK_TCP_TRANSPORT picks the transport; anything unknown is refused
- * with EINVAL and a message naming the allowed values, never a silent pick. */
+ * with EINVAL and a message naming the allowed values, never a silent pick.
+ * The variable is what it tests, so it sets it (setenv), never opts. */
 #include "config.h"
 
 #include <errno.h>

@@ -3,7 +3,8 @@
  * A transport per context: contexts made with different transports live
  * side by side in one process and one thread, each as its create's options
  * say, whatever UDO_VSOCK_TCP_TRANSPORT says; and the list of transport
- * names (udo_vsock_tcp_transport_name) is the one creates accept.
+ * names (udo_vsock_tcp_transport_name) is the one creates accept. It sets
+ * the variable (setenv) to show opts wins over it.
  */
 #include "config.h"
 

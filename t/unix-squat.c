@@ -129,7 +129,7 @@ static void start_squatter(void)
 static struct udo_vsock_tcp *client(int type, int p)
 {
 	struct udo_vsock_tcp_client_create_info ci = { .vcid = VMADDR_CID_LOCAL, .port = p };
-	struct udo_vsock_tcp *c = udo_vsock_tcp_client_create_type(NULL, &ci, type);
+	struct udo_vsock_tcp *c = t_client_create(NULL, &ci, type);
 
 	assert_non_null(c);
 	assert_string_equal(udo_vsock_tcp_get_transport(c), "unix");
@@ -182,7 +182,7 @@ static void a_server_on_a_taken_name_says_who_holds_it(void **state)
 
 	(void) state;
 	assert_non_null(s);
-	assert_null(udo_vsock_tcp_server_create_type(s, &si, SOCK_SEQPACKET));
+	assert_null(t_server_create(s, &si, SOCK_SEQPACKET));
 	assert_int_equal(errno, EADDRINUSE);
 	snprintf(want, sizeof(want), "held by %s", pid_text);
 	assert_non_null(strstr(udo_log_get_error(s), want));
@@ -200,7 +200,7 @@ static void a_low_port_server_of_our_own_is_trusted(void **state)
 	/* A free name below 1024 (the squatter's taken ones are not). */
 	for (p = 1000; p > 0 && !s; p--) {
 		si.port = p;
-		s = udo_vsock_tcp_server_create(NULL, &si);
+		s = t_server_create(NULL, &si, 0);
 	}
 	assert_non_null(s);
 	c = client(SOCK_STREAM, udo_vsock_tcp_get_port(s));
@@ -225,7 +225,7 @@ int main(void)
 		printf("1..0 # SKIP needs root, to run a squatter as uid %d (nobody)\n", NOBODY);
 		return 0;
 	}
-	setenv("UDO_VSOCK_TCP_TRANSPORT", "unix", 1);
+	t_use_transport("unix");
 	signal(SIGPIPE, SIG_IGN);
 	start_squatter();
 	return T_RUN(tests);

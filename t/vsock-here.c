@@ -29,7 +29,7 @@ static void vsock_plugin_loads_and_creates_a_client(void **state)
 {
 	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID, .port = 5000 };
 	void *mem = test_malloc((size_t) udo_vsock_tcp_get_sizeof());
-	struct udo_vsock_tcp *c = udo_vsock_tcp_client_create(mem, &ci);
+	struct udo_vsock_tcp *c = t_client_create(mem, &ci, 0);
 
 	if (have_af_vsock()) {
 		assert_non_null(c);
@@ -56,7 +56,7 @@ static void server_on_cid_1_without_loopback_reports_the_bind_error(void **state
 		skip();
 	}
 	errno = 0;
-	s = udo_vsock_tcp_server_create(mem, &si);
+	s = t_server_create(mem, &si, 0);
 	assert_null(s);
 	assert_int_equal(errno, EADDRNOTAVAIL);
 	t_assert_error(mem, EADDRNOTAVAIL, "bind to vsock 1:");
@@ -82,7 +82,7 @@ static void client_for_port_any_is_refused_on_vsock(void **state)
 	struct udo_vsock_tcp_client_create_info ci = { .vcid = T_CID, .port = -1 };
 	void *mem = test_malloc((size_t) udo_vsock_tcp_get_sizeof());
 
-	assert_null(udo_vsock_tcp_client_create(mem, &ci));
+	assert_null(t_client_create(mem, &ci, 0));
 	t_assert_error(mem, EINVAL, "a client needs a port");
 	test_free(mem);
 }
@@ -97,7 +97,7 @@ static void ports_above_int_max_work_on_vsock(void **state)
 
 	if (!t_have_vsock_loopback())
 		skip();
-	s = udo_vsock_tcp_server_create(NULL, &si);
+	s = t_server_create(NULL, &si, 0);
 	assert_non_null(s);
 	assert_int_equal(udo_vsock_tcp_get_port(s), -2);
 	c = t_client(s);
@@ -117,6 +117,6 @@ int main(void)
 		cmocka_unit_test(ports_above_int_max_work_on_vsock),
 	};
 
-	setenv("UDO_VSOCK_TCP_TRANSPORT", "vsock", 1);
+	t_use_transport("vsock");
 	return T_RUN(tests);
 }

@@ -42,7 +42,7 @@ static void need_vsock_loopback(void)
 
 static void use_transport(const char *name)
 {
-	assert_int_equal(setenv("UDO_VSOCK_TCP_TRANSPORT", name, 1), 0);
+	t_use_transport(name);
 }
 
 /* A deterministic stream (xorshift64) and a hash of what went by (FNV-1a). */
@@ -101,7 +101,7 @@ static void *send_big(void *arg)
 static void *send_big_(struct sender *snd)
 {
 	struct udo_vsock_tcp_client_create_info info = { .vcid = T_CID, .port = snd->port };
-	struct udo_vsock_tcp *c = udo_vsock_tcp_client_create(NULL, &info);
+	struct udo_vsock_tcp *c = t_client_create(NULL, &info, 0);
 	static unsigned char buf[CHUNK];
 
 	stream_init(&snd->sent);
@@ -221,7 +221,7 @@ static void refused_connect_is_econnreset_naming_vsock_cid_and_port(void **state
 	info.port = udo_vsock_tcp_get_port(s);
 	udo_vsock_tcp_destroy(s);
 
-	c = udo_vsock_tcp_client_create(NULL, &info);
+	c = t_client_create(NULL, &info, 0);
 	if (!c)
 		fail_msg("client for CID %u port %u: %s", T_CID, (unsigned int) info.port, strerror(errno));
 	assert_string_equal(udo_vsock_tcp_get_transport(c), "vsock");
@@ -245,7 +245,7 @@ static void auto_picks_vsock_where_cid1_is_served_and_tcp_elsewhere(void **state
 	if (in_vm_guest() && !loopback)
 		fail_msg("UDO_VM_GUEST is set but CID 1 is not served: vsock_loopback not loaded?");
 	use_transport("auto");
-	c = udo_vsock_tcp_client_create(NULL, &info);
+	c = t_client_create(NULL, &info, 0);
 	if (!c)
 		fail_msg("client for CID 1 with auto: %s", strerror(errno));
 	assert_string_equal(udo_vsock_tcp_get_transport(c), want);

@@ -70,7 +70,7 @@ static void socat_vsock_connect_talks_to_a_library_server(void **state)
 			fail_msg("UDO_VM_GUEST is set but CID 1 is not served: vsock_loopback not loaded?");
 		skip();
 	}
-	assert_int_equal(setenv("UDO_VSOCK_TCP_TRANSPORT", "vsock", 1), 0);
+	t_use_transport("vsock");
 	s = t_server();
 	if (!spawn_socat(udo_vsock_tcp_get_port(s), &pid, &to, &from)) {
 		udo_vsock_tcp_destroy(s);
