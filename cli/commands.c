@@ -176,6 +176,7 @@ int udo_cli_cmd_relay(const struct udo_cli_opts *o, int argc, char **argv)
 	struct udo_cli_addr la, ta;
 	struct udo_cli_listener one, *l = &one;
 	struct udo_cli_target t;
+	struct udo_cli_relay_opts ro;
 	bool passed = !strcmp(argv[0], UDO_CLI_PASSED);
 	size_t n = 1, i;
 	int status, r;
@@ -218,7 +219,10 @@ int udo_cli_cmd_relay(const struct udo_cli_opts *o, int argc, char **argv)
 	}
 	for (i = 0; i < n; i++)
 		announce(o, &l[i]);
-	status = udo_cli_relay_service(l, n, &t, &o->relay, o->stop_ms);
+	ro = o->relay;
+	ro.wait_set = o->wait_set;
+	ro.wait_ms = o->wait_ms;
+	status = udo_cli_relay_service(l, n, &t, &ro, o->stop_ms);
 	if (l != &one)
 		free(l);
 	udo_cli_target_free(&t);

@@ -11,7 +11,8 @@ udo_vsock_SOURCES = cli/errbuf.h \
 	cli/endpoint.c cli/endpoint.h \
 	cli/stream.c cli/stream.h \
 	cli/message.c cli/message.h \
-	cli/relay.c cli/relay.h \
+	cli/relay.c cli/relay.h cli/relay-int.h cli/relay-conn.c cli/relay-connect.c \
+	cli/relay-pool.c cli/relay-resolve.c cli/relay-stats.c \
 	cli/transports.c cli/transports.h
 # An installed program: the library from $(libdir), not the test suite's
 # -no-install build-tree link and test helpers (t/local.mk's defaults).

@@ -45,7 +45,8 @@ static const int connect_opts[] = {
 };
 static const int relay_opts[] = {
 	't', 'p', 'v', UDO_CLI_OPT_COPY, UDO_CLI_OPT_BUFFER, UDO_CLI_OPT_SEQPACKET,
-	UDO_CLI_OPT_CONNECT_TIMEOUT, UDO_CLI_OPT_WAIT, UDO_CLI_OPT_STOP_TIMEOUT, 0,
+	UDO_CLI_OPT_CONNECT_TIMEOUT, UDO_CLI_OPT_WAIT, UDO_CLI_OPT_STOP_TIMEOUT,
+	UDO_CLI_OPT_THREADS, UDO_CLI_OPT_MAX_CONNECTIONS, UDO_CLI_OPT_IDLE_TIMEOUT, 0,
 };
 static const int transports_opts[] = { 't', 0 };
 static const int no_opts[] = { 0 };
