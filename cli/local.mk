@@ -48,14 +48,18 @@ check_PROGRAMS += t/cli-echo
 t_cli_echo_SOURCES = t/cli-echo.c
 t_cli_echo_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 t_cli_echo_LDFLAGS = -no-install
+# Both ends of the relay's tests at scale (t/cli-relay-ops.sh): plain sockets.
+check_PROGRAMS += t/relay-peer
+t_relay_peer_SOURCES = t/relay-peer.c
+t_relay_peer_LDFLAGS = -no-install
 
 CLI_TESTS = t/cli-usage t/cli-stream t/cli-relay t/cli-socat t/cli-stdio t/cli-timeout \
-	t/cli-options
+	t/cli-options t/cli-relay-ops t/cli-relay-names
 TESTS += $(CLI_TESTS)
 noinst_SCRIPTS += $(CLI_TESTS)
 CLEANFILES += $(CLI_TESTS)
 EXTRA_DIST += t/cli-gen.sh t/cli-lib.sh t/cli-usage.sh t/cli-stream.sh t/cli-relay.sh t/cli-socat.sh \
-	t/cli-stdio.sh t/cli-timeout.sh t/cli-options.sh
+	t/cli-stdio.sh t/cli-timeout.sh t/cli-options.sh t/cli-relay-ops.sh t/cli-relay-names.sh
 
 cli_test_gen = $(AM_V_GEN)$(MKDIR_P) t && \
 	$(SHELL) $(srcdir)/t/cli-gen.sh '$(srcdir)' '$(abs_top_builddir)' '$(EXEEXT)' \
@@ -74,6 +78,10 @@ t/cli-stdio: $(srcdir)/t/cli-stdio.sh $(CLI_TEST_DEPS)
 t/cli-timeout: $(srcdir)/t/cli-timeout.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 t/cli-options: $(srcdir)/t/cli-options.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+t/cli-relay-ops: $(srcdir)/t/cli-relay-ops.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+t/cli-relay-names: $(srcdir)/t/cli-relay-names.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 
 # After an install: the installed udo-vsock runs, finds the installed
