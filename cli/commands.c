@@ -191,7 +191,8 @@ int udo_cli_cmd_relay(const struct udo_cli_opts *o, int argc, char **argv)
 		return UDO_CLI_EXIT_USAGE;
 	/* A message is one read: the buffer must hold the largest (vsock's
 	 * 256 KiB by default), and splice would merge messages. */
-	if (o->seqpacket && (o->relay.copy == UDO_CLI_COPY_SPLICE || o->relay.buffer < 262144))
+	if (o->seqpacket && ((o->relay.copy_set && o->relay.copy == UDO_CLI_COPY_SPLICE) ||
+	                     o->relay.buffer < 262144))
 		return udo_cli_usage("relay: --seqpacket copies whole messages: it takes neither "
 		                     "--copy=splice nor a --buffer below 262144");
 	if (udo_cli_target_init(&t, &ta, o->connect_timeout_ms, o->wait_set ? o->wait_ms : 0,
@@ -220,6 +221,8 @@ int udo_cli_cmd_relay(const struct udo_cli_opts *o, int argc, char **argv)
 	for (i = 0; i < n; i++)
 		announce(o, &l[i]);
 	ro = o->relay;
+	if (o->seqpacket)
+		ro.copy = UDO_CLI_COPY_READ;
 	ro.wait_set = o->wait_set;
 	ro.wait_ms = o->wait_ms;
 	status = udo_cli_relay_service(l, n, &t, &ro, o->stop_ms);

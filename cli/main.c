@@ -108,7 +108,7 @@ static int select_transport(const struct udo_cli_opts *o)
 int main(int argc, char **argv)
 {
 	struct udo_cli_opts o = {
-		.relay = { .copy = UDO_CLI_COPY_READ, .buffer = 256 * 1024 },
+		.relay = { .copy = UDO_CLI_COPY_SPLICE, .buffer = 256 * 1024 },
 		.stop_ms = 10000,
 	};
 	const struct command *cmd;

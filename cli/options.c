@@ -59,7 +59,7 @@ static void help(void)
 	"  -p, --print-port      listen, relay: print the port bound on standard error\n"
 	"  -v, --verbose         listen, connect, relay: report connections on\n"
 	"                        standard error\n"
-	"      --copy=MODE       relay: read (default) or splice\n"
+	"      --copy=MODE       relay: splice (default; read for --seqpacket) or read\n"
 	"      --buffer=BYTES    relay: bytes moved per call (default 262144)\n"
 	"      --seqpacket       SOCK_SEQPACKET (vsock:, unix:, hybrid: only): message\n"
 	"                        boundaries kept; each read of standard input is one\n"
@@ -131,6 +131,7 @@ static int set_copy(struct udo_cli_opts *o, const char *arg)
 {
 	char q[UDO_QUOTE_BUF];
 
+	o->relay.copy_set = true;
 	if (!strcmp(arg, "splice"))
 		o->relay.copy = UDO_CLI_COPY_SPLICE;
 	else if (!strcmp(arg, "read"))

@@ -242,6 +242,10 @@ static int pump_dir(struct relay_conn *c, int i)
 			return 0;
 		if (!d->buf) {
 			d->buf = relay_pool_get(c->w, splicing(c, d));
+			/* No pipe to be had (fds run short): this once, a buffer,
+			 * so that an end of stream is still seen and fds freed. */
+			if (!d->buf && splicing(c, d))
+				d->buf = relay_pool_get(c->w, false);
 			if (!d->buf)
 				return 1; /* the pool is empty: again soon */
 		}

@@ -49,11 +49,13 @@ struct relay_buf *relay_pool_get(struct relay_worker *w, bool pipe)
 {
 	struct relay_pool *p = pipe ? &w->r->pipes : &w->r->pool;
 	struct relay_buf *b = w->spare[pipe];
+	bool full = false;
 
 	if (b) {
 		w->spare[pipe] = NULL;
 		return b;
 	}
+
 	pthread_mutex_lock(&p->lock);
 	b = p->free;
 	if (b)
@@ -61,10 +63,14 @@ struct relay_buf *relay_pool_get(struct relay_worker *w, bool pipe)
 	else if (p->made < p->max)
 		p->made++;
 	else
-		w->starved = true;
+		full = true;
 	pthread_mutex_unlock(&p->lock);
-	if (b || w->starved)
+	if (b)
 		return b;
+	if (full) {
+		w->starved = true;
+		return NULL;
+	}
 	b = make(p);
 	if (!b) {
 		pthread_mutex_lock(&p->lock);

@@ -16,6 +16,7 @@ enum udo_cli_copy {
 
 struct udo_cli_relay_opts {
 	enum udo_cli_copy copy;
+	bool copy_set;             /* --copy given (else splice, read for messages) */
 	size_t buffer;            /* bytes per read, or the pipe size for splice */
 	bool verbose;             /* one line per connection finished */
 	unsigned int threads;     /* worker threads; 0: one per online CPU */

@@ -9,7 +9,7 @@
 . "${srcdir:-.}/t/cli-lib.sh"
 : "${RELAY_PEER:=${CLI_ECHO%/*}/relay-peer}"
 
-plan 9
+plan 10
 
 bg echo "$RELAY_PEER" server 127.0.0.1
 eport=$(first_line "$T_DIR/echo.out")
@@ -66,8 +66,8 @@ r=$?
 ok $? "--idle-timeout=2s closes a silent connection, not one with a byte every 100 ms for 4 s"
 diag "silent: $(cat "$T_DIR/silent.out"), busy: $(cat "$T_DIR/busy.out")"
 
-# 5-6: the figures: bytes each way and connections, on SIGUSR1 and at exit.
-relay st --print-port relay tcp:127.0.0.1:any "tcp:127.0.0.1:$eport"
+# 5-7: the figures: bytes each way and connections, on SIGUSR1 and at exit.
+relay st --print-port --verbose relay tcp:127.0.0.1:any "tcp:127.0.0.1:$eport"
 st=$relay_pid
 sport=$(first_line "$T_DIR/st.err")
 data d 100000
@@ -77,6 +77,9 @@ want='0 connections open, 2 in total, 0 refused, 0 failed; 100003 bytes in, 1000
 wait_until sh -c "kill -USR1 $st; grep -q '$want' '$T_DIR/st.err'"
 ok $? "SIGUSR1: one line with connections open, total, refused, failed and bytes each way"
 grep 'in total' "$T_DIR/st.err" | tail -n 1 | sed 's/^/# /'
+grep -Eq "relay tcp 127.0.0.1:[0-9]+ -> tcp:127.0.0.1:$eport: closed \(both ends finished\) after 100000 bytes in, 100000 bytes out in [0-9]+\.[0-9]{3} s\$" \
+	"$T_DIR/st.err"
+ok $? "-v: one line per connection finished: peer, target, bytes each way, duration, why"
 n=$(grep -c 'in total' "$T_DIR/st.err")
 kill -TERM $st
 wait $st
@@ -84,7 +87,7 @@ wait $st
 	tail -n 1 "$T_DIR/st.err" | grep -q "$want"
 ok $? "the same line at exit"
 
-# 7: STATUS= under a service manager (a socket of our own as NOTIFY_SOCKET).
+# 8: STATUS= under a service manager (a socket of our own as NOTIFY_SOCKET).
 if [ "$("$UDO_VSOCK" transports | sed -n 's/^socket activation: \(yes\).*/\1/p')" != yes ]; then
 	skip "STATUS= carries the figures" "built without libsystemd"
 else
@@ -102,7 +105,7 @@ else
 	diag_file "$T_DIR/notify.out"
 fi
 
-# 8-9: 2000 connections at once through a relay of 2 threads, each echoing
+# 9-10: 2000 connections at once through a relay of 2 threads, each echoing
 # its own bytes; the relay holds 3 threads (2 workers and the main one)
 # throughout.
 N=2000
