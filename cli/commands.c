@@ -190,6 +190,7 @@ int udo_cli_cmd_relay(const struct udo_cli_opts *o, int argc, char **argv)
 	struct udo_cli_addr la, ta;
 	struct udo_cli_listener one, *l = &one;
 	struct udo_cli_target t;
+	struct udo_cli_relay_opts ro;
 	bool passed = !strcmp(argv[0], UDO_CLI_PASSED);
 	size_t n = 1, i;
 	int status, r;
@@ -206,7 +207,8 @@ int udo_cli_cmd_relay(const struct udo_cli_opts *o, int argc, char **argv)
 		return UDO_CLI_EXIT_USAGE;
 	/* A message is one read: the buffer must hold the largest (vsock's
 	 * 256 KiB by default), and splice would merge messages. */
-	if (o->seqpacket && (o->relay.copy == UDO_CLI_COPY_SPLICE || o->relay.buffer < 262144))
+	if (o->seqpacket && ((o->relay.copy_set && o->relay.copy == UDO_CLI_COPY_SPLICE) ||
+	                     o->relay.buffer < 262144))
 		return udo_cli_usage("relay: --seqpacket copies whole messages: it takes neither "
 		                     "--copy=splice nor a --buffer below 262144");
 	if (udo_cli_target_init(&t, &ta, o->connect_timeout_ms, o->wait_set ? o->wait_ms : 0,
@@ -234,7 +236,12 @@ int udo_cli_cmd_relay(const struct udo_cli_opts *o, int argc, char **argv)
 	}
 	for (i = 0; i < n; i++)
 		announce(o, &l[i]);
-	status = udo_cli_relay_service(l, n, &t, &o->relay, o->stop_ms);
+	ro = o->relay;
+	if (o->seqpacket)
+		ro.copy = UDO_CLI_COPY_READ;
+	ro.wait_set = o->wait_set;
+	ro.wait_ms = o->wait_ms;
+	status = udo_cli_relay_service(l, n, &t, &ro, o->stop_ms);
 	if (l != &one)
 		free(l);
 	udo_cli_target_free(&t);

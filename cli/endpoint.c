@@ -79,7 +79,7 @@ static const char *cid_text(uint32_t cid, char *buf, size_t len)
 }
 
 /* "127.0.0.1:80" or "[::1]:80" for a socket address. */
-static const char *sa_text(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
+const char *udo_cli_sa_text(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
 {
 	char host[128], serv[16]; /* numeric: an IPv6 address and a zone fit */
 
@@ -148,7 +148,7 @@ static int listen_tcp(struct udo_cli_listener *l, int backlog, char *err, size_t
 	for (ai = res; ai; ai = ai->ai_next) {
 		const char *step = "socket";
 
-		sa_text(ai->ai_addr, ai->ai_addrlen, where, sizeof(where));
+		udo_cli_sa_text(ai->ai_addr, ai->ai_addrlen, where, sizeof(where));
 		fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (fd >= 0) {
 			/* A restarted relay rebinds at once. */
@@ -176,7 +176,7 @@ bound:
 	}
 	l->fd = fd;
 	l->port = port_of(&ss);
-	sa_text((struct sockaddr *) &ss, len, where, sizeof(where));
+	udo_cli_sa_text((struct sockaddr *) &ss, len, where, sizeof(where));
 	snprintf(l->where, sizeof(l->where), "tcp %s", where);
 	return 0;
 }
@@ -228,8 +228,11 @@ int udo_cli_accept(struct udo_cli_listener *l, char *peer, size_t peerlen,
 		struct sockaddr_vm svm;
 
 		fd = udo_vsock_tcp_server_accept(l->ctx, &svm);
-		if (fd < 0)
-			return ctx_fail(l->ctx, "accept", err, errlen);
+		if (fd < 0) {
+			ctx_fail(l->ctx, "accept", err, errlen);
+			errno = (int) udo_log_get_error_code(l->ctx);
+			return -1;
+		}
 		if (peer)
 			snprintf(peer, peerlen, "%s %u:%u", udo_vsock_tcp_get_transport(l->ctx),
 			         svm.svm_cid, svm.svm_port);
@@ -241,11 +244,16 @@ int udo_cli_accept(struct udo_cli_listener *l, char *peer, size_t peerlen,
 		char text[UDO_CLI_ADDR_TEXT_MAX];
 
 		fd = accept4(l->fd, (struct sockaddr *) &ss, &len, SOCK_CLOEXEC);
-		if (fd < 0)
-			return fail(err, errlen, "accept on %s: %s", l->where, strerror(errno));
+		if (fd < 0) {
+			int e = errno;
+
+			fail(err, errlen, "accept on %s: %s", l->where, strerror(e));
+			errno = e;
+			return -1;
+		}
 		if (peer)
 			snprintf(peer, peerlen, "tcp %s",
-			         sa_text((struct sockaddr *) &ss, len, text, sizeof(text)));
+			         udo_cli_sa_text((struct sockaddr *) &ss, len, text, sizeof(text)));
 		if (who)
 			peer_of(l, fd, VMADDR_CID_ANY, &ss, len, who);
 	}
@@ -378,6 +386,46 @@ static int connect_vsock(const struct udo_cli_target *t, struct udo_cli_conn *c,
 	return 0;
 }
 
+int udo_cli_connect_start(const struct udo_cli_target *t, struct udo_cli_conn *c,
+                          char *err, size_t errlen)
+{
+	struct udo_vsock_tcp_client_create_info info = {
+		.vcid = t->addr.cid, .port = t->addr.port,
+	};
+	struct udo_vsock_tcp_opts opts = UDO_VSOCK_TCP_OPTS_INIT;
+	struct udo_vsock_tcp *ctx = ctx_alloc(err, errlen);
+	char map[UDO_CLI_PATH_MAX + 16];
+
+	c->fd = -1;
+	c->ctx = NULL;
+	if (!ctx)
+		return -1;
+	lib_opts(&opts, &t->addr, map, sizeof(map));
+	opts.flags |= UDO_VSOCK_TCP_OPT_NONBLOCK;
+	if (!udo_vsock_tcp_client_create_opts(ctx, &info, &opts)) {
+		ctx_fail(ctx, "connect", err, errlen);
+		free(ctx);
+		return -1;
+	}
+	c->ctx = ctx;
+	return udo_cli_connect_step(c, err, errlen);
+}
+
+int udo_cli_connect_step(struct udo_cli_conn *c, char *err, size_t errlen)
+{
+	int r = udo_vsock_tcp_client_connect(c->ctx);
+
+	c->fd = udo_vsock_tcp_get_fd(c->ctx);
+	if (r == 0)
+		return 0;
+	if (errno == EINPROGRESS)
+		return 1;
+	r = (int) udo_log_get_error_code(c->ctx);
+	ctx_fail(c->ctx, "connect", err, errlen);
+	errno = r;
+	return -1;
+}
+
 /* "ADDRESS: reason", after those before it ("; "), as far as it fits. */
 static void add_tried(char *buf, size_t len, size_t *used, const char *where,
                       const char *why)
@@ -410,7 +458,7 @@ static int connect_tcp(const struct udo_cli_target *t, struct udo_cli_conn *c,
 		if (fd >= 0)
 			close(fd);
 		n++;
-		sa_text(ai->ai_addr, ai->ai_addrlen, where, sizeof(where));
+		udo_cli_sa_text(ai->ai_addr, ai->ai_addrlen, where, sizeof(where));
 		if (e == ETIMEDOUT && d.set)
 			snprintf(why, sizeof(why), "no answer within %u ms", t->timeout_ms);
 		else

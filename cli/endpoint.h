@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
 
 #include "addr.h"
 
@@ -48,10 +49,10 @@ struct udo_cli_conn {
 int udo_cli_listen(struct udo_cli_listener *l, const struct udo_cli_addr *addr,
                    int backlog, char *err, size_t errlen);
 
-/* Accept one connection: its fd (close-on-exec), or -1 with err. peer, when
- * not NULL, receives "vsock 3:1234" or "tcp 127.0.0.1:40000"; who, when not
- * NULL, what an allowlist checks (cli/allow.h): the CID, the address, or
- * (unix:) the uid. */
+/* Accept one connection: its fd (close-on-exec), or -1 with err and errno.
+ * peer, when not NULL, receives "vsock 3:1234" or "tcp 127.0.0.1:40000";
+ * who, when not NULL, what an allowlist checks (cli/allow.h): the CID, the
+ * address, or (unix:) the uid. */
 int udo_cli_accept(struct udo_cli_listener *l, char *peer, size_t peerlen,
                    struct udo_cli_peer *who, char *err, size_t errlen);
 
@@ -86,5 +87,19 @@ int udo_cli_connect(const struct udo_cli_target *t, struct udo_cli_conn *c,
                     char *err, size_t errlen);
 
 void udo_cli_conn_close(struct udo_cli_conn *c);
+
+/*
+ * Connect to a target of a library kind without blocking (a context with
+ * UDO_VSOCK_TCP_OPT_NONBLOCK; the caller bounds the time): 0 connected, 1
+ * under way (wait until c->fd is ready for udo_vsock_tcp_get_poll_events,
+ * then udo_cli_connect_step; c->fd may change at every call), -1 with err
+ * and errno (c->ctx kept: a step may try again). Close c either way.
+ */
+int udo_cli_connect_start(const struct udo_cli_target *t, struct udo_cli_conn *c,
+                          char *err, size_t errlen);
+int udo_cli_connect_step(struct udo_cli_conn *c, char *err, size_t errlen);
+
+/* "127.0.0.1:80" or "[::1]:80" for a socket address, in buf. */
+const char *udo_cli_sa_text(const struct sockaddr *sa, socklen_t len, char *buf, size_t n);
 
 #endif /* UDO_CLI_ENDPOINT_H */

@@ -47,7 +47,8 @@ static const int connect_opts[] = {
 static const int relay_opts[] = {
 	't', 'p', 'v', UDO_CLI_OPT_COPY, UDO_CLI_OPT_BUFFER, UDO_CLI_OPT_SEQPACKET,
 	UDO_CLI_OPT_CONNECT_TIMEOUT, UDO_CLI_OPT_WAIT, UDO_CLI_OPT_STOP_TIMEOUT,
-	UDO_CLI_OPT_ALLOW_FROM, 0,
+	UDO_CLI_OPT_ALLOW_FROM, UDO_CLI_OPT_THREADS, UDO_CLI_OPT_MAX_CONNECTIONS,
+	UDO_CLI_OPT_IDLE_TIMEOUT, 0,
 };
 static const int transports_opts[] = { 't', 0 };
 static const int no_opts[] = { 0 };
@@ -126,7 +127,7 @@ static int run(const struct command *cmd, struct udo_cli_opts *o, int argc, char
 int main(int argc, char **argv)
 {
 	struct udo_cli_opts o = {
-		.relay = { .copy = UDO_CLI_COPY_READ, .buffer = 256 * 1024 },
+		.relay = { .copy = UDO_CLI_COPY_SPLICE, .buffer = 256 * 1024 },
 		.stop_ms = 10000,
 	};
 	const struct command *cmd;

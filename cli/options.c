@@ -62,7 +62,7 @@ static void help(void)
 	"  -p, --print-port      listen, relay: print the port bound on standard error\n"
 	"  -v, --verbose         listen, connect, relay: report connections on\n"
 	"                        standard error\n"
-	"      --copy=MODE       relay: read (default) or splice\n"
+	"      --copy=MODE       relay: splice (default; read for --seqpacket) or read\n"
 	"      --buffer=BYTES    relay: bytes moved per call (default 262144)\n"
 	"      --seqpacket       SOCK_SEQPACKET (vsock:, unix:, hybrid: only): message\n"
 	"                        boundaries kept; each read of standard input is one\n"
@@ -79,6 +79,12 @@ static void help(void)
 	"                        (3,5-9), addresses and prefixes on a tcp one\n"
 	"                        (127.0.0.1,10.0.0.0/8,::1), uids and user names on\n"
 	"                        a unix one (0,1000-1999,www-data)\n"
+	"      --threads=N       relay: worker threads, each serving many connections\n"
+	"                        (default: one per online CPU)\n"
+	"      --max-connections=N  relay: at N connections relayed, close each new\n"
+	"                        client at once (counted as refused)\n"
+	"      --idle-timeout=DURATION  relay: close a connection after DURATION\n"
+	"                        without a byte either way (default: never)\n"
 	"      --fdpass          connect: pass the connection to ssh over standard\n"
 	"                        output (ProxyCommand with ProxyUseFdpass=yes)\n"
 	"  -h, --help            show this help and exit\n"
@@ -133,6 +139,7 @@ static int set_copy(struct udo_cli_opts *o, const char *arg)
 {
 	char q[UDO_QUOTE_BUF];
 
+	o->relay.copy_set = true;
 	if (!strcmp(arg, "splice"))
 		o->relay.copy = UDO_CLI_COPY_SPLICE;
 	else if (!strcmp(arg, "read"))
@@ -198,6 +205,53 @@ static int set_allow_from(struct udo_cli_opts *o, const char *arg)
 	return -1;
 }
 
+/* A count from 1 to max: 0 with *out set, or -1. */
+static int parse_count(const char *text, unsigned int max, unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno || end == text || *end || text[0] < '0' || text[0] > '9' || v < 1 || v > max)
+		return -1;
+	*out = (unsigned int) v;
+	return 0;
+}
+
+#define MAX_THREADS 1024
+
+static int set_threads(struct udo_cli_opts *o, const char *arg)
+{
+	char q[UDO_QUOTE_BUF];
+
+	if (parse_count(arg, MAX_THREADS, &o->relay.threads))
+		return udo_cli_usage("--threads=\"%s\": use a number of threads from 1 to %d",
+		                     udo_quote(q, sizeof(q), arg), MAX_THREADS);
+	return -1;
+}
+
+static int set_max_connections(struct udo_cli_opts *o, const char *arg)
+{
+	char q[UDO_QUOTE_BUF];
+
+	if (parse_count(arg, INT_MAX, &o->relay.max_conns))
+		return udo_cli_usage("--max-connections=\"%s\": use a number from 1 to %d",
+		                     udo_quote(q, sizeof(q), arg), INT_MAX);
+	return -1;
+}
+
+static int set_idle_timeout(struct udo_cli_opts *o, const char *arg)
+{
+	char q[UDO_QUOTE_BUF];
+
+	if (udo_cli_parse_duration(arg, &o->relay.idle_ms) || !o->relay.idle_ms)
+		return udo_cli_usage("--idle-timeout=\"%s\": use a duration such as 500ms, 30s "
+		                     "or 2m, above 0 (at most 2147483647 ms)",
+		                     udo_quote(q, sizeof(q), arg));
+	return -1;
+}
+
 static int set_fdpass(struct udo_cli_opts *o, const char *arg)
 {
 	(void) arg;
@@ -246,6 +300,10 @@ static const struct cli_option options[] = {
 	  set_connect_timeout },
 	{ { "wait", required_argument, NULL, UDO_CLI_OPT_WAIT }, set_wait },
 	{ { "stop-timeout", required_argument, NULL, UDO_CLI_OPT_STOP_TIMEOUT }, set_stop_timeout },
+	{ { "threads", required_argument, NULL, UDO_CLI_OPT_THREADS }, set_threads },
+	{ { "max-connections", required_argument, NULL, UDO_CLI_OPT_MAX_CONNECTIONS },
+	  set_max_connections },
+	{ { "idle-timeout", required_argument, NULL, UDO_CLI_OPT_IDLE_TIMEOUT }, set_idle_timeout },
 	{ { "fdpass", no_argument, NULL, UDO_CLI_OPT_FDPASS }, set_fdpass },
 	{ { "allow-from", required_argument, NULL, UDO_CLI_OPT_ALLOW_FROM }, set_allow_from },
 	{ { "seqpacket", no_argument, NULL, UDO_CLI_OPT_SEQPACKET }, set_seqpacket },

@@ -1,150 +1,259 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The relay as a service: one relay thread per listener (under socket
- * activation, one per passed socket), sd_notify READY=1 once all listen,
- * and an orderly stop on SIGTERM: STOPPING=1, no more accepts, the open
- * connections given a bounded time to finish.
- *
- * The main thread waits for the signals with sigwait (they are blocked in
- * every thread). A relay thread blocked in accept is woken by SIGUSR1,
- * whose handler does nothing and is installed without SA_RESTART, so the
- * accept fails with EINTR and the relay sees the stop flag.
+ * The relay's main thread: it sets the relay up, starts the workers
+ * (cli/relay.c), tells the service manager READY=1, and then only handles
+ * signals (a signalfd: SIGTERM and SIGINT stop, SIGUSR1 prints the
+ * statistics line; blocked in every thread) and keeps STATUS= up to date.
+ * The stop is orderly: STOPPING=1, the workers stop accepting, the
+ * listeners are closed (new clients are refused, not left waiting), and
+ * the open connections get --stop-timeout to finish before they are cut.
+ * Workers wake the main thread through an eventfd.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
 #include "activate.h"
-#include "cli.h"
+#include "ms.h"
+#include "relay-int.h"
 #include "relay-service.h"
 #include "say.h"
 
-#define POLL_MS 20
+/* The pool's bound: this many bytes of buffers (or pipes of that size). */
+#define POOL_BYTES (64u << 20)
+/* STATUS= at most this often, when the figures changed. */
+#define STATUS_MS 1000
 
-struct relay_thread {
-	pthread_t thread;
-	struct udo_cli_listener *l;
-	const struct udo_cli_target *t;
-	const struct udo_cli_relay_opts *opts;
-	atomic_bool done;
-	int status;
-};
-
-static void *relay_thread_main(void *arg)
+/* Thousands of connections need thousands of fds: the soft limit goes up
+ * to the hard one (a relay lowered by prlimit later is that user's choice). */
+static void raise_fd_limit(void)
 {
-	struct relay_thread *r = arg;
+	struct rlimit rl;
 
-	r->status = udo_cli_relay(r->l, r->t, r->opts);
-	atomic_store(&r->done, true);
-	if (r->status < 0)
-		kill(getpid(), SIGTERM); /* the main thread stops the others */
-	return NULL;
-}
-
-static void on_wake(int sig)
-{
-	(void) sig;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-/* Stop accepting: wake each relay thread until it has returned. */
-static void stop_relays(struct relay_thread *rt, size_t n)
-{
-	size_t i, running;
-
-	do {
-		running = 0;
-		for (i = 0; i < n; i++)
-			if (!atomic_load(&rt[i].done)) {
-				pthread_kill(rt[i].thread, SIGUSR1);
-				running++;
-			}
-		if (running)
-			sleep_ms(POLL_MS);
-	} while (running);
-	for (i = 0; i < n; i++) {
-		pthread_join(rt[i].thread, NULL);
-		udo_cli_listener_close(rt[i].l);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 }
 
-/* Wait up to stop_ms for the open connections to end. */
-static void drain(atomic_uint *open, unsigned int stop_ms, bool verbose)
+/* --wait, else the library's variable as a blocking connect reads it (a
+ * non-blocking context leaves the waiting to us). */
+static unsigned int connect_wait(const struct udo_cli_relay_opts *o)
 {
-	long waited = 0;
-	unsigned int left;
+	const char *env = getenv("UDO_VSOCK_TCP_CONNECT_WAIT_MS");
+	unsigned int ms = 0;
 
-	while ((left = atomic_load(open)) && waited < (long) stop_ms) {
-		sleep_ms(POLL_MS);
-		waited += POLL_MS;
+	if (o->wait_set)
+		return o->wait_ms;
+	if (env && *env && udo_parse_ms(env, &ms) < 0)
+		ms = 0;
+	return ms;
+}
+
+static bool numeric_host(const struct udo_cli_target *t)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST },
+	                *ai;
+
+	if (getaddrinfo(t->addr.host, NULL, &hints, &ai) != 0)
+		return false;
+	freeaddrinfo(ai);
+	return true;
+}
+
+static int setup(struct relay *r, char *err, size_t len)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned int bufs;
+	size_t i;
+
+	r->nw = r->o.threads ? r->o.threads : cpus > 0 ? (unsigned int) cpus : 1;
+	r->wait_ms = connect_wait(&r->o);
+	r->numeric = r->t->addr.kind == UDO_CLI_ADDR_TCP && numeric_host(r->t);
+	bufs = (unsigned int) (POOL_BYTES / r->o.buffer);
+	if (bufs < 4 * r->nw)
+		bufs = 4 * r->nw;
+	relay_limiter_init(&r->accept_errors);
+	relay_limiter_init(&r->refusals);
+	r->accept_lock = calloc(r->nls, sizeof(*r->accept_lock));
+	r->w = calloc(r->nw, sizeof(*r->w));
+	r->main_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (!r->accept_lock || !r->w || r->main_efd < 0 ||
+	    relay_pool_init(&r->pool, r->o.buffer, false, bufs) ||
+	    relay_pool_init(&r->pipes, r->o.buffer, true, bufs))
+		return snprintf(err, len, "relay: set up: %s", strerror(errno ? errno : ENOMEM)), -1;
+	for (i = 0; i < r->nls; i++) {
+		pthread_mutex_init(&r->accept_lock[i], NULL);
+		if (fcntl(r->ls[i].fd, F_SETFL, fcntl(r->ls[i].fd, F_GETFL) | O_NONBLOCK) < 0)
+			return snprintf(err, len, "relay on %s: make it non-blocking: %s",
+			                r->ls[i].where, strerror(errno)), -1;
 	}
-	if (left)
-		udo_cli_say("relay: stopping with %u connection%s still open after %u ms "
+	if (r->t->addr.kind == UDO_CLI_ADDR_TCP && !r->numeric) {
+		r->resolver = relay_resolver_start(err, len);
+		if (!r->resolver)
+			return -1;
+	}
+	for (i = 0; i < r->nw; i++) {
+		int e = relay_worker_init(r, &r->w[i]);
+
+		if (e < 0)
+			return snprintf(err, len, "relay: set up a worker: %s", strerror(-e)), -1;
+	}
+	return 0;
+}
+
+static void say_stats(struct relay *r)
+{
+	char line[256];
+
+	relay_stats_line(&r->stats, line, sizeof(line));
+	udo_cli_say("%s", line);
+}
+
+/* STATUS= for systemctl status: the figures, when they changed. */
+static void update_status(struct relay *r, char *last, size_t len, uint64_t *when)
+{
+	char line[256], state[300];
+	uint64_t now = relay_now_ms();
+
+	if (now < *when + STATUS_MS)
+		return;
+	relay_stats_line(&r->stats, line, sizeof(line));
+	if (!strcmp(line, last))
+		return;
+	snprintf(last, len, "%s", line);
+	snprintf(state, sizeof(state), "STATUS=%s", line + strlen("relay: "));
+	udo_cli_notify(state);
+	*when = now;
+}
+
+/*
+ * Wait up to ms (-1: for ever) for a signal or a worker: the signal taken,
+ * 0 for a worker or the time passing. SIGUSR1 is handled here.
+ */
+static int wait_main(struct relay *r, int sfd, int ms)
+{
+	struct pollfd p[2] = { { .fd = sfd, .events = POLLIN }, { .fd = r->main_efd, .events = POLLIN } };
+	struct signalfd_siginfo si;
+	uint64_t v;
+
+	if (poll(p, 2, ms) <= 0)
+		return 0;
+	if (p[1].revents & POLLIN)
+		while (read(r->main_efd, &v, sizeof(v)) < 0 && errno == EINTR)
+			;
+	if (!(p[0].revents & POLLIN) || read(sfd, &si, sizeof(si)) != sizeof(si))
+		return 0;
+	if (si.ssi_signo == SIGUSR1) {
+		say_stats(r);
+		return 0;
+	}
+	return (int) si.ssi_signo;
+}
+
+static void wake_all(struct relay *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nw; i++)
+		relay_wake(r->w[i].efd);
+}
+
+/* Stop: no more accepts, then up to stop_ms for the open connections. */
+static void stop(struct relay *r, int sfd, unsigned int stop_ms, unsigned int started)
+{
+	uint64_t end;
+	unsigned long left;
+	size_t i;
+
+	udo_cli_notify("STOPPING=1");
+	atomic_store(&r->stop, true);
+	wake_all(r);
+	while (atomic_load(&r->unlistened) < started)
+		wait_main(r, sfd, 100);
+	for (i = 0; i < r->nls; i++)
+		udo_cli_listener_close(&r->ls[i]);
+	end = relay_now_ms() + stop_ms;
+	while (atomic_load(&r->exited) < started && relay_now_ms() < end)
+		wait_main(r, sfd, (int) (end - relay_now_ms()));
+	left = atomic_load(&r->stats.open);
+	if (atomic_load(&r->exited) < started) {
+		udo_cli_say("relay: stopping with %lu connection%s still open after %u ms "
 		            "(--stop-timeout)", left, left == 1 ? "" : "s", stop_ms);
-	else if (verbose)
+		atomic_store(&r->abort, true);
+		wake_all(r);
+	} else if (r->o.verbose) {
 		udo_cli_say("relay: stopped, every connection finished");
+	}
+	for (i = 0; i < started; i++)
+		pthread_join(r->w[i].thread, NULL);
 }
 
 int udo_cli_relay_service(struct udo_cli_listener *ls, size_t n,
                           const struct udo_cli_target *t,
                           const struct udo_cli_relay_opts *opts, unsigned int stop_ms)
 {
-	struct sigaction wake = { .sa_handler = on_wake };
-	struct udo_cli_relay_opts o = *opts;
-	struct relay_thread *rt = calloc(n, sizeof(*rt));
-	atomic_bool stop = false;
-	atomic_uint open = 0;
+	struct relay *r = calloc(1, sizeof(*r));
+	char err[UDO_CLI_ERR_MAX], last[256] = "";
+	bool notify = getenv("NOTIFY_SOCKET") != NULL;
+	uint64_t said = 0;
+	unsigned int started = 0;
 	sigset_t set;
-	size_t i, started;
-	int sig, status = 0;
+	int sfd, status = 0, e;
 
-	if (!rt) {
+	if (!r) {
 		udo_cli_say("relay: %s", strerror(ENOMEM));
 		return 1;
 	}
-	o.stop = &stop;
-	o.open = &open;
-	sigemptyset(&wake.sa_mask);
-	sigaction(SIGUSR1, &wake, NULL);
+	r->ls = ls;
+	r->nls = n;
+	r->t = t;
+	r->o = *opts;
+	raise_fd_limit();
+	/* Blocked in every thread (they inherit it): the signalfd takes them. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by every thread */
-	for (started = 0; started < n; started++) {
-		rt[started] = (struct relay_thread) { .l = &ls[started], .t = t, .opts = &o };
-		if (pthread_create(&rt[started].thread, NULL, relay_thread_main, &rt[started])) {
-			udo_cli_say("relay on %s: start a thread: %s", ls[started].where,
-			            strerror(EAGAIN));
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sfd < 0) {
+		udo_cli_say("relay: take signals: %s", strerror(errno));
+		return 1;
+	}
+	if (setup(r, err, sizeof(err)) < 0) {
+		udo_cli_say("%s", err);
+		return 1;
+	}
+	for (; started < r->nw; started++) {
+		e = pthread_create(&r->w[started].thread, NULL, relay_worker_main, &r->w[started]);
+		if (e) {
+			udo_cli_say("relay: start a worker thread: %s", strerror(e));
 			status = 1;
 			break;
 		}
 	}
 	if (!status) {
 		udo_cli_notify("READY=1");
-		while (sigwait(&set, &sig) != 0)
-			;
+		while (!wait_main(r, sfd, notify ? STATUS_MS : -1))
+			if (notify)
+				update_status(r, last, sizeof(last), &said);
 	}
-	udo_cli_notify("STOPPING=1");
-	atomic_store(&stop, true);
-	stop_relays(rt, started);
-	for (i = 0; i < started; i++)
-		if (rt[i].status < 0)
-			status = 1;
-	drain(&open, stop_ms, opts->verbose);
-	free(rt);
+	stop(r, sfd, stop_ms, started);
+	say_stats(r);
+	close(sfd);
+	/* r stays: the name lookup thread may still refer to it until exit. */
 	return status;
 }
 

@@ -1,321 +1,366 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The relay. Each connection has two threads, one per direction, each a
- * blocking copy loop: the simplest design that lets both directions and
- * both CPUs run at once. End of stream on one side becomes a half-close on
- * the other; an error on either side shuts both sockets down so the other
- * thread wakes.
- *
- * The copy is read(2)/write(2) through a 256 KiB buffer by default: on the
- * 2-CPU VM this was written on, cli/bench-relay measured it ahead of
- * splice(2) through a 256 KiB or 1 MiB pipe (0.61x against 0.53x of the
- * direct stream over loopback tcp; socat 0.24x, 0.41x with -b 65536).
- * splice stays selectable (--copy=splice) for machines where it wins.
+ * The relay's workers: a fixed set of threads, each an epoll loop of its
+ * own over every listener (EPOLLEXCLUSIVE: one worker is woken per client,
+ * so accepts spread) and over the connections it accepted, which stay
+ * with it to the end: no thread per connection, and no lock on a
+ * connection. Time is kept here too: the epoll_wait timeout is the nearest
+ * of the idle timeout (the head of a list ordered by last activity), the
+ * connects' deadlines and a paused listener's return.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
-#include <udo/vsock-tcp.h>
-
 #include "allow.h"
-#include "message.h"
-#include "repeat.h"
+#include "relay-int.h"
 #include "say.h"
-#include "relay.h"
 
-/* Threads only copy: a small stack is plenty. */
-#define RELAY_STACK (256 * 1024)
+/* Accepts per wake-up before the worker's connections get their turn. */
+#define ACCEPTS 16
+/* A listener whose accepts fail (a full fd table) pauses this long. */
+#define BACKOFF_MS 50
+/* With the pool empty, directions waiting for it try again this often. */
+#define STARVED_MS 5
+#define EVENTS 64
 
-struct relay_conn;
-
-struct relay_dir {
-	struct relay_conn *conn;
-	int from, to;
-	const char *from_name, *to_name;
-	unsigned long long bytes;
-	int err;               /* errno of the failure, 0 at a clean end */
-	const char *op;        /* what failed: "receive from", "send to" */
-	const char *op_name;   /* ... which side */
-};
-
-struct relay_conn {
-	const struct udo_cli_target *target;
-	const struct udo_cli_relay_opts *opts;
-	int client;            /* the accepted connection */
-	struct udo_cli_conn out;
-	char peer[UDO_CLI_ADDR_TEXT_MAX + 16];
-};
-
-/* Connection threads are detached; direction threads are joined. */
-static pthread_attr_t conn_attr, dir_attr;
-
-/* After a failure, wake the other direction: both sockets read end of stream. */
-static void relay_abort(struct relay_dir *d, int err, const char *op, const char *name)
+uint64_t relay_now_ms(void)
 {
-	d->err = err;
-	d->op = op;
-	d->op_name = name;
-	shutdown(d->from, SHUT_RDWR);
-	shutdown(d->to, SHUT_RDWR);
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t) t.tv_sec * 1000 + (uint64_t) t.tv_nsec / 1000000;
 }
 
-/* One receive: on a message socket an empty message is passed on as one
- * (not taken for the end of stream), so it comes back as 1 with *empty. */
-static ssize_t relay_recv(struct relay_dir *d, bool msgs, char *buf, size_t size, bool *empty)
+void relay_wake(int efd)
 {
-	bool eof;
-	ssize_t n;
+	uint64_t one = 1;
 
-	*empty = false;
-	if (!msgs)
-		return udo_vsock_tcp_recv_data(d->from, buf, size, NULL);
-	n = udo_cli_msg_recv(d->from, buf, size, 0, &eof);
-	if (n == 0 && !eof) {
-		*empty = true;
-		return 1;
-	}
-	return n;
+	while (write(efd, &one, sizeof(one)) < 0 && errno == EINTR)
+		;
 }
 
-static int copy_read(struct relay_dir *d, size_t size)
+void relay_pending_add(struct relay_conn *c, uint64_t deadline)
 {
-	char *buf = malloc(size);
-	bool msgs = udo_cli_is_msg_socket(d->from), empty;
-	ssize_t n, w;
-	size_t off;
+	struct relay_worker *w = c->w;
 
-	if (!buf) {
-		relay_abort(d, ENOMEM, "allocate a buffer for", d->from_name);
-		return -1;
+	c->deadline_ms = deadline;
+	link_tail(&w->pending, &c->link);
+	if (deadline < w->next_timer_ms)
+		w->next_timer_ms = deadline;
+}
+
+static int listen_all(struct relay_worker *w, int op)
+{
+	struct relay *r = w->r;
+	size_t i;
+
+	for (i = 0; i < r->nls; i++) {
+		struct epoll_event ev = {
+			.events = EPOLLIN | EPOLLEXCLUSIVE,
+			.data.u64 = (uint64_t) i << 2 | RELAY_TAG_LISTENER,
+		};
+
+		if (epoll_ctl(w->ep, op, r->ls[i].fd, op == EPOLL_CTL_DEL ? NULL : &ev) < 0 &&
+		    op == EPOLL_CTL_ADD)
+			return -errno;
 	}
-	if (msgs)
-		udo_cli_msg_prepare(d->from);
-	for (;;) {
-		n = relay_recv(d, msgs, buf, size, &empty);
-		if (n == -EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (empty)
-			n = 0;
-		/* Once at least: an empty message is one send of 0 bytes. */
-		for (off = 0;;) {
-			w = udo_vsock_tcp_send_data(d->to, buf + off, (size_t) n - off, NULL);
-			if (w == -EINTR)
-				continue;
-			if (w < 0) {
-				free(buf);
-				relay_abort(d, (int) -w, "send to", d->to_name);
-				return -1;
-			}
-			off += (size_t) w;
-			if (off >= (size_t) n)
-				break;
-		}
-		d->bytes += (unsigned long long) n;
-	}
-	free(buf);
-	if (n < 0) {
-		relay_abort(d, (int) -n, "receive from", d->from_name);
-		return -1;
-	}
+	w->listening = op == EPOLL_CTL_ADD;
 	return 0;
+}
+
+int relay_worker_init(struct relay *r, struct relay_worker *w)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = RELAY_TAG_WAKE };
+
+	w->r = r;
+	link_init(&w->lru);
+	link_init(&w->pending);
+	link_init(&w->ready);
+	link_init(&w->dead);
+	w->next_timer_ms = UINT64_MAX;
+	w->ep = epoll_create1(EPOLL_CLOEXEC);
+	w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (w->ep < 0 || w->efd < 0 || pthread_mutex_init(&w->lock, NULL) ||
+	    epoll_ctl(w->ep, EPOLL_CTL_ADD, w->efd, &ev) < 0)
+		return -errno;
+	return listen_all(w, EPOLL_CTL_ADD);
 }
 
 /*
- * splice(2): socket -> pipe -> socket, the pages moved, not copied. Returns
- * 1 when the kernel cannot splice these sockets (the caller then copies).
+ * Whether to relay a client just accepted: the one place where a client is
+ * let in or refused before anything is spent on it. 0 to relay it; else it
+ * was counted as refused and its refusal said (rate-limited): -1 with fd
+ * still open, 1 with fd closed.
  */
-static int copy_splice(struct relay_dir *d, size_t size)
+static int relay_admit(struct relay_worker *w, int fd, const struct udo_cli_listener *l,
+                       const struct udo_cli_peer *who, const char *peer)
 {
-	int pipefd[2];
-	ssize_t n = 0, w;
-	bool moved = false;
+	struct relay *r = w->r;
+	char msg[UDO_CLI_ERR_MAX];
 
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
+	/* Not on --allow-from: closed at once (a reset), before any connect. */
+	if (r->o.allow && !udo_cli_allow_admit(r->o.allow, fd, who, peer, l->where)) {
+		atomic_fetch_add(&r->stats.refused, 1);
 		return 1;
-	/* A pipe as large as allowed: fewer, larger moves. */
-	if (fcntl(pipefd[1], F_SETPIPE_SZ, (int) size) < 0)
-		fcntl(pipefd[1], F_SETPIPE_SZ, 1 << 20);
-	for (;;) {
-		n = splice(d->from, NULL, pipefd[1], NULL, size, SPLICE_F_MOVE);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && !moved && (errno == EINVAL || errno == ENOSYS)) {
-			close(pipefd[0]);
-			close(pipefd[1]);
-			return 1;
-		}
-		if (n <= 0)
-			break;
-		moved = true;
-		while (n > 0) {
-			w = splice(pipefd[0], NULL, d->to, NULL, (size_t) n, SPLICE_F_MOVE);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0) {
-				int e = w < 0 ? errno : EPIPE;
-
-				close(pipefd[0]);
-				close(pipefd[1]);
-				relay_abort(d, e, "send to", d->to_name);
-				return -1;
-			}
-			n -= w;
-			d->bytes += (unsigned long long) w;
-		}
 	}
-	n = n < 0 ? errno : 0;
-	close(pipefd[0]);
-	close(pipefd[1]);
-	if (n) {
-		relay_abort(d, (int) n, "receive from", d->from_name);
+	if (r->o.max_conns && atomic_load(&r->stats.open) >= r->o.max_conns) {
+		atomic_fetch_add(&r->stats.refused, 1);
+		snprintf(msg, sizeof(msg), "relay: refused %s: %u connections open "
+		         "(--max-connections)", peer, r->o.max_conns);
+		relay_limiter_note(&r->refusals, "max-connections", msg);
 		return -1;
 	}
 	return 0;
 }
 
-static void *relay_dir_main(void *arg)
+static void accept_one(struct relay_worker *w, size_t li)
 {
-	struct relay_dir *d = arg;
-	const struct udo_cli_relay_opts *o = d->conn->opts;
-	int r = 1;
-
-	if (o->copy == UDO_CLI_COPY_SPLICE)
-		r = copy_splice(d, o->buffer);
-	if (r == 1)
-		r = copy_read(d, o->buffer);
-	/* End of stream: pass it on and let the other direction finish. */
-	if (r == 0)
-		shutdown(d->to, SHUT_WR);
-	return NULL;
-}
-
-static void relay_report(struct relay_conn *c, struct relay_dir *up, struct relay_dir *down)
-{
-	struct relay_dir *bad = up->err ? up : down->err ? down : NULL;
-
-	if (bad)
-		udo_cli_say("relay %s -> %s: %s %s: %s", c->peer, c->target->where,
-		            bad->op, bad->op_name, strerror(bad->err));
-	else if (c->opts->verbose)
-		udo_cli_say("relay %s -> %s: closed after %llu bytes in, %llu bytes out",
-		            c->peer, c->target->where, up->bytes, down->bytes);
-}
-
-static void *relay_conn_main(void *arg)
-{
-	struct relay_conn *c = arg;
-	struct relay_dir up = {
-		.conn = c, .from_name = c->peer, .to_name = c->target->where,
-	};
-	struct relay_dir down = {
-		.conn = c, .from_name = c->target->where, .to_name = c->peer,
-	};
-	char err[UDO_CLI_ERR_MAX];
-	pthread_t t;
-
-	if (udo_cli_connect(c->target, &c->out, err, sizeof(err)) < 0) {
-		udo_cli_say("relay %s -> %s: %s", c->peer, c->target->where, err);
-		goto out;
-	}
-	if (c->opts->verbose)
-		udo_cli_say("relay %s -> %s: connected", c->peer, c->target->where);
-	up.from = down.to = c->client;
-	up.to = down.from = c->out.fd;
-	if (pthread_create(&t, &dir_attr, relay_dir_main, &down) != 0) {
-		udo_cli_say("relay %s -> %s: start a thread: %s", c->peer, c->target->where,
-		            strerror(EAGAIN));
-		goto out;
-	}
-	relay_dir_main(&up);
-	pthread_join(t, NULL);
-	relay_report(c, &up, &down);
-out:
-	close(c->client);
-	udo_cli_conn_close(&c->out);
-	if (c->opts->open)
-		atomic_fetch_sub(c->opts->open, 1);
-	free(c);
-	return NULL;
-}
-
-/* Let accept errors from a full fd table pass without spinning. */
-static void relay_backoff(void)
-{
-	struct timespec ts = { .tv_sec = 0, .tv_nsec = 50 * 1000 * 1000 };
-
-	nanosleep(&ts, NULL);
-}
-
-int udo_cli_relay(struct udo_cli_listener *l, const struct udo_cli_target *t,
-                  const struct udo_cli_relay_opts *opts)
-{
-	/* Accept errors repeat while their cause lasts (a full fd table). */
-	struct udo_cli_repeat accept_errors = {
-		.prefix = "relay: ", .then_ok = "; accepting again",
-	};
-	char err[UDO_CLI_ERR_MAX];
+	struct relay *r = w->r;
+	struct udo_cli_listener *l = &r->ls[li];
+	char err[UDO_CLI_ERR_MAX], peer[UDO_CLI_ADDR_TEXT_MAX + 16];
 	struct udo_cli_peer who;
-	pthread_t thread;
+	struct relay_conn *c;
+	size_t n_peer;
+	int n, fd, e;
 
-	if (pthread_attr_init(&conn_attr) != 0 || pthread_attr_init(&dir_attr) != 0 ||
-	    pthread_attr_setstacksize(&conn_attr, RELAY_STACK) != 0 ||
-	    pthread_attr_setstacksize(&dir_attr, RELAY_STACK) != 0 ||
-	    pthread_attr_setdetachstate(&conn_attr, PTHREAD_CREATE_DETACHED) != 0) {
-		udo_cli_say("relay: set up threads: %s", strerror(ENOMEM));
+	for (n = 0; n < ACCEPTS; n++) {
+		if (l->ctx)
+			pthread_mutex_lock(&r->accept_lock[li]);
+		fd = udo_cli_accept(l, peer, sizeof(peer), &who, err, sizeof(err));
+		e = errno;
+		if (l->ctx)
+			pthread_mutex_unlock(&r->accept_lock[li]);
+		if (fd < 0 && (e == EAGAIN || e == EWOULDBLOCK || e == EINTR))
+			return;
+		if (fd < 0 && (e == ECONNABORTED || e == EPROTO))
+			continue;
+		if (fd < 0) {
+			char msg[UDO_CLI_ERR_MAX + 8];
+
+			snprintf(msg, sizeof(msg), "relay: %s", err);
+			relay_limiter_note(&r->accept_errors, err, msg);
+			/* Its cause lasts a while (fds are short): let the
+			 * connections run, try again after a pause. */
+			listen_all(w, EPOLL_CTL_DEL);
+			w->relisten_ms = w->now + BACKOFF_MS;
+			return;
+		}
+		relay_limiter_clear(&r->accept_errors, "; accepting again");
+		switch (relay_admit(w, fd, l, &who, peer)) {
+		case -1:
+			close(fd);
+			continue;
+		case 1:
+			continue;
+		}
+		c = calloc(1, sizeof(*c));
+		if (!c || fcntl(fd, F_SETFL, O_NONBLOCK) < 0) {
+			udo_cli_say("relay %s -> %s: %s", peer, r->t->where,
+			            strerror(c ? errno : ENOMEM));
+			atomic_fetch_add(&r->stats.failed, 1);
+			free(c);
+			close(fd);
+			continue;
+		}
+		c->w = w;
+		c->fd[0] = fd;
+		c->fd[1] = -1;
+		c->start_ms = c->last_ms = w->now;
+		/* Room for any address this tool prints as a peer. */
+		n_peer = strnlen(peer, sizeof(c->peer) - 1);
+		memcpy(c->peer, peer, n_peer);
+		c->peer[n_peer] = '\0';
+		atomic_fetch_add(&r->stats.open, 1);
+		atomic_fetch_add(&r->stats.total, 1);
+		w->conns++;
+		relay_connect_start(c);
+	}
+}
+
+static void on_event(struct relay_worker *w, struct epoll_event *ev)
+{
+	unsigned int tag = (unsigned int) (ev->data.u64 & RELAY_TAG_MASK);
+	struct relay_conn *c;
+	uint64_t v;
+
+	if (tag == RELAY_TAG_WAKE) {
+		while (read(w->efd, &v, sizeof(v)) < 0 && errno == EINTR)
+			;
+		relay_resolved_take(w);
+		return;
+	}
+	if (tag == RELAY_TAG_LISTENER) {
+		if (w->listening)
+			accept_one(w, (size_t) (ev->data.u64 >> 2));
+		return;
+	}
+	c = (struct relay_conn *) (uintptr_t) (ev->data.u64 & ~(uint64_t) RELAY_TAG_MASK);
+	if (c->state == RELAY_DEAD) /* ended by an earlier event of this batch */
+		return;
+	if (c->state != RELAY_COPYING) {
+		relay_connect_event(c);
+		return;
+	}
+	if (ev->events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+		c->rd[tag] = true;
+	if (ev->events & (EPOLLOUT | EPOLLHUP | EPOLLERR))
+		c->wr[tag] = true;
+	link_del(&c->ready);
+	relay_pump(c);
+}
+
+/* Free the connections ended in this round, once no event refers to them. */
+static void bury(struct relay_worker *w)
+{
+	while (!link_empty(&w->dead)) {
+		struct relay_conn *c = link_of(w->dead.next, struct relay_conn, link);
+
+		link_del(&c->link);
+		free(c);
+	}
+}
+
+/* The connections with more to do than their budget allowed. */
+static void run_ready(struct relay_worker *w)
+{
+	struct relay_link todo;
+
+	if (link_empty(&w->ready))
+		return;
+	/* Take the list: a pump may put its connection back on it. */
+	todo = w->ready;
+	todo.next->prev = &todo;
+	todo.prev->next = &todo;
+	link_init(&w->ready);
+	w->starved = false;
+	while (!link_empty(&todo)) {
+		struct relay_conn *c = link_of(todo.next, struct relay_conn, ready);
+
+		link_del(&c->ready);
+		relay_pump(c);
+	}
+}
+
+/* Deadlines passed: connects, pauses, idle connections, a paused listener. */
+static void run_timers(struct relay_worker *w)
+{
+	struct relay *r = w->r;
+	struct relay_link *l, *next;
+	char why[64];
+
+	if (w->relisten_ms && w->now >= w->relisten_ms && !w->stopping) {
+		w->relisten_ms = 0;
+		listen_all(w, EPOLL_CTL_ADD);
+	}
+	if (w->now >= w->next_timer_ms) {
+		w->next_timer_ms = UINT64_MAX;
+		for (l = w->pending.next; l != &w->pending; l = next) {
+			struct relay_conn *c = link_of(l, struct relay_conn, link);
+
+			next = l->next;
+			if (c->deadline_ms <= w->now)
+				relay_connect_timer(c);
+		}
+		/* Recompute from those left (and those just added). */
+		for (l = w->pending.next; l != &w->pending; l = l->next) {
+			struct relay_conn *c = link_of(l, struct relay_conn, link);
+
+			if (c->deadline_ms < w->next_timer_ms)
+				w->next_timer_ms = c->deadline_ms;
+		}
+	}
+	while (r->o.idle_ms && !link_empty(&w->lru)) {
+		struct relay_conn *c = link_of(w->lru.next, struct relay_conn, link);
+
+		if (c->last_ms + r->o.idle_ms > w->now)
+			break;
+		snprintf(why, sizeof(why), "idle for %u ms", r->o.idle_ms);
+		relay_close(c, why);
+	}
+}
+
+static int timeout_ms(struct relay_worker *w)
+{
+	uint64_t next = w->next_timer_ms;
+
+	if (!link_empty(&w->ready))
+		return w->starved ? STARVED_MS : 0;
+	if (w->relisten_ms && w->relisten_ms < next)
+		next = w->relisten_ms;
+	if (w->r->o.idle_ms && !link_empty(&w->lru)) {
+		struct relay_conn *c = link_of(w->lru.next, struct relay_conn, link);
+
+		if (c->last_ms + w->r->o.idle_ms < next)
+			next = c->last_ms + w->r->o.idle_ms;
+	}
+	if (next == UINT64_MAX)
 		return -1;
-	}
-	for (;;) {
-		struct relay_conn *c = calloc(1, sizeof(*c));
-		int r;
+	return next <= w->now ? 0 : next - w->now > 60000 ? 60000 : (int) (next - w->now);
+}
 
-		if (!c) {
-			udo_cli_say("relay on %s: %s", l->where, strerror(ENOMEM));
-			relay_backoff();
-			continue;
+/* Stop accepting: told to the main thread, which then closes the listeners. */
+static void stop_listening(struct relay_worker *w)
+{
+	w->stopping = true;
+	if (w->listening)
+		listen_all(w, EPOLL_CTL_DEL);
+	w->relisten_ms = 0;
+	atomic_fetch_add(&w->r->unlistened, 1);
+	relay_wake(w->r->main_efd);
+}
+
+/* Past --stop-timeout: end every connection left. */
+static void close_all(struct relay_worker *w)
+{
+	struct relay_link *lists[] = { &w->lru, &w->pending };
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		while (!link_empty(lists[i])) {
+			struct relay_conn *c = link_of(lists[i]->next, struct relay_conn, link);
+
+			/* A lookup under way still refers to it: it ends there. */
+			if (c->state == RELAY_RESOLVING) {
+				link_del(&c->link);
+				continue;
+			}
+			relay_close(c, "the relay stopped");
 		}
-		c->target = t;
-		c->opts = opts;
-		c->out.fd = -1;
-		c->client = udo_cli_accept(l, c->peer, sizeof(c->peer), &who, err, sizeof(err));
-		if (c->client < 0 && opts->stop && atomic_load(opts->stop)) {
-			free(c);
-			return 0;
-		}
-		if (c->client < 0) {
-			udo_cli_repeat_note(&accept_errors, err, NULL);
-			free(c);
-			relay_backoff();
-			continue;
-		}
-		udo_cli_repeat_note(&accept_errors, NULL, NULL);
-		/* Not on --allow-from: closed at once, before any connect. */
-		if (opts->allow &&
-		    !udo_cli_allow_admit(opts->allow, c->client, &who, c->peer, l->where)) {
-			free(c);
-			continue;
-		}
-		if (opts->open)
-			atomic_fetch_add(opts->open, 1);
-		r = pthread_create(&thread, &conn_attr, relay_conn_main, c);
-		if (r != 0) {
-			if (opts->open)
-				atomic_fetch_sub(opts->open, 1);
-			udo_cli_say("relay %s -> %s: start a thread: %s", c->peer, t->where,
-			            strerror(r));
-			close(c->client);
-			free(c);
-		}
+}
+
+void *relay_worker_main(void *arg)
+{
+	struct relay_worker *w = arg;
+	struct relay *r = w->r;
+	struct epoll_event ev[EVENTS];
+	int n, i;
+
+	w->now = relay_now_ms();
+	for (;;) {
+		if (atomic_load(&r->stop) && !w->stopping)
+			stop_listening(w);
+		if (w->stopping && (!w->conns || atomic_load(&r->abort)))
+			break;
+		n = epoll_wait(w->ep, ev, EVENTS, timeout_ms(w));
+		w->now = relay_now_ms();
+		for (i = 0; i < n; i++)
+			on_event(w, &ev[i]);
+		run_ready(w);
+		run_timers(w);
+		bury(w);
 	}
-	return -1;
+	if (atomic_load(&r->abort))
+		close_all(w);
+	bury(w);
+	atomic_fetch_add(&r->exited, 1);
+	relay_wake(r->main_efd);
+	return NULL;
 }

@@ -10,7 +10,8 @@
 
 # What each command takes (udo-vsock(1)); -h and -V go with all of them.
 all="--transport=vsock --keep-open --print-port --verbose --copy=read --buffer=262144
---seqpacket --connect-timeout=100 --wait=1s --stop-timeout=1s --fdpass --allow-from=1"
+--seqpacket --connect-timeout=100 --wait=1s --stop-timeout=1s --fdpass --allow-from=1
+--threads=1 --max-connections=1 --idle-timeout=1s"
 takes() { # COMMAND OPTION: the command takes the option
 	case $1:${2%%=*} in
 	listen:--transport|listen:--keep-open|listen:--print-port|listen:--verbose) ;;
@@ -20,6 +21,7 @@ takes() { # COMMAND OPTION: the command takes the option
 	relay:--transport|relay:--print-port|relay:--verbose|relay:--copy|relay:--buffer) ;;
 	relay:--seqpacket|relay:--connect-timeout|relay:--wait|relay:--stop-timeout) ;;
 	relay:--allow-from) ;;
+	relay:--threads|relay:--max-connections|relay:--idle-timeout) ;;
 	transports:--transport) ;;
 	*) return 1 ;;
 	esac

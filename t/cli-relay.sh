@@ -7,7 +7,7 @@
 #   clients --tcp--> relay A --vsock(CID 1)--> relay B --tcp--> echo server
 #
 # The vsock leg is the library's: tcp on a machine without vsock loopback.
-# Relay A copies with read/write (the default), relay B with splice.
+# Relay A copies with read/write, relay B with splice (the default).
 . "${srcdir:-.}/t/cli-lib.sh"
 
 plan 13
@@ -21,7 +21,7 @@ eport=$(first_line "$T_DIR/echo.out")
 bg relayB "$UDO_VSOCK" --print-port --copy=splice relay vsock:local:any "tcp:127.0.0.1:$eport"
 relayB=$bg_pid
 bport=$(first_line "$T_DIR/relayB.err")
-bg relayA "$UDO_VSOCK" --print-port relay tcp:127.0.0.1:any "vsock:local:$bport"
+bg relayA "$UDO_VSOCK" --print-port --copy=read relay tcp:127.0.0.1:any "vsock:local:$bport"
 relayA=$bg_pid
 aport=$(first_line "$T_DIR/relayA.err")
 [ -n "$eport" ] && [ -n "$bport" ] && [ -n "$aport" ]
