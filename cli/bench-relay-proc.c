@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,20 +130,36 @@ static long count_lines(pid_t pid, const char *file)
 	return n;
 }
 
-static long count_fds(pid_t pid)
+/* pid's fds; with sockets, only those that are sockets. */
+static long count_fds_of(pid_t pid, bool sockets)
 {
-	char path[64];
+	char path[64], link[64 + 256 + 2], target[64];
 	DIR *d;
 	struct dirent *e;
-	long n = 0;
+	ssize_t n;
+	long count = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/fd", (int) pid);
 	d = opendir(path);
-	while (d && (e = readdir(d)))
-		n += e->d_name[0] != '.';
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (sockets) {
+			snprintf(link, sizeof(link), "%s/%s", path, e->d_name);
+			n = readlink(link, target, sizeof(target) - 1);
+			if (n < 7 || strncmp(target, "socket:", 7) != 0)
+				continue;
+		}
+		count++;
+	}
 	if (d)
 		closedir(d);
-	return n;
+	return count;
+}
+
+static long count_fds(pid_t pid)
+{
+	return count_fds_of(pid, false);
 }
 
 /* utime + stime, and the children's it reaped (socat's): seconds. */
@@ -169,6 +186,7 @@ static void add_one(pid_t pid, struct udo_bench_proc *p)
 	p->threads += proc_field(pid, "status", "Threads");
 	p->maps += count_lines(pid, "maps");
 	p->fds += count_fds(pid);
+	p->sockets += count_fds_of(pid, true);
 	p->cpu_s += cpu_seconds(pid);
 	p->procs++;
 }
@@ -211,14 +229,14 @@ static long count_children(pid_t pid)
 	return n;
 }
 
-int udo_bench_settle(pid_t pid, long fds, double timeout)
+int udo_bench_settle(pid_t pid, long sockets, double timeout)
 {
 	double end = udo_bench_now() + timeout;
 
 	if (pid <= 0)
 		return 0;
 	/* Polled: the relay's teardown gives no signal a bench could wait on. */
-	while (count_fds(pid) > fds || count_children(pid) > 0) {
+	while (count_fds_of(pid, true) > sockets || count_children(pid) > 0) {
 		if (udo_bench_now() > end)
 			return -1;
 		usleep(10 * 1000);

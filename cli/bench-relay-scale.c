@@ -47,14 +47,14 @@ static int *open_many(const struct udo_bench_path *p, int count, int *opened, do
 }
 
 /* Close them, and wait (a while) for the relay to let go of its ends. */
-static void close_many(const struct udo_bench_path *p, int *fds, int n, long idle_fds)
+static void close_many(const struct udo_bench_path *p, int *fds, int n, long idle_sockets)
 {
 	int i;
 
 	for (i = 0; i < n; i++)
 		close(fds[i]);
 	free(fds);
-	if (udo_bench_settle(p->pid, idle_fds, 60) < 0)
+	if (udo_bench_settle(p->pid, idle_sockets, 60) < 0)
 		fprintf(stderr, "bench-relay: %s: still holds more fds than when idle, 60 s "
 		        "after its clients closed\n", p->name);
 }
@@ -177,7 +177,7 @@ void udo_bench_opening(struct udo_bench_path *paths, int n, int count, int round
 				continue;
 			udo_bench_proc_read(paths[i].pid, &idle);
 			fds = open_many(&paths[i], count, &held, &secs[i][r]);
-			close_many(&paths[i], fds, held, idle.fds);
+			close_many(&paths[i], fds, held, (long) idle.sockets);
 			if (held < count)
 				paths[i].failed = true;
 		}

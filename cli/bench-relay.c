@@ -47,7 +47,7 @@ struct config {
 	int port;                         /* where the sender connects */
 	enum udo_bench_side sink;         /* the sink the stream ends in */
 	pid_t pid;                        /* the relay process, 0 for a direct stream */
-	long idle_fds;                    /* the relay's fds between streams */
+	long idle_sockets;                /* the relay's sockets between streams */
 	bool failed;
 	double mbps[R], cpu[R];           /* one stream: MB/s, CPU s/GiB */
 	double par_mbps[R], par_cpu[R];   /* parallel streams, tcp -> tcp only */
@@ -171,7 +171,7 @@ static void measure(struct config *c, unsigned long long bytes, int streams, dou
 	udo_bench_proc_read(c->pid, &before);
 	*mbps = streams == 1 ? udo_bench_stream(c->from, c->port, bytes)
 	                     : udo_bench_parallel(c->from, c->port, bytes, streams);
-	if (c->pid > 0 && udo_bench_settle(c->pid, c->idle_fds, 10) < 0)
+	if (c->pid > 0 && udo_bench_settle(c->pid, c->idle_sockets, 10) < 0)
 		fprintf(stderr, "bench-relay: %s: still busy 10 s after a stream\n", c->name);
 	udo_bench_proc_read(c->pid, &after);
 	*cpu = (after.cpu_s - before.cpu_s) / ((double) bytes / (1 << 30));
@@ -238,7 +238,7 @@ static void streams(unsigned long long mib, int rounds, int parallel)
 		/* Idle: the probe's connection (socat's child) gone. */
 		udo_bench_settle(configs[i].pid, LONG_MAX, 10);
 		udo_bench_proc_read(configs[i].pid, &idle);
-		configs[i].idle_fds = (long) idle.fds;
+		configs[i].idle_sockets = (long) idle.sockets;
 	}
 	for (r = 0; r < rounds; r++)
 		for (i = 0; i < n_configs; i++)

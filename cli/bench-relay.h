@@ -77,13 +77,15 @@ void udo_bench_stop(pid_t pid);
 /* A process and its children, summed (doubles: per-connection shares). */
 struct udo_bench_proc {
 	double rss_kb, pss_kb, threads, maps, fds, procs;
+	double sockets;         /* of fds: a relay's pooled pipes outlive streams */
 	double cpu_s;           /* user + system, children reaped included */
 };
 void udo_bench_proc_read(pid_t pid, struct udo_bench_proc *p);
 
-/* Wait up to timeout seconds until pid holds at most fds fds and has no
- * children left: 0, or -1 at the timeout. */
-int udo_bench_settle(pid_t pid, long fds, double timeout);
+/* Wait up to timeout seconds until pid holds at most sockets sockets (its
+ * connections closed: pipes a relay keeps in a pool do not count) and has
+ * no children left: 0, or -1 at the timeout. */
+int udo_bench_settle(pid_t pid, long sockets, double timeout);
 
 /* The kernel's own memory in KB (Slab + KernelStack + PageTables). */
 long udo_bench_kernel_kb(void);
