@@ -22,9 +22,9 @@
 #include "endpoint.h"
 #include "errbuf.h"
 #include "passed.h"
-/* The library's bounded connect (lib/context.c, compiled in as the
- * transports do), so a tcp: target is bounded as a vsock one is. */
-#include "transport.h"
+/* The library's bounded connect (shared/deadline.c), so a tcp: target is
+ * bounded as a vsock one is. */
+#include "deadline.h"
 
 static struct udo_vsock_tcp *ctx_alloc(char *err, size_t errlen)
 {

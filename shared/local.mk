@@ -6,6 +6,6 @@
 noinst_LTLIBRARIES += shared/libshared.la
 shared_libshared_la_SOURCES = \
 	shared/quote.c shared/quote.h \
-	shared/context.c shared/deadline.c shared/ms.c shared/ms.h \
+	shared/context.c shared/deadline.c shared/deadline.h shared/ms.c shared/ms.h \
 	shared/transport.h shared/env-names.h \
 	shared/uds-map.c shared/uds-map.h shared/map-text.h

@@ -4,8 +4,8 @@
 # a usage error (exit 2, one line naming it and the command), before or
 # after the command word, long or short. And the tool talks to the library
 # through each context's options, never its own environment: no setenv in
-# cli/ (read in the source tree; skipped where it is absent, as in make
-# check-vm's guest).
+# cli/, and no private header of the library (read in the source tree;
+# skipped where it is absent, as in make check-vm's guest).
 . "${srcdir:-.}/t/cli-lib.sh"
 
 # What each command takes (udo-vsock(1)); -h and -V go with all of them.
@@ -41,7 +41,7 @@ for cmd in listen connect relay transports local-cid; do
 		takes "$cmd" "$opt" || n=$((n + 1))
 	done
 done
-plan $((n + 5))
+plan $((n + 6))
 
 # misplaced COMMAND OPTION WHERE: exit 2, one line naming OPTION and COMMAND.
 misplaced() {
@@ -90,6 +90,18 @@ else
 	[ ! -s "$T_DIR/setenv" ]
 	ok $? "cli/ calls no setenv, unsetenv, putenv or clearenv"
 	diag_file "$T_DIR/setenv"
+fi
+
+# Nor the library's insides: no lib/ file, no plugin ABI header (what the
+# tool shares with the library is shared/'s, e.g. deadline.h).
+if [ ! -f "$src/main.c" ]; then
+	skip "cli/ includes no private header" "no source tree here ($src)"
+else
+	grep -n -E '^#[[:space:]]*include[[:space:]]*"(\.\./)?(lib/|shared/)?(transport|core|settings|env|activation|connect-wait|plugin-file)\.h"' \
+		"$src"/*.c "$src"/*.h >"$T_DIR/private"
+	[ ! -s "$T_DIR/private" ]
+	ok $? "cli/ includes no private header of the library (lib/*.h, transport.h)"
+	diag_file "$T_DIR/private"
 fi
 
 done_testing
