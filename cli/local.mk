@@ -8,7 +8,7 @@ udo_vsock_SOURCES = cli/errbuf.h \
 	cli/startup.c cli/startup.h \
 	cli/commands.c cli/commands.h \
 	cli/addr.c cli/addr.h \
-	cli/endpoint.c cli/endpoint.h \
+	cli/endpoint.c cli/endpoint.h cli/endpoint-ctx.h cli/target.c \
 	cli/stream.c cli/stream.h \
 	cli/message.c cli/message.h \
 	cli/repeat.c cli/repeat.h cli/allow.c cli/allow.h \
