@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "relay.h"
+#include "repeat.h"
 
 /* An intrusive doubly-linked list: a head is a link pointing at itself. */
 struct relay_link {
@@ -65,13 +66,11 @@ struct relay_stats {
 	atomic_ullong bytes_in, bytes_out; /* client to target, target to client */
 };
 
-/* The same message said at most once per interval (repeats summed up). */
+/* cli/repeat.c's summed-up repeats, shared by the workers: locked. */
 struct relay_limiter {
 	pthread_mutex_t lock;
-	char key[UDO_CLI_ERR_MAX];
-	char last[UDO_CLI_ERR_MAX];
-	atomic_ulong count;
-	struct timespec said;
+	atomic_bool counting;       /* repeats not said yet: clear takes the lock */
+	struct udo_cli_repeat said;
 };
 
 /* A buffer or pipe of the pool, while it carries a direction's bytes. */
@@ -175,11 +174,15 @@ void relay_wake(int efd);
 
 /* cli/relay-stats.c */
 void relay_stats_line(struct relay_stats *s, char *buf, size_t len);
-void relay_limiter_init(struct relay_limiter *l);
-/* Say msg (key: which kind of message), or count it as a repeat. */
-void relay_limiter_note(struct relay_limiter *l, const char *key, const char *msg);
-/* The condition ended: say the repeats not said yet. */
-void relay_limiter_clear(struct relay_limiter *l, const char *then);
+/* prefix goes before every line said ("relay: "), then_ok after a summary
+ * said once the condition ended. */
+void relay_limiter_init(struct relay_limiter *l, const char *prefix, const char *then_ok);
+/* Say line (key when NULL; key names the kind of message, and is what a
+ * summary of its repeats says), or count it as a repeat. */
+void relay_limiter_note(struct relay_limiter *l, const char *key, const char *line);
+/* The condition ended: say the repeats not said yet (at most every
+ * UDO_CLI_REPEAT_SECONDS). */
+void relay_limiter_clear(struct relay_limiter *l);
 
 /* cli/relay-pool.c */
 int relay_pool_init(struct relay_pool *p, size_t size, bool pipes, unsigned int max);

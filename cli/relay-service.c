@@ -84,8 +84,8 @@ static int setup(struct relay *r, char *err, size_t len)
 	bufs = (unsigned int) (POOL_BYTES / r->o.buffer);
 	if (bufs < 4 * r->nw)
 		bufs = 4 * r->nw;
-	relay_limiter_init(&r->accept_errors);
-	relay_limiter_init(&r->refusals);
+	relay_limiter_init(&r->accept_errors, "relay: ", "; accepting again");
+	relay_limiter_init(&r->refusals, "relay: ", "");
 	r->accept_lock = calloc(r->nls, sizeof(*r->accept_lock));
 	r->w = calloc(r->nw, sizeof(*r->w));
 	r->main_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

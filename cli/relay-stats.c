@@ -4,7 +4,7 @@
  * shared atomics: every worker adds to them, the main thread reads them
  * for SIGUSR1, the line at exit and STATUS=. A message that repeats while
  * its cause lasts (a full fd table, a flood of refused clients) is said
- * once, then summed up at most every LIMIT_SECONDS.
+ * once, then summed up (cli/repeat.c).
  */
 #include "config.h"
 
@@ -14,8 +14,6 @@
 #include "relay-int.h"
 #include "say.h"
 
-#define LIMIT_SECONDS 5
-
 void relay_stats_line(struct relay_stats *s, char *buf, size_t len)
 {
 	snprintf(buf, len, "relay: %lu connections open, %lu in total, %lu refused, %lu failed; "
@@ -24,53 +22,29 @@ void relay_stats_line(struct relay_stats *s, char *buf, size_t len)
 	         atomic_load(&s->failed), atomic_load(&s->bytes_in), atomic_load(&s->bytes_out));
 }
 
-void relay_limiter_init(struct relay_limiter *l)
+void relay_limiter_init(struct relay_limiter *l, const char *prefix, const char *then_ok)
 {
 	memset(l, 0, sizeof(*l));
 	pthread_mutex_init(&l->lock, NULL);
+	l->said.prefix = prefix;
+	l->said.then_ok = then_ok;
 }
 
-static long seconds_since(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long) (now.tv_sec - t->tv_sec) - (now.tv_nsec < t->tv_nsec);
-}
-
-static void summary(struct relay_limiter *l, const char *then)
-{
-	udo_cli_say("%s (%lu more times in %ld s%s)", l->last, atomic_load(&l->count),
-	            seconds_since(&l->said), then);
-	atomic_store(&l->count, 0);
-	clock_gettime(CLOCK_MONOTONIC, &l->said);
-}
-
-void relay_limiter_note(struct relay_limiter *l, const char *key, const char *msg)
+void relay_limiter_note(struct relay_limiter *l, const char *key, const char *line)
 {
 	pthread_mutex_lock(&l->lock);
-	if (strcmp(key, l->key) != 0) {
-		if (atomic_load(&l->count))
-			summary(l, "");
-		snprintf(l->key, sizeof(l->key), "%s", key);
-		snprintf(l->last, sizeof(l->last), "%s", msg);
-		udo_cli_say("%s", msg);
-		clock_gettime(CLOCK_MONOTONIC, &l->said);
-	} else {
-		atomic_fetch_add(&l->count, 1);
-		if (seconds_since(&l->said) >= LIMIT_SECONDS)
-			summary(l, "");
-	}
+	udo_cli_repeat_note(&l->said, key, line);
+	atomic_store(&l->counting, l->said.count != 0);
 	pthread_mutex_unlock(&l->lock);
 }
 
-void relay_limiter_clear(struct relay_limiter *l, const char *then)
+void relay_limiter_clear(struct relay_limiter *l)
 {
 	/* The usual case, on every accept: nothing to say, no lock taken. */
-	if (!atomic_load(&l->count))
+	if (!atomic_load(&l->counting))
 		return;
 	pthread_mutex_lock(&l->lock);
-	if (atomic_load(&l->count) && seconds_since(&l->said) >= LIMIT_SECONDS)
-		summary(l, then);
+	udo_cli_repeat_note(&l->said, NULL, NULL);
+	atomic_store(&l->counting, l->said.count != 0);
 	pthread_mutex_unlock(&l->lock);
 }

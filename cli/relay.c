@@ -104,7 +104,7 @@ static int relay_admit(struct relay_worker *w, int fd, const struct udo_cli_list
                        const struct udo_cli_peer *who, const char *peer)
 {
 	struct relay *r = w->r;
-	char msg[UDO_CLI_ERR_MAX];
+	char key[UDO_CLI_ERR_MAX], msg[UDO_CLI_ERR_MAX];
 
 	/* Not on --allow-from: closed at once (a reset), before any connect. */
 	if (r->o.allow && !udo_cli_allow_admit(r->o.allow, fd, who, peer, l->where)) {
@@ -113,9 +113,11 @@ static int relay_admit(struct relay_worker *w, int fd, const struct udo_cli_list
 	}
 	if (r->o.max_conns && atomic_load(&r->stats.open) >= r->o.max_conns) {
 		atomic_fetch_add(&r->stats.refused, 1);
-		snprintf(msg, sizeof(msg), "relay: refused %s: %u connections open "
-		         "(--max-connections)", peer, r->o.max_conns);
-		relay_limiter_note(&r->refusals, "max-connections", msg);
+		snprintf(key, sizeof(key), "refused clients: %u connections open "
+		         "(--max-connections)", r->o.max_conns);
+		snprintf(msg, sizeof(msg), "refused %s: %u connections open (--max-connections)",
+		         peer, r->o.max_conns);
+		relay_limiter_note(&r->refusals, key, msg);
 		return -1;
 	}
 	return 0;
@@ -143,17 +145,14 @@ static void accept_one(struct relay_worker *w, size_t li)
 		if (fd < 0 && (e == ECONNABORTED || e == EPROTO))
 			continue;
 		if (fd < 0) {
-			char msg[UDO_CLI_ERR_MAX + 8];
-
-			snprintf(msg, sizeof(msg), "relay: %s", err);
-			relay_limiter_note(&r->accept_errors, err, msg);
+			relay_limiter_note(&r->accept_errors, err, NULL);
 			/* Its cause lasts a while (fds are short): let the
 			 * connections run, try again after a pause. */
 			listen_all(w, EPOLL_CTL_DEL);
 			w->relisten_ms = w->now + BACKOFF_MS;
 			return;
 		}
-		relay_limiter_clear(&r->accept_errors, "; accepting again");
+		relay_limiter_clear(&r->accept_errors);
 		switch (relay_admit(w, fd, l, &who, peer)) {
 		case -1:
 			close(fd);
