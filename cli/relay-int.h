@@ -191,12 +191,18 @@ struct relay_buf *relay_pool_get(struct relay_worker *w, bool pipe);
 void relay_pool_put(struct relay_worker *w, struct relay_buf *b);
 /* A pipe with bytes left in it: closed, not reused. */
 void relay_pool_drop(struct relay_worker *w, struct relay_buf *b);
+/* Once the workers are gone: free what p holds (w's spares included). */
+void relay_pool_free(struct relay_pool *p);
+void relay_buf_free(struct relay_buf *b);
 
 /* cli/relay-resolve.c */
 struct relay_resolved;
 struct relay_resolver *relay_resolver_start(char *err, size_t errlen);
 /* Look up the target's name for c; the result comes back to c's worker. */
 int relay_resolve(struct relay_resolver *res, struct relay_conn *c);
+/* Once the workers are gone: end the lookups thread and free it (0), or
+ * -1 when a lookup is under way (the thread and res are left to the exit). */
+int relay_resolver_stop(struct relay_resolver *res);
 /* The lookups finished for w: each handed to relay_connect_resolved. */
 void relay_resolved_take(struct relay_worker *w);
 

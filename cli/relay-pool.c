@@ -100,12 +100,30 @@ void relay_pool_drop(struct relay_worker *w, struct relay_buf *b)
 {
 	struct relay_pool *p = b->pipe[0] >= 0 ? &w->r->pipes : &w->r->pool;
 
+	relay_buf_free(b);
+	pthread_mutex_lock(&p->lock);
+	p->made--;
+	pthread_mutex_unlock(&p->lock);
+}
+
+void relay_buf_free(struct relay_buf *b)
+{
+	if (!b)
+		return;
 	if (b->pipe[0] >= 0) {
 		close(b->pipe[0]);
 		close(b->pipe[1]);
 	}
 	free(b);
-	pthread_mutex_lock(&p->lock);
-	p->made--;
-	pthread_mutex_unlock(&p->lock);
+}
+
+void relay_pool_free(struct relay_pool *p)
+{
+	while (p->free) {
+		struct relay_buf *b = p->free;
+
+		p->free = b->next;
+		relay_buf_free(b);
+	}
+	pthread_mutex_destroy(&p->lock);
 }

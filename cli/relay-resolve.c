@@ -28,6 +28,8 @@ struct relay_resolver {
 	pthread_mutex_t lock;
 	pthread_cond_t more;
 	struct relay_resolved *head, **tail;
+	bool busy;      /* in a lookup */
+	bool stopping;  /* relay_resolver_stop: end at the next wait */
 };
 
 static void *resolver_main(void *arg)
@@ -41,12 +43,18 @@ static void *resolver_main(void *arg)
 		char port[16];
 
 		pthread_mutex_lock(&res->lock);
-		while (!res->head)
+		res->busy = false;
+		while (!res->head && !res->stopping)
 			pthread_cond_wait(&res->more, &res->lock);
+		if (res->stopping) {
+			pthread_mutex_unlock(&res->lock);
+			return NULL;
+		}
 		q = res->head;
 		res->head = q->next;
 		if (!res->head)
 			res->tail = &res->head;
+		res->busy = true;
 		pthread_mutex_unlock(&res->lock);
 
 		w = q->c->w;
@@ -68,7 +76,6 @@ static void *resolver_main(void *arg)
 struct relay_resolver *relay_resolver_start(char *err, size_t errlen)
 {
 	struct relay_resolver *res = calloc(1, sizeof(*res));
-	pthread_attr_t a;
 	int e;
 
 	if (!res) {
@@ -78,11 +85,7 @@ struct relay_resolver *relay_resolver_start(char *err, size_t errlen)
 	pthread_mutex_init(&res->lock, NULL);
 	pthread_cond_init(&res->more, NULL);
 	res->tail = &res->head;
-	pthread_attr_init(&a);
-	/* It may sit in a lookup at exit: nobody waits for it. */
-	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-	e = pthread_create(&res->thread, &a, resolver_main, res);
-	pthread_attr_destroy(&a);
+	e = pthread_create(&res->thread, NULL, resolver_main, res);
 	if (e) {
 		fail(err, errlen, "relay: start the name lookups: %s", strerror(e));
 		free(res);
@@ -119,4 +122,30 @@ void relay_resolved_take(struct relay_worker *w)
 		relay_connect_resolved(q->c, q->ai, q->gai_error);
 		free(q);
 	}
+}
+
+int relay_resolver_stop(struct relay_resolver *res)
+{
+	bool busy;
+
+	if (!res)
+		return 0;
+	pthread_mutex_lock(&res->lock);
+	res->stopping = true;
+	busy = res->busy;
+	pthread_cond_signal(&res->more);
+	pthread_mutex_unlock(&res->lock);
+	/* A lookup may take the resolver's own timeouts: not worth the wait
+	 * at exit (the process ends and takes the thread with it). */
+	if (busy)
+		return -1;
+	pthread_join(res->thread, NULL);
+	while (res->head) {
+		struct relay_resolved *q = res->head;
+
+		res->head = q->next;
+		free(q);
+	}
+	free(res);
+	return 0;
 }

@@ -200,6 +200,34 @@ static void stop(struct relay *r, int sfd, unsigned int stop_ms, unsigned int st
 		pthread_join(r->w[i].thread, NULL);
 }
 
+/*
+ * Once the workers are gone: free what the relay holds. Left to the exit
+ * when a connection outlived --stop-timeout (its worker left it as it was)
+ * or a name lookup is still under way (its thread refers to r).
+ */
+static void teardown(struct relay *r)
+{
+	unsigned int i;
+
+	if (atomic_load(&r->stats.open) || relay_resolver_stop(r->resolver) < 0)
+		return;
+	for (i = 0; i < r->nw; i++) {
+		relay_buf_free(r->w[i].spare[0]);
+		relay_buf_free(r->w[i].spare[1]);
+		if (r->w[i].ep >= 0)
+			close(r->w[i].ep);
+		if (r->w[i].efd >= 0)
+			close(r->w[i].efd);
+	}
+	relay_pool_free(&r->pool);
+	relay_pool_free(&r->pipes);
+	if (r->main_efd >= 0)
+		close(r->main_efd);
+	free(r->accept_lock);
+	free(r->w);
+	free(r);
+}
+
 int udo_cli_relay_service(struct udo_cli_listener *ls, size_t n,
                           const struct udo_cli_target *t,
                           const struct udo_cli_relay_opts *opts, unsigned int stop_ms)
@@ -253,7 +281,7 @@ int udo_cli_relay_service(struct udo_cli_listener *ls, size_t n,
 	stop(r, sfd, stop_ms, started);
 	say_stats(r);
 	close(sfd);
-	/* r stays: the name lookup thread may still refer to it until exit. */
+	teardown(r);
 	return status;
 }
 
