@@ -53,7 +53,7 @@ if [ -n "${UDO_TEST_EMULATOR:-}" ]; then
 		chmod +x "$t_w"
 		printf '%s\n' "$t_w"
 	}
-	for t_helper in sp-peer activation-server fdpass-recv pass-fds; do
+	for t_helper in sp-peer activation-server fdpass-recv pass-fds relay-peer; do
 		[ ! -x "${CLI_ECHO%/*}/$t_helper" ] || t_wrap "${CLI_ECHO%/*}/$t_helper" >/dev/null
 	done
 	UDO_VSOCK=$(t_wrap "$UDO_VSOCK")
