@@ -139,7 +139,11 @@ wait_until grep -q "held $N" "$T_DIR/clients.out"
 [ ! -s "$T_DIR/clients.err" ] && grep -q "held $N" "$T_DIR/clients.out"
 ok $? "$N connections at once through the relay, every echo intact"
 diag_file "$T_DIR/clients.err"
-[ "$before" = 3 ] && [ "$during" = 3 ]
+if [ -z "${UDO_TEST_EMULATOR:-}" ]; then
+	[ "$before" = 3 ] && [ "$during" = 3 ]
+else # qemu-user runs threads of its own in the process: no exact count
+	[ "${during:-99}" -lt 10 ]
+fi
 ok $? "the relay holds 3 threads (--threads=2 and the main one) idle and with $N connections"
 diag "threads: $before before, $during with $N connections"
 
