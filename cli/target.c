@@ -109,8 +109,12 @@ void udo_cli_target_free(struct udo_cli_target *t)
 	t->ai = NULL;
 }
 
-static int connect_vsock(const struct udo_cli_target *t, struct udo_cli_conn *c,
-                         char *err, size_t errlen)
+/* A client context for a library target, in memory of our own: the
+ * address's options, with flags, timeout_ms and wait_ms (0: not given, so
+ * the library's variable or default applies). NULL with err. */
+static struct udo_vsock_tcp *client_create(const struct udo_cli_target *t, unsigned int flags,
+                                           unsigned int timeout_ms, unsigned int wait_ms,
+                                           char *err, size_t errlen)
 {
 	struct udo_vsock_tcp_client_create_info info = {
 		.vcid = t->addr.cid, .port = t->addr.port,
@@ -120,16 +124,26 @@ static int connect_vsock(const struct udo_cli_target *t, struct udo_cli_conn *c,
 	char map[UDO_CLI_PATH_MAX + 16];
 
 	if (!ctx)
-		return -1;
+		return NULL;
 	udo_cli_lib_opts(&opts, &t->addr, map, sizeof(map));
-	/* 0: not given, so the library's variable (or default) applies. */
-	opts.connect_timeout_ms = t->timeout_ms;
-	opts.connect_wait_ms = t->wait_ms;
+	opts.flags |= flags;
+	opts.connect_timeout_ms = timeout_ms;
+	opts.connect_wait_ms = wait_ms;
 	if (!udo_vsock_tcp_client_create_opts(ctx, &info, &opts)) {
 		udo_cli_ctx_fail(ctx, "connect", err, errlen);
 		free(ctx);
-		return -1;
+		return NULL;
 	}
+	return ctx;
+}
+
+static int connect_vsock(const struct udo_cli_target *t, struct udo_cli_conn *c,
+                         char *err, size_t errlen)
+{
+	struct udo_vsock_tcp *ctx = client_create(t, 0, t->timeout_ms, t->wait_ms, err, errlen);
+
+	if (!ctx)
+		return -1;
 	if (udo_vsock_tcp_client_connect(ctx) != 0) {
 		udo_cli_ctx_fail(ctx, "connect", err, errlen);
 		udo_cli_ctx_free(ctx);
@@ -143,25 +157,11 @@ static int connect_vsock(const struct udo_cli_target *t, struct udo_cli_conn *c,
 int udo_cli_connect_start(const struct udo_cli_target *t, struct udo_cli_conn *c,
                           char *err, size_t errlen)
 {
-	struct udo_vsock_tcp_client_create_info info = {
-		.vcid = t->addr.cid, .port = t->addr.port,
-	};
-	struct udo_vsock_tcp_opts opts = UDO_VSOCK_TCP_OPTS_INIT;
-	struct udo_vsock_tcp *ctx = udo_cli_ctx_alloc(err, errlen);
-	char map[UDO_CLI_PATH_MAX + 16];
-
+	/* Non-blocking: the event loop owns the time (no timeout, no wait). */
 	c->fd = -1;
-	c->ctx = NULL;
-	if (!ctx)
+	c->ctx = client_create(t, UDO_VSOCK_TCP_OPT_NONBLOCK, 0, 0, err, errlen);
+	if (!c->ctx)
 		return -1;
-	udo_cli_lib_opts(&opts, &t->addr, map, sizeof(map));
-	opts.flags |= UDO_VSOCK_TCP_OPT_NONBLOCK;
-	if (!udo_vsock_tcp_client_create_opts(ctx, &info, &opts)) {
-		udo_cli_ctx_fail(ctx, "connect", err, errlen);
-		free(ctx);
-		return -1;
-	}
-	c->ctx = ctx;
 	return udo_cli_connect_step(c, err, errlen);
 }
 
