@@ -25,7 +25,7 @@ echo hello >"$T_DIR/hello"
 tries=0
 while :; do
 	port=$("$CLI_ECHO" freeport)
-	(sleep 0.5 && exec timeout "$T_TIMEOUT" "$UDO_VSOCK" listen local "$port" \
+	(sleep 0.5 && exec timeout -k 10 $t_bg_fg "$T_TIMEOUT" "$UDO_VSOCK" listen local "$port" \
 		>"$T_DIR/late.out" 2>"$T_DIR/late.err" </dev/null) &
 	late=$!
 	t_pids="$t_pids $late"

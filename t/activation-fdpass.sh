@@ -15,7 +15,7 @@ echo_port=$(first_line "$T_DIR/echo.out")
 transport=$(cid1_transport)
 
 # 1: the fd received is connected to the echo server.
-got=$(timeout "$T_TIMEOUT" "$recv" "$UDO_VSOCK" connect --fdpass local "$echo_port" 2>"$T_DIR/recv.err")
+got=$(timeout -k 10 "$T_TIMEOUT" "$recv" "$UDO_VSOCK" connect --fdpass local "$echo_port" 2>"$T_DIR/recv.err")
 case $transport in vsock) family=AF_VSOCK ;; *) family=AF_INET ;; esac
 [ "$got" = "$family ping" ]
 ok $? "connect --fdpass hands over a connected $transport socket ($got)"
@@ -71,7 +71,7 @@ CONF
 }
 pick_port start_sshd sshd "Server listening on"
 # The proxy waits for sshd (listening already) with --wait all the same.
-out=$(timeout "$T_TIMEOUT" ssh -F /dev/null -i "$T_DIR/user_key" \
+out=$(timeout -k 10 "$T_TIMEOUT" ssh -F /dev/null -i "$T_DIR/user_key" \
 	-o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
 	-o LogLevel=ERROR -o ProxyUseFdpass=yes \
 	-o "ProxyCommand=$UDO_VSOCK -t tcp --wait=60s connect --fdpass local $port" \

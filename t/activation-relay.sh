@@ -63,7 +63,7 @@ pport=$(first_line "$T_DIR/peer.out")
 pass relay unix-seqpacket -- "$UDO_VSOCK" --seqpacket relay passed "vsock:1:$pport"
 relay=$bg_pid
 rport=$(passed_port relay)
-timeout "$T_TIMEOUT" env UDO_VSOCK_TCP_TRANSPORT=unix "$SP_PEER" send "$rport" a bb \
+timeout -k 10 "$T_TIMEOUT" env UDO_VSOCK_TCP_TRANSPORT=unix "$SP_PEER" send "$rport" a bb \
 	>"$T_DIR/send.out" 2>"$T_DIR/send.err"
 printf '3:1:a\n4:2:bb\n' >"$T_DIR/want"
 same "$T_DIR/send.out" "$T_DIR/want"

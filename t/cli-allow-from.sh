@@ -50,7 +50,7 @@ relay() {
 echoes() {
 	e_name=$1
 	shift
-	echo "through $e_name" | timeout "$T_TIMEOUT" "$@" >"$T_DIR/$e_name.out" \
+	echo "through $e_name" | timeout -k 10 "$T_TIMEOUT" "$@" >"$T_DIR/$e_name.out" \
 		2>"$T_DIR/$e_name.cerr"
 	[ "$(cat "$T_DIR/$e_name.out")" = "through $e_name" ]
 }
@@ -70,7 +70,7 @@ closed() {
 	c_pid=$!
 	t_pids="$t_pids $c_pid"
 	exec 5>"$T_DIR/$c_name.in"
-	timeout "$T_TIMEOUT" cat "$T_DIR/$c_name.pipe" >"$T_DIR/$c_name.out"
+	timeout -k 10 "$T_TIMEOUT" cat "$T_DIR/$c_name.pipe" >"$T_DIR/$c_name.out"
 	c_st=$?
 	timed_out $c_st && kill $c_pid 2>/dev/null
 	exec 5>&-

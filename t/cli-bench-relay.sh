@@ -19,7 +19,7 @@ plan 7
 
 # run NAME [SOCAT]: the benchmark with tiny sizes (2 rounds: spreads too).
 run() {
-	timeout "$T_TIMEOUT" "$bench" -n 1 -r 2 -c 20 -s 4 -o 5 -p 2 "$UDO_VSOCK" ${2:+"$2"} \
+	timeout -k 10 "$T_TIMEOUT" "$bench" -n 1 -r 2 -c 20 -s 4 -o 5 -p 2 "$UDO_VSOCK" ${2:+"$2"} \
 		>"$T_DIR/$1.out" 2>"$T_DIR/$1.err"
 }
 # row NAME PATTERN: the lines of the run's output that start with PATTERN.

@@ -76,14 +76,14 @@ bg sback "$UDO_VSOCK" --seqpacket --print-port --verbose relay unix:any "vsock:l
 sbport=$(first_line "$T_DIR/sback.err")
 bg sfront "$UDO_VSOCK" --seqpacket --print-port --verbose relay vsock:local:any "unix:$sbport"
 sfport=$(first_line "$T_DIR/sfront.err")
-timeout "$T_TIMEOUT" "$SP_PEER" send "$sfport" a bb ccc >"$T_DIR/sp1.out" 2>&1
+timeout -k 10 "$T_TIMEOUT" "$SP_PEER" send "$sfport" a bb ccc >"$T_DIR/sp1.out" 2>&1
 printf '3:1:a\n4:2:bb\n5:3:ccc\n' >"$T_DIR/sp1.want"
 same "$T_DIR/sp1.out" "$T_DIR/sp1.want"
 ok $? "relay --seqpacket vsock:local -> unix -> vsock:local keeps every boundary"
 diag_file "$T_DIR/sp1.out"
 diag_file "$T_DIR/sfront.err"
 diag_file "$T_DIR/sback.err"
-timeout "$T_TIMEOUT" "$SP_PEER" send "$sfport" a "" ccc >"$T_DIR/sp0.out" 2>&1
+timeout -k 10 "$T_TIMEOUT" "$SP_PEER" send "$sfport" a "" ccc >"$T_DIR/sp0.out" 2>&1
 if grep -q ' on vsock ' "$T_DIR/sfront.err"; then
 	printf '3:1:a\n5:3:ccc\n' >"$T_DIR/sp0.want"
 	why="the messages around an empty one (vsock drops it)"

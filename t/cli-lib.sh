@@ -33,6 +33,13 @@ fi
 # suite. Generous: the bound is only reached by a failure, and a build
 # daemon may be very busy (a load of hundreds).
 T_TIMEOUT=${T_TIMEOUT:-60}
+# And every bound ends what it bounds: each timeout(1) here has -k 10, a
+# SIGKILL 10 s after its SIGTERM (also when timeout is itself told to stop,
+# as t_cleanup does), so a program that takes SIGTERM and then does not end
+# (a drain that never finishes, a sanitizer stuck at exit) fails its test
+# instead of holding it, and make check with it, for ever. (Not a shell
+# function wrapping timeout: "CMD &" would then be a subshell, and $! not
+# the timeout a test stops.)
 
 t_count=0
 t_failed=0
@@ -102,18 +109,27 @@ diag_file() {
 timed_out() { [ "$1" -eq 124 ] || [ "$1" -eq 143 ]; }
 
 # udo ARGS...: udo-vsock, bounded in time.
-udo() { timeout "$T_TIMEOUT" "$UDO_VSOCK" "$@"; }
+udo() { timeout -k 10 "$T_TIMEOUT" "$UDO_VSOCK" "$@"; }
 
 # udo_env NAME=VALUE ARGS...: udo with a variable set for it alone (an
 # assignment before a shell function is not reliably local in every sh).
 udo_env() {
 	t_assign=$1
 	shift
-	timeout "$T_TIMEOUT" env "$t_assign" "$UDO_VSOCK" "$@"
+	timeout -k 10 "$T_TIMEOUT" env "$t_assign" "$UDO_VSOCK" "$@"
 }
 
 # Background commands are bounded too, more loosely: they serve a whole test.
 T_BG_TIMEOUT=$((T_TIMEOUT * 3))
+# And t_cleanup stops them through their timeout(1), which (coreutils, by
+# default) follows the SIGTERM it passes on with a SIGCONT to the program
+# and its process group. In a sanitizer build that SIGCONT can hang the
+# program at exit for ever: LeakSanitizer stops each thread with a SIGSTOP,
+# which a SIGCONT arriving just then discards, and it then waits for a stop
+# that never comes. --foreground passes the signal alone, to the program
+# alone (busybox's timeout, in make check-vm's guest, sends no SIGCONT).
+t_bg_fg=
+! command timeout --foreground 10 true 2>/dev/null || t_bg_fg=--foreground
 
 # bg NAME CMD...: start CMD in the background with stdout in $T_DIR/NAME.out
 # and stderr in $T_DIR/NAME.err (emptied first: a port from an earlier run
@@ -124,7 +140,7 @@ bg() {
 	shift
 	: >"$T_DIR/$name.out"
 	: >"$T_DIR/$name.err"
-	timeout "$T_BG_TIMEOUT" "$@" <"${bg_in:-/dev/null}" >"$T_DIR/$name.out" \
+	timeout -k 10 $t_bg_fg "$T_BG_TIMEOUT" "$@" <"${bg_in:-/dev/null}" >"$T_DIR/$name.out" \
 		2>"$T_DIR/$name.err" &
 	bg_pid=$!
 	t_pids="$t_pids $bg_pid"

@@ -42,7 +42,7 @@ mkfifo "$T_DIR/hold2"
 bg_in two "$T_DIR/hold2" "$RELAY_PEER" clients 2 "$cport"
 exec 4>"$T_DIR/hold2"
 wait_for "$T_DIR/two.out" "held 2"
-third=$(timeout "$T_TIMEOUT" "$RELAY_PEER" probe "$cport")
+third=$(timeout -k 10 "$T_TIMEOUT" "$RELAY_PEER" probe "$cport")
 line=$(stats $cap "$T_DIR/cap.err")
 [ "$third" = closed ] && echo "$line" | grep -q '2 connections open, 2 in total, 1 refused, 0 failed'
 ok $? "--max-connections=2: a third client is closed at once and counted as refused"

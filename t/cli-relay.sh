@@ -32,7 +32,7 @@ diag "echo on tcp 127.0.0.1:$eport, relay B on vsock local:$bport, relay A on tc
 # serves connections at once, not one after another.
 mkfifo "$T_DIR/hold"
 # (A background command: it lives through tests 2-5.)
-timeout "$T_BG_TIMEOUT" "$UDO_VSOCK" connect "tcp:127.0.0.1:$aport" <"$T_DIR/hold" \
+timeout -k 10 $t_bg_fg "$T_BG_TIMEOUT" "$UDO_VSOCK" connect "tcp:127.0.0.1:$aport" <"$T_DIR/hold" \
 	>"$T_DIR/held.out" 2>"$T_DIR/held.err" &
 held=$!
 t_pids="$t_pids $held"
@@ -93,7 +93,7 @@ if command -v socat >/dev/null 2>&1; then
 	pids=
 	i=1
 	while [ $i -le $N ]; do
-		timeout "$T_TIMEOUT" socat -t "$T_TIMEOUT" - "TCP:127.0.0.1:$aport" \
+		timeout -k 10 "$T_TIMEOUT" socat -t "$T_TIMEOUT" - "TCP:127.0.0.1:$aport" \
 			<"$T_DIR/t$i" >"$T_DIR/s$i.back" 2>"$T_DIR/s$i.err" &
 		pids="$pids $!"
 		i=$((i + 1))

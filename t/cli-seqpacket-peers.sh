@@ -21,7 +21,7 @@ plan 3
 # output in $T_DIR/NAME.out.
 seqpacket_exchange() {
 	mkfifo "$T_DIR/$2.in"
-	timeout "$T_TIMEOUT" socat - "$1" <"$T_DIR/$2.in" >"$T_DIR/$2.out" 2>"$T_DIR/$2.err" &
+	timeout -k 10 "$T_TIMEOUT" socat - "$1" <"$T_DIR/$2.in" >"$T_DIR/$2.out" 2>"$T_DIR/$2.err" &
 	sx_pid=$!
 	t_pids="$t_pids $sx_pid"
 	exec 5>"$T_DIR/$2.in"
@@ -72,7 +72,7 @@ start_ssa() {
 	bg ssa systemd-socket-activate -l "@udo-vsock-tcp/$port" --seqpacket --accept --inetd cat
 }
 pick_port start_ssa ssa "Listening on" $(($$ * 13))
-timeout "$T_TIMEOUT" env UDO_VSOCK_TCP_TRANSPORT=unix "$SP_PEER" send "$port" \
+timeout -k 10 "$T_TIMEOUT" env UDO_VSOCK_TCP_TRANSPORT=unix "$SP_PEER" send "$port" \
 	a bb 'three three' >"$T_DIR/send.out" 2>"$T_DIR/send.err"
 printf '1:a\n2:bb\n11:three three\n' >"$T_DIR/want"
 same "$T_DIR/send.out" "$T_DIR/want"

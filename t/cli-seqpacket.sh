@@ -37,7 +37,7 @@ diag_file "$T_DIR/peer.err"
 # 2: connect: two reads of standard input, two messages, each answered. The
 # second write waits for the first answer, so the two are two reads.
 mkfifo "$T_DIR/in2"
-timeout "$T_TIMEOUT" "$UDO_VSOCK" --seqpacket connect local "$pport" <"$T_DIR/in2" \
+timeout -k 10 $t_bg_fg "$T_TIMEOUT" "$UDO_VSOCK" --seqpacket connect local "$pport" <"$T_DIR/in2" \
 	>"$T_DIR/connect.out" 2>"$T_DIR/connect.err" &
 cpid=$!
 t_pids="$t_pids $cpid"
@@ -59,7 +59,7 @@ diag_file "$T_DIR/connect.err"
 printf 'hello there' >"$T_DIR/hello"
 bg_in listen "$T_DIR/hello" "$UDO_VSOCK" --seqpacket --print-port --verbose listen local any
 lport=$(first_line "$T_DIR/listen.err")
-timeout "$T_TIMEOUT" "$SP_PEER" send "$lport" a bb ccc >"$T_DIR/send.out" 2>"$T_DIR/send.err"
+timeout -k 10 "$T_TIMEOUT" "$SP_PEER" send "$lport" a bb ccc >"$T_DIR/send.out" 2>"$T_DIR/send.err"
 st=$?
 wait "$bg_pid"
 [ $st -eq 0 ] && [ "$(cat "$T_DIR/send.out")" = "11:hello there" ] &&
@@ -73,13 +73,13 @@ diag_file "$T_DIR/send.err"
 # up to a message of 100000 bytes.
 bg relay "$UDO_VSOCK" --seqpacket --print-port --verbose relay vsock:local:any "vsock:local:$pport"
 rport=$(first_line "$T_DIR/relay.err")
-timeout "$T_TIMEOUT" "$SP_PEER" send "$rport" a bb ccc >"$T_DIR/relay1.out" 2>&1
+timeout -k 10 "$T_TIMEOUT" "$SP_PEER" send "$rport" a bb ccc >"$T_DIR/relay1.out" 2>&1
 printf '3:1:a\n4:2:bb\n5:3:ccc\n' >"$T_DIR/relay1.want"
 same "$T_DIR/relay1.out" "$T_DIR/relay1.want"
 ok $? "relay --seqpacket keeps every message boundary both ways"
 diag_file "$T_DIR/relay1.out"
 big=$(head -c 100000 /dev/zero | tr '\0' m)
-timeout "$T_TIMEOUT" "$SP_PEER" send "$rport" x "$big" y >"$T_DIR/relay2.out" 2>&1
+timeout -k 10 "$T_TIMEOUT" "$SP_PEER" send "$rport" x "$big" y >"$T_DIR/relay2.out" 2>&1
 awk '{ print length($0) }' "$T_DIR/relay2.out" | tr '\n' ' ' >"$T_DIR/relay2.len"
 [ "$(cat "$T_DIR/relay2.len")" = "5 100014 5 " ]
 ok $? "relay --seqpacket carries a 100000-byte message whole between two small ones"
@@ -99,7 +99,7 @@ diag_file "$T_DIR/c0.err"
 
 bg_in listen0 "$T_DIR/hello" "$UDO_VSOCK" --seqpacket --print-port listen local any
 lport=$(first_line "$T_DIR/listen0.err")
-timeout "$T_TIMEOUT" "$SP_PEER" send "$lport" a "" ccc >"$T_DIR/send0.out" 2>"$T_DIR/send0.err"
+timeout -k 10 "$T_TIMEOUT" "$SP_PEER" send "$lport" a "" ccc >"$T_DIR/send0.out" 2>"$T_DIR/send0.err"
 st=$?
 wait "$bg_pid"
 [ $st -eq 0 ] && [ "$(cat "$T_DIR/send0.out")" = "11:hello there" ] &&
@@ -108,7 +108,7 @@ ok $? "listen --seqpacket: an empty message from the peer does not end the strea
 diag "peer: exit $st, got: $(cat "$T_DIR/send0.out"); listen wrote: $(cat "$T_DIR/listen0.out")"
 diag_file "$T_DIR/send0.err"
 
-timeout "$T_TIMEOUT" "$SP_PEER" send "$rport" a "" ccc >"$T_DIR/relay0.out" 2>&1
+timeout -k 10 "$T_TIMEOUT" "$SP_PEER" send "$rport" a "" ccc >"$T_DIR/relay0.out" 2>&1
 printf '3:1:a\n2:0:\n5:3:ccc\n' >"$T_DIR/relay0.want"
 if grep -q ' on vsock ' "$T_DIR/relay.err"; then
 	# AF_VSOCK sends nothing for a zero-length message (af_vsock.c's send
@@ -147,10 +147,10 @@ while True:
 print(" ".join(out))
 sys.exit(p.wait())
 PY
-	got=$(timeout "$T_TIMEOUT" python3 "$T_DIR/sp.py" "$UDO_VSOCK" --seqpacket connect local "$pport" 2>"$T_DIR/sp.err")
+	got=$(timeout -k 10 "$T_TIMEOUT" python3 "$T_DIR/sp.py" "$UDO_VSOCK" --seqpacket connect local "$pport" 2>"$T_DIR/sp.err")
 	bg tell "$SP_PEER" tell a "" ccc
 	tport=$(first_line "$T_DIR/tell.out")
-	got2=$(timeout "$T_TIMEOUT" python3 "$T_DIR/sp.py" "$UDO_VSOCK" --seqpacket connect local "$tport" 2>>"$T_DIR/sp.err")
+	got2=$(timeout -k 10 "$T_TIMEOUT" python3 "$T_DIR/sp.py" "$UDO_VSOCK" --seqpacket connect local "$tport" 2>>"$T_DIR/sp.err")
 	wait "$bg_pid"
 	[ "$got" = "[1:x] [0:] [2:yy]" ] && [ "$got2" = "[a] [] [ccc]" ] &&
 		[ "$(sed 1d "$T_DIR/tell.out")" = "$(printf '1:x\n0:\n2:yy')" ]

@@ -20,7 +20,7 @@ data b 777777
 
 # socat SOCAT-ARGS...: bounded, and waiting for the other side after its
 # own end of input (its default 0.5 s could cut an answer short).
-sc() { timeout "$T_TIMEOUT" socat -t "$T_TIMEOUT" "$@"; }
+sc() { timeout -k 10 "$T_TIMEOUT" socat -t "$T_TIMEOUT" "$@"; }
 
 # socat_to_listen NAME TRANSPORT SOCAT-ADDRESS-BEFORE-PORT: socat fed a,
 # udo-vsock listen (on that transport) fed b; true when each side got the

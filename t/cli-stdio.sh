@@ -106,7 +106,7 @@ for fd in 0 1 2; do
 		lport=$("$CLI_ECHO" freeport)
 		: >"$T_DIR/l.out"
 		: >"$T_DIR/l.err"
-		exec_closed $fd timeout "$T_BG_TIMEOUT" "$UDO_VSOCK" -v -p listen \
+		exec_closed $fd timeout -k 10 $t_bg_fg "$T_BG_TIMEOUT" "$UDO_VSOCK" -v -p listen \
 			"tcp:127.0.0.1:$lport" <"$T_DIR/reply" >"$T_DIR/l.out" 2>"$T_DIR/l.err" &
 		lpid=$!
 		t_pids="$t_pids $lpid"
@@ -132,7 +132,7 @@ for fd in 0 1 2; do
 	tries=0
 	while :; do
 		rport=$("$CLI_ECHO" freeport)
-		exec_closed $fd timeout "$T_BG_TIMEOUT" "$UDO_VSOCK" -v -p relay \
+		exec_closed $fd timeout -k 10 $t_bg_fg "$T_BG_TIMEOUT" "$UDO_VSOCK" -v -p relay \
 			"tcp:127.0.0.1:$rport" "tcp:127.0.0.1:$eport" <"$T_DIR/empty" \
 			>"$T_DIR/r.out" 2>"$T_DIR/r.err" &
 		rpid=$!

@@ -55,7 +55,7 @@ ok $? "both directions at once arrive intact"
 bg_in srv "$T_DIR/b" "$UDO_VSOCK" --print-port listen local any
 srv=$bg_pid
 port=$(first_line "$T_DIR/srv.err")
-timeout "$T_TIMEOUT" "$CLI_ECHO" reply "$port" 2>"$T_DIR/reply.err"
+timeout -k 10 "$T_TIMEOUT" "$CLI_ECHO" reply "$port" 2>"$T_DIR/reply.err"
 rst=$?
 finish $srv
 sst=$?
@@ -102,7 +102,7 @@ echo 'multi on' >"$T_DIR/host.conf"
 # with_hosts CMD...: CMD with $T_DIR/hosts as /etc/hosts, $T_DIR/host.conf
 # as /etc/host.conf.
 with_hosts() {
-	RESOLV_HOST_CONF=$T_DIR/host.conf timeout "$T_TIMEOUT" unshare -m \
+	RESOLV_HOST_CONF=$T_DIR/host.conf timeout -k 10 "$T_TIMEOUT" unshare -m \
 		sh -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' sh "$T_DIR/hosts" "$@"
 }
 why=

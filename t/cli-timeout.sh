@@ -19,7 +19,7 @@ sport=$(first_line "$T_DIR/stall.out")
 gives_up() {
 	desc=$1 regex=$2
 	shift 2
-	timeout "$T_TIMEOUT" "$@" </dev/null >"$T_DIR/out" 2>"$T_DIR/err"
+	timeout -k 10 "$T_TIMEOUT" "$@" </dev/null >"$T_DIR/out" 2>"$T_DIR/err"
 	st=$?
 	[ $st -eq 1 ] && [ "$(wc -l <"$T_DIR/err")" -eq 1 ] && grep -Eq -- "$regex" "$T_DIR/err"
 	r=$?
@@ -47,9 +47,9 @@ bg relay "$UDO_VSOCK" --print-port --connect-timeout=300 relay tcp:127.0.0.1:any
 	"tcp:127.0.0.1:$sport"
 relay=$bg_pid
 rport=$(first_line "$T_DIR/relay.err")
-timeout "$T_TIMEOUT" "$UDO_VSOCK" connect "tcp:127.0.0.1:$rport" </dev/null >"$T_DIR/out" 2>"$T_DIR/err"
+timeout -k 10 "$T_TIMEOUT" "$UDO_VSOCK" connect "tcp:127.0.0.1:$rport" </dev/null >"$T_DIR/out" 2>"$T_DIR/err"
 c1=$?
-timeout "$T_TIMEOUT" "$UDO_VSOCK" connect "tcp:127.0.0.1:$rport" </dev/null >>"$T_DIR/out" 2>>"$T_DIR/err"
+timeout -k 10 "$T_TIMEOUT" "$UDO_VSOCK" connect "tcp:127.0.0.1:$rport" </dev/null >>"$T_DIR/out" 2>>"$T_DIR/err"
 c2=$?
 i=0
 while [ "$(grep -c 'no answer' "$T_DIR/relay.err")" -lt 2 ] && [ $i -lt $((T_TIMEOUT * 10)) ]; do

@@ -17,7 +17,7 @@ fi
 printf 'from udo-vsock\n' >"$T_DIR/reply"
 bg_in listen "$T_DIR/reply" "$UDO_VSOCK" --transport unix --print-port listen local any
 lport=$(first_line "$T_DIR/listen.err")
-printf 'from socat\n' | timeout "$T_TIMEOUT" socat - "ABSTRACT-CONNECT:udo-vsock-tcp/$lport" \
+printf 'from socat\n' | timeout -k 10 "$T_TIMEOUT" socat - "ABSTRACT-CONNECT:udo-vsock-tcp/$lport" \
 	>"$T_DIR/socat1.out" 2>"$T_DIR/socat1.err"
 st=$?
 wait "$bg_pid"

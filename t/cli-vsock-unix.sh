@@ -75,7 +75,7 @@ diag_file "$T_DIR/peer.err"
 
 # sp-peer's client takes the library's transport for CID 1 (auto: unix
 # here, vsock in the guest): the relay's vsock: end.
-timeout "$T_TIMEOUT" "$SP_PEER" send "$sfport" a bb ccc >"$T_DIR/sp1.out" 2>&1
+timeout -k 10 "$T_TIMEOUT" "$SP_PEER" send "$sfport" a bb ccc >"$T_DIR/sp1.out" 2>&1
 printf '3:1:a\n4:2:bb\n5:3:ccc\n' >"$T_DIR/sp1.want"
 same "$T_DIR/sp1.out" "$T_DIR/sp1.want"
 ok $? "--seqpacket vsock -> unix -> vsock keeps every boundary both ways"
@@ -84,7 +84,7 @@ diag_file "$T_DIR/sfront.err"
 diag_file "$T_DIR/sback.err"
 
 big=$(head -c 100000 /dev/zero | tr '\0' m)
-timeout "$T_TIMEOUT" "$SP_PEER" send "$sfport" x "$big" y >"$T_DIR/sp2.out" 2>&1
+timeout -k 10 "$T_TIMEOUT" "$SP_PEER" send "$sfport" x "$big" y >"$T_DIR/sp2.out" 2>&1
 awk '{ print length($0) }' "$T_DIR/sp2.out" | tr '\n' ' ' >"$T_DIR/sp2.len"
 [ "$(cat "$T_DIR/sp2.len")" = "5 100014 5 " ]
 ok $? "--seqpacket vsock -> unix -> vsock carries a 100000-byte message whole between two small ones"
@@ -105,7 +105,7 @@ uport=$(first_line "$T_DIR/upeer.err")
 upeer=$bg_pid
 bg ufront "$UDO_VSOCK" $seq_t --seqpacket --print-port relay vsock:any:any "unix:$uport"
 ufport=$(first_line "$T_DIR/ufront.err")
-timeout "$T_TIMEOUT" "$SP_PEER" send "$ufport" a bb ccc >"$T_DIR/sp3.out" 2>&1
+timeout -k 10 "$T_TIMEOUT" "$SP_PEER" send "$ufport" a bb ccc >"$T_DIR/sp3.out" 2>&1
 wait "$upeer"
 [ "$(cat "$T_DIR/upeer.out")" = abbccc ]
 ok $? "--seqpacket vsock -> unix: the messages reach a unix listener"

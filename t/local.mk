@@ -233,6 +233,15 @@ $(SCRIPT_TESTS): %: $(srcdir)/%.sh Makefile
 	sed "s|^top=.*|top='$(abs_top_srcdir)'|" $(srcdir)/$@.sh > $@.tmp && \
 	chmod +x $@.tmp && mv -f $@.tmp $@
 
+# t/test-harness: the suite's own bounds (t/cli-lib.sh, t/tap-cmocka.sh):
+# a test that hangs fails instead of holding make check.
+TESTS += t/test-harness
+noinst_SCRIPTS += t/test-harness
+CLEANFILES += t/test-harness
+EXTRA_DIST += t/test-harness.sh
+t/test-harness: $(srcdir)/t/test-harness.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+
 # t/man-pages: the pages of man/ (man/local.mk).
 EXTRA_DIST += t/man-pages.sh
 TESTS += t/man-pages
