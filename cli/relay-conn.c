@@ -175,7 +175,14 @@ static ssize_t get(struct relay_conn *c, struct relay_dir *d, int from)
 			if (n < 0)
 				n = -errno;
 		} else if (c->w->r->t->addr.type == SOCK_SEQPACKET) {
-			n = udo_cli_msg_recv(c->fd[from], d->buf->data, size, MSG_DONTWAIT, &eof);
+			/* MSG_TRUNC: a message longer than the buffer says its
+			 * length, and ends the connection rather than go on cut. */
+			n = udo_cli_msg_recv(c->fd[from], d->buf->data, size,
+			                     MSG_DONTWAIT | MSG_TRUNC, &eof);
+			if (n > (ssize_t) size) {
+				d->cut = (size_t) n;
+				n = -EMSGSIZE;
+			}
 			if (n == 0 && !eof) { /* an empty message: passed on as one */
 				d->off = d->len = 0;
 				d->pending = true;
@@ -250,6 +257,12 @@ static int pump_dir(struct relay_conn *c, int i)
 				return 1; /* the pool is empty: again soon */
 		}
 		r = get(c, d, i);
+		if (r == -EMSGSIZE && d->cut) {
+			relay_fail(c, "receive from %s: a %zu-byte message, more than the %zu bytes "
+			           "a relayed message may have: closed rather than cut",
+			           name(c, i), d->cut, c->w->r->o.buffer);
+			return -1;
+		}
 		if (r < 0) {
 			relay_fail(c, "receive from %s: %s", name(c, i), strerror((int) -r));
 			return -1;

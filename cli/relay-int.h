@@ -105,6 +105,7 @@ struct relay_dir {
 	bool shut;                /* ... and the end was passed on */
 	bool spliceless;          /* splice refused: read/write from now on */
 	unsigned long long bytes;
+	size_t cut;               /* a message longer than the buffer: its length */
 };
 
 struct relay_connecting; /* cli/relay-connect.c: only while connecting */

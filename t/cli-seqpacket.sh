@@ -13,7 +13,7 @@
 . "${srcdir:-.}/t/cli-lib.sh"
 : "${SP_PEER:=${CLI_ECHO%/*}/sp-peer}"
 
-plan 13
+plan 14
 
 # fails_usage REGEX DESCRIPTION ARGS...: exit 2 and one line matching REGEX.
 fails_usage() {
@@ -162,7 +162,45 @@ else
 		"needs python3 (for a socketpair as standard input and output)"
 fi
 
-# 10-13: what --seqpacket refuses, before trying anything.
+# 10: a message longer than the relay's buffer (a root peer can raise its
+# send buffer past it) ends its connection: it is not passed on cut short.
+if [ "$(id -u)" -ne 0 ] || ! command -v python3 >/dev/null; then
+	skip "relay --seqpacket closes a connection whose message is longer than its buffer" \
+		"needs root (SO_SNDBUFFORCE, for a message that large) and python3"
+else
+	cat >"$T_DIR/big.py" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.setsockopt(socket.SOL_SOCKET, 32, 4 << 20)  # SO_SNDBUFFORCE
+s.connect("\0udo-vsock-tcp/" + sys.argv[1])
+try:
+    s.send(b"m" * 300000)
+    s.send(b"y")
+    s.shutdown(socket.SHUT_WR)
+except OSError:
+    pass
+got = []
+while True:
+    try:
+        m = s.recv(400000)
+    except OSError:
+        break
+    if not m:
+        break
+    got.append(str(len(m)))
+print(" ".join(got) or "nothing")
+PY
+	bg relaybig "$UDO_VSOCK" --seqpacket --print-port relay unix:any "vsock:local:$pport"
+	bport=$(first_line "$T_DIR/relaybig.err")
+	got=$(timeout -k 10 "$T_TIMEOUT" python3 "$T_DIR/big.py" "$bport" 2>"$T_DIR/big.err")
+	[ "$got" = nothing ] && wait_until grep -q 'a 300000-byte message, more than the 262144 bytes' "$T_DIR/relaybig.err"
+	ok $? "relay --seqpacket closes a connection whose message is longer than its buffer, not cutting it"
+	diag "the sender got back: $got"
+	diag_file "$T_DIR/big.err"
+	diag_file "$T_DIR/relaybig.err"
+fi
+
+# 11-14: what --seqpacket refuses, before trying anything.
 fails_usage 'relay: --seqpacket needs vsock, unix or hybrid addresses: tcp:127.0.0.1:any is a stream' \
 	"relay --seqpacket between a tcp end and a vsock end is a usage error" \
 	--seqpacket relay tcp:127.0.0.1:any vsock:local:5000
