@@ -283,6 +283,13 @@ static int number(const char *arg, int min, int max)
 	return (int) v;
 }
 
+static int usage(void)
+{
+	fprintf(stderr, "usage: bench-relay [-n MIB] [-r ROUNDS] [-c CONNECTIONS] "
+	        "[-s SOCAT-CONNECTIONS] [-o OPENED] [-p STREAMS] UDO-VSOCK [SOCAT]\n");
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	int mib = 512, rounds = 5, conns = 9990, socat_conns = 1000, opened = 1000, parallel = 16;
@@ -294,6 +301,11 @@ int main(int argc, char **argv)
 	pid_t pid;
 
 	while ((opt = getopt(argc, argv, "n:r:c:s:o:p:")) != -1) {
+		/* An unknown option (getopt said which): the usage, now. Not
+		 * optind = argc, which left getopt inside "--help" reading
+		 * past the arguments, into the environment. */
+		if (opt == '?')
+			return usage();
 		if (opt == 'n')
 			mib = number(optarg, 1, 1 << 20);
 		else if (opt == 'r')
@@ -306,14 +318,9 @@ int main(int argc, char **argv)
 			opened = number(optarg, 0, 1 << 20);
 		else if (opt == 'p')
 			parallel = number(optarg, 0, 1024);
-		else
-			optind = argc;
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "usage: bench-relay [-n MIB] [-r ROUNDS] [-c CONNECTIONS] "
-		        "[-s SOCAT-CONNECTIONS] [-o OPENED] [-p STREAMS] UDO-VSOCK [SOCAT]\n");
-		return 2;
-	}
+	if (optind >= argc)
+		return usage();
 	udo = argv[optind];
 	socat = optind + 1 < argc && argv[optind + 1][0] ? argv[optind + 1] : NULL;
 	signal(SIGPIPE, SIG_IGN);

@@ -15,7 +15,7 @@ if [ ! -x "$bench" ]; then
 	exit 0
 fi
 socat=$(command -v socat || true)
-plan 7
+plan 8
 
 # run NAME [SOCAT]: the benchmark with tiny sizes (2 rounds: spreads too).
 run() {
@@ -67,4 +67,12 @@ fi
 run nosocat
 [ $? -eq 0 ] && grep -q 'socat: not found' "$T_DIR/nosocat.out" && [ "$(rows nosocat socat)" -eq 0 ]
 ok $? "without socat: its rows are left out, with a note"
+
+# An unknown option: the usage line and exit 2, nothing else read (getopt
+# once went on inside "--help", past the arguments, into the environment).
+env -i X=1 timeout -k 10 "$T_TIMEOUT" "$bench" --help "$UDO_VSOCK" >"$T_DIR/help.out" 2>"$T_DIR/help.err"
+[ $? -eq 2 ] && [ ! -s "$T_DIR/help.out" ] && grep -q '^usage: bench-relay ' "$T_DIR/help.err" &&
+	! grep -q 'X=1' "$T_DIR/help.err"
+ok $? "bench-relay --help: the usage and exit 2, no argument read past its own"
+diag_file "$T_DIR/help.err"
 done_testing
