@@ -103,7 +103,7 @@ int udo_cli_cmd_listen(const struct udo_cli_opts *o, int argc, char **argv)
 		return udo_cli_failure(err);
 	announce(o, &l);
 	do {
-		fd = udo_cli_accept(&l, peer, sizeof(peer), NULL, err, sizeof(err));
+		fd = udo_cli_accept(&l, peer, sizeof(peer), NULL, 0, err, sizeof(err));
 		if (fd < 0) {
 			status = udo_cli_failure(err);
 			break;

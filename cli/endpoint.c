@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -210,7 +211,7 @@ static void peer_of(const struct udo_cli_listener *l, int fd, uint32_t cid,
 }
 
 int udo_cli_accept(struct udo_cli_listener *l, char *peer, size_t peerlen,
-                   struct udo_cli_peer *who, char *err, size_t errlen)
+                   struct udo_cli_peer *who, int flags, char *err, size_t errlen)
 {
 	int fd;
 
@@ -223,6 +224,15 @@ int udo_cli_accept(struct udo_cli_listener *l, char *peer, size_t peerlen,
 			errno = (int) udo_log_get_error_code(l->ctx);
 			return -1;
 		}
+		if ((flags & SOCK_NONBLOCK) && fcntl(fd, F_SETFL, O_NONBLOCK) < 0) {
+			int e = errno;
+
+			fail(err, errlen, "accept on %s: make the connection non-blocking: %s",
+			     l->where, strerror(e));
+			close(fd);
+			errno = e;
+			return -1;
+		}
 		if (peer)
 			snprintf(peer, peerlen, "%s %u:%u", udo_vsock_tcp_get_transport(l->ctx),
 			         svm.svm_cid, svm.svm_port);
@@ -233,7 +243,8 @@ int udo_cli_accept(struct udo_cli_listener *l, char *peer, size_t peerlen,
 		socklen_t len = sizeof(ss);
 		char text[UDO_CLI_ADDR_TEXT_MAX];
 
-		fd = accept4(l->fd, (struct sockaddr *) &ss, &len, SOCK_CLOEXEC);
+		fd = accept4(l->fd, (struct sockaddr *) &ss, &len,
+		             SOCK_CLOEXEC | (flags & SOCK_NONBLOCK));
 		if (fd < 0) {
 			int e = errno;
 

@@ -49,12 +49,13 @@ struct udo_cli_conn {
 int udo_cli_listen(struct udo_cli_listener *l, const struct udo_cli_addr *addr,
                    int backlog, char *err, size_t errlen);
 
-/* Accept one connection: its fd (close-on-exec), or -1 with err and errno.
+/* Accept one connection: its fd (close-on-exec; non-blocking too when
+ * flags has SOCK_NONBLOCK), or -1 with err and errno.
  * peer, when not NULL, receives "vsock 3:1234" or "tcp 127.0.0.1:40000";
  * who, when not NULL, what an allowlist checks (cli/allow.h): the CID, the
  * address, or (unix:) the uid. */
 int udo_cli_accept(struct udo_cli_listener *l, char *peer, size_t peerlen,
-                   struct udo_cli_peer *who, char *err, size_t errlen);
+                   struct udo_cli_peer *who, int flags, char *err, size_t errlen);
 
 /* The transport serving a listener: "vsock", "tcp" (library) or "tcp". */
 const char *udo_cli_listener_transport(const struct udo_cli_listener *l);

@@ -242,6 +242,38 @@ static void tcp_next(struct relay_conn *c, int e)
 	tcp_try(c);
 }
 
+/* The connect on fd (not watched) has its answer: copy, or the next address. */
+static void tcp_answered(struct relay_conn *c, int fd)
+{
+	int e = 0;
+	socklen_t len = sizeof(e);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+		e = errno;
+	if (e) {
+		close(fd);
+		tcp_next(c, e);
+		return;
+	}
+	connected(c, fd);
+}
+
+/*
+ * A connect that said EINPROGRESS may have its answer already: over
+ * loopback the handshake is done by the time connect(2) returns. Then
+ * take it now, rather than after a round through epoll (a relayed
+ * connection opens sooner, with three system calls fewer); else false.
+ */
+static bool tcp_settled(struct relay_conn *c, int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+
+	if (poll(&p, 1, 0) != 1)
+		return false;
+	tcp_answered(c, fd);
+	return true;
+}
+
 static void tcp_try(struct relay_conn *c)
 {
 	struct relay_connecting *cg = c->cg;
@@ -256,6 +288,8 @@ static void tcp_try(struct relay_conn *c)
 		return;
 	}
 	r = errno;
+	if (r == EINPROGRESS && tcp_settled(c, fd))
+		return;
 	if (r != EINPROGRESS || (r = -watch(c, fd, EPOLLOUT)) != 0) {
 		close(fd);
 		cg->fd = -1;
@@ -337,8 +371,7 @@ void relay_connect_resolved(struct relay_conn *c, struct addrinfo *ai, int gai_e
 
 void relay_connect_event(struct relay_conn *c)
 {
-	int e = 0;
-	socklen_t len = sizeof(e);
+	int fd;
 
 	if (c->state != RELAY_CONNECTING)
 		return;
@@ -346,18 +379,9 @@ void relay_connect_event(struct relay_conn *c)
 		lib_step(c);
 		return;
 	}
-	if (getsockopt(c->cg->fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
-		e = errno;
-	if (e == EINPROGRESS || e == EALREADY)
-		return;
-	if (e) {
-		tcp_next(c, e);
-		return;
-	}
-	e = c->cg->fd;
-	c->cg->fd = -1;
-	epoll_ctl(c->w->ep, EPOLL_CTL_DEL, e, NULL);
-	connected(c, e);
+	fd = c->cg->fd;
+	unregister(c);
+	tcp_answered(c, fd);
 }
 
 void relay_connect_timer(struct relay_conn *c)

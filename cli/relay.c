@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,7 +135,7 @@ static void accept_one(struct relay_worker *w, size_t li)
 	for (n = 0; n < ACCEPTS; n++) {
 		if (l->ctx)
 			pthread_mutex_lock(&r->accept_lock[li]);
-		fd = udo_cli_accept(l, peer, sizeof(peer), &who, err, sizeof(err));
+		fd = udo_cli_accept(l, peer, sizeof(peer), &who, SOCK_NONBLOCK, err, sizeof(err));
 		e = errno;
 		if (l->ctx)
 			pthread_mutex_unlock(&r->accept_lock[li]);
@@ -161,9 +160,8 @@ static void accept_one(struct relay_worker *w, size_t li)
 			continue;
 		}
 		c = calloc(1, sizeof(*c));
-		if (!c || fcntl(fd, F_SETFL, O_NONBLOCK) < 0) {
-			udo_cli_say("relay %s -> %s: %s", peer, r->t->where,
-			            strerror(c ? errno : ENOMEM));
+		if (!c) {
+			udo_cli_say("relay %s -> %s: %s", peer, r->t->where, strerror(ENOMEM));
 			atomic_fetch_add(&r->stats.failed, 1);
 			free(c);
 			close(fd);
