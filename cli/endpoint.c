@@ -210,6 +210,23 @@ static void peer_of(const struct udo_cli_listener *l, int fd, uint32_t cid,
 	}
 }
 
+/* "vsock 3:1234"; a unix transport's peer has no port: "unix uid 1000
+ * pid 4242", from its credentials. */
+static void peer_text(struct udo_vsock_tcp *ctx, int fd, const struct sockaddr_vm *svm,
+                      char *peer, size_t peerlen)
+{
+	const char *tr = udo_vsock_tcp_get_transport(ctx);
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
+
+	if (svm->svm_port == VMADDR_PORT_ANY && !strcmp(tr, "unix") &&
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == 0)
+		snprintf(peer, peerlen, "unix uid %u pid %d", (unsigned int) cred.uid,
+		         (int) cred.pid);
+	else
+		snprintf(peer, peerlen, "%s %u:%u", tr, svm->svm_cid, svm->svm_port);
+}
+
 int udo_cli_accept(struct udo_cli_listener *l, char *peer, size_t peerlen,
                    struct udo_cli_peer *who, int flags, char *err, size_t errlen)
 {
@@ -234,8 +251,7 @@ int udo_cli_accept(struct udo_cli_listener *l, char *peer, size_t peerlen,
 			return -1;
 		}
 		if (peer)
-			snprintf(peer, peerlen, "%s %u:%u", udo_vsock_tcp_get_transport(l->ctx),
-			         svm.svm_cid, svm.svm_port);
+			peer_text(l->ctx, fd, &svm, peer, peerlen);
 		if (who)
 			peer_of(l, fd, svm.svm_cid, NULL, 0, who);
 	} else {

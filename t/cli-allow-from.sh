@@ -131,7 +131,7 @@ closed unix_out1 "$UDO_VSOCK" connect "unix:$uoport" &&
 	closed unix_out2 "$UDO_VSOCK" connect "unix:$uoport"
 ok $? "unix: a peer of a uid not on the list (only $other is) is closed at once"
 diag_file "$T_DIR/unix_out1.cerr"
-refused_once "$T_DIR/unix_other.err" 'unix 1:[0-9]+'
+refused_once "$T_DIR/unix_other.err" "unix uid $me pid [0-9]+"
 ok $? "unix: the refusals are logged once"
 diag_file "$T_DIR/unix_other.err"
 # Another uid: nobody's, where we may become it (root, setpriv) and it may
