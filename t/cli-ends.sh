@@ -12,7 +12,7 @@
 . "${srcdir:-.}/t/cli-lib.sh"
 : "${SP_PEER:=${CLI_ECHO%/*}/sp-peer}"
 
-plan 9
+plan 11
 
 # 1: listen unix:any, connect unix:PORT, both ways.
 printf 'from the connect side\n' >"$T_DIR/a"
@@ -100,6 +100,8 @@ diag_file "$T_DIR/sp0.out"
 if ! command -v socat >/dev/null 2>&1; then
 	skip "connect hybrid:PATH:PORT" "no socat for the fake VMM"
 	skip "the fake VMM is asked for the port" "no socat for the fake VMM"
+	skip "relay to hybrid:PATH:PORT" "no socat for the fake VMM"
+	skip "relay to hybrid:PATH:PORT: a VMM that refuses" "no socat for the fake VMM"
 	done_testing
 fi
 vmm=$T_DIR/vmm.sock
@@ -122,5 +124,47 @@ diag_file "$T_DIR/vmm.err"
 [ "$(cat "$T_DIR/vmm.line" 2>/dev/null)" = "CONNECT 5123" ]
 ok $? "the VMM is asked for the guest's port 5123"
 diag "got: $(cat "$T_DIR/vmm.line" 2>/dev/null)"
+
+# 10-11: a relay whose target is hybrid:PATH:PORT does the VMM's handshake
+# without blocking its worker: a slow VMM (its OK in two pieces, 0.3 s
+# apart: the slowness is the case) serving two clients at once, and one
+# that answers no OK: that client is closed, said why, and the relay
+# goes on serving.
+cat >"$T_DIR/slow.sh" <<VMM
+read line
+printf 'O'
+sleep 0.3
+printf 'K 1073741824\\n'
+exec cat
+VMM
+bg slow socat "UNIX-LISTEN:$T_DIR/slow.sock,fork" EXEC:"sh $T_DIR/slow.sh"
+wait_until test -S "$T_DIR/slow.sock"
+bg hrelay "$UDO_VSOCK" --print-port relay tcp:127.0.0.1:any "hybrid:$T_DIR/slow.sock:5124"
+hport=$(first_line "$T_DIR/hrelay.err")
+printf 'first client\n' >"$T_DIR/h1"
+printf 'second client\n' >"$T_DIR/h2"
+udo connect "tcp:127.0.0.1:$hport" <"$T_DIR/h1" >"$T_DIR/h1.out" 2>"$T_DIR/h1.err" &
+h1=$!
+udo connect "tcp:127.0.0.1:$hport" <"$T_DIR/h2" >"$T_DIR/h2.out" 2>"$T_DIR/h2.err"
+st2=$?
+wait $h1
+st1=$?
+[ $st1 -eq 0 ] && [ $st2 -eq 0 ] && same "$T_DIR/h1" "$T_DIR/h1.out" && same "$T_DIR/h2" "$T_DIR/h2.out"
+ok $? "relay to hybrid:PATH:PORT: two clients at once through a slow VMM, each echo intact"
+diag "exits $st1 $st2"
+diag_file "$T_DIR/h1.err"
+diag_file "$T_DIR/hrelay.err"
+
+printf 'read line\nprintf "NO such port\\n"\n' >"$T_DIR/no.sh"
+bg novmm socat "UNIX-LISTEN:$T_DIR/no.sock,fork" EXEC:"sh $T_DIR/no.sh"
+wait_until test -S "$T_DIR/no.sock"
+bg nrelay "$UDO_VSOCK" --print-port relay tcp:127.0.0.1:any "hybrid:$T_DIR/no.sock:5125"
+nport=$(first_line "$T_DIR/nrelay.err")
+udo connect "tcp:127.0.0.1:$nport" <"$T_DIR/h1" >"$T_DIR/n1.out" 2>"$T_DIR/n1.err"
+udo connect "tcp:127.0.0.1:$nport" <"$T_DIR/h1" >"$T_DIR/n2.out" 2>"$T_DIR/n2.err"
+[ ! -s "$T_DIR/n1.out" ] && [ ! -s "$T_DIR/n2.out" ] && kill -0 "$bg_pid" &&
+	[ "$(grep -c 'hybrid' "$T_DIR/nrelay.err")" -ge 2 ]
+ok $? "relay to hybrid:PATH:PORT: a VMM that answers no OK: each client closed, said why, the relay still serving"
+diag_file "$T_DIR/nrelay.err"
 
 done_testing
