@@ -13,7 +13,7 @@ udo_vsock_SOURCES = cli/errbuf.h \
 	cli/message.c cli/message.h \
 	cli/repeat.c cli/repeat.h cli/allow.c cli/allow.h \
 	cli/relay.c cli/relay.h cli/relay-int.h cli/relay-conn.c cli/relay-connect.c \
-	cli/relay-pool.c cli/relay-resolve.c cli/relay-stats.c \
+	cli/relay-pool.c cli/relay-resolve.c cli/relay-stats.c cli/relay-handoff.c \
 	cli/transports.c cli/transports.h
 # An installed program: the library from $(libdir), not the test suite's
 # -no-install build-tree link and test helpers (t/local.mk's defaults).
@@ -40,6 +40,37 @@ bench-relay: udo-vsock$(EXEEXT) cli/bench-relay$(EXEEXT) $(pkglib_LTLIBRARIES)
 	  ./cli/bench-relay $(BENCH_RELAY_FLAGS) ./udo-vsock \
 	  `command -v socat || true`
 .PHONY: bench-relay
+
+# The same in the guest of make check-vm (vm/run), where CID 1 is real
+# vsock: the vsock rows go over AF_VSOCK. The guest is emulated (TCG) and
+# small (its hard fd limit is 4096): sizes to match, and its own time
+# bound. The figures end up in vm-bench-relay/ and on the terminal.
+BENCH_RELAY_VM_ARGS = -n 64 -r 3 -c 1000 -s 200 -o 200 -p 4
+EXTRA_DIST += cli/bench-relay-vm.sh
+noinst_SCRIPTS += cli/bench-relay-vm
+CLEANFILES += cli/bench-relay-vm
+cli/bench-relay-vm: $(srcdir)/cli/bench-relay-vm.sh
+	$(AM_V_GEN)$(MKDIR_P) cli && cp $(srcdir)/cli/bench-relay-vm.sh $@.tmp && \
+	chmod +x $@.tmp && mv -f $@.tmp $@
+.PHONY: bench-relay-vm
+bench-relay-vm: udo-vsock$(EXEEXT) cli/bench-relay$(EXEEXT) cli/bench-relay-vm all-am
+	$(AM_V_at)UDO_VM_ENV_BEFORE=`env`; export UDO_VM_ENV_BEFORE; \
+	UDO_VSOCK_TCP_PLUGIN_PATH='$(abs_top_builddir)/plugins'; \
+	export UDO_VSOCK_TCP_PLUGIN_PATH; \
+	BENCH_RELAY_VM_ARGS='$(BENCH_RELAY_VM_ARGS)'; export BENCH_RELAY_VM_ARGS; \
+	UDO_VM_TRANSPORTS=vsock UDO_VM_TEST_TIMEOUT=$${UDO_VM_TEST_TIMEOUT:-1500} \
+	UDO_VM_MEMORY=$${UDO_VM_MEMORY:-1G} AM_TAP_AWK='$(AWK)' \
+	  $(SHELL) '$(abs_top_srcdir)/vm/run' \
+	    --builddir '$(abs_top_builddir)' \
+	    --driver '$(abs_top_srcdir)/build-aux/tap-driver.sh' \
+	    --log-compiler '$(LOG_COMPILER)' \
+	    --results '$(abs_top_builddir)/vm-bench-relay' \
+	    -- cli/bench-relay-vm; \
+	status=$$?; find vm-bench-relay -name '*.log' -exec cat {} +; \
+	exit $$status
+clean-local: clean-bench-relay-vm
+clean-bench-relay-vm:
+	-rm -rf vm-bench-relay
 
 # Tests: TAP shell scripts driving the udo-vsock built here, with a small
 # library program (t/cli-echo) on the other end and socat as a stranger.

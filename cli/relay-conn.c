@@ -81,6 +81,7 @@ static void end(struct relay_conn *c, bool failed, const char *text)
 		atomic_fetch_add(&s->failed, 1);
 	atomic_fetch_sub(&s->open, 1);
 	w->conns--;
+	atomic_fetch_sub(&w->load, 1);
 	c->state = RELAY_DEAD;
 	link_tail(&w->dead, &c->link);
 }

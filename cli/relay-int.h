@@ -139,9 +139,12 @@ struct relay_worker {
 	struct relay_link dead;    /* ended, to be freed */
 	bool starved;              /* a direction waits for the pool */
 	unsigned long conns;
+	atomic_ulong load;         /* conns, and those handed to it not taken yet */
 	struct relay_buf *spare[2]; /* one free buffer, one pipe, kept without the lock */
-	pthread_mutex_t lock;      /* guards resolved */
+	pthread_mutex_t lock;      /* guards resolved, handed and gone */
 	struct relay_resolved *resolved;
+	struct relay_link handed;  /* clients another worker accepted for it */
+	bool gone;                 /* left its loop: takes no more */
 };
 
 struct relay {
@@ -224,6 +227,17 @@ void relay_touch(struct relay_conn *c);
 
 /* cli/relay.c */
 void *relay_worker_main(void *arg);
+
+/* cli/relay-handoff.c: the worker a client just accepted by w goes to (the
+ * least loaded; w on a tie), its load counted already. */
+struct relay_worker *relay_pick(struct relay_worker *w);
+/* Give c to another worker: false when that one has left (keep c). */
+bool relay_hand_over(struct relay_worker *to, struct relay_conn *c);
+/* Start the connections handed to w. */
+void relay_handed_take(struct relay_worker *w);
+/* w has nothing to do and stops: true, and it takes no more; false when
+ * connections were handed to it meanwhile (take them first). */
+bool relay_worker_leave(struct relay_worker *w);
 int relay_worker_init(struct relay *r, struct relay_worker *w);
 void relay_pending_add(struct relay_conn *c, uint64_t deadline);
 

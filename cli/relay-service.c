@@ -116,7 +116,18 @@ static int setup(struct relay *r, char *err, size_t len)
 static void say_stats(struct relay *r)
 {
 	char line[256];
+	size_t used;
+	unsigned int i;
 
+	/* -v: how the clients are spread over the workers (cli/relay-handoff.c),
+	 * before the figures, which stay the last line. */
+	if (r->o.verbose && r->nw > 1) {
+		used = (size_t) snprintf(line, sizeof(line), "relay: connections open per worker:");
+		for (i = 0; i < r->nw && used < sizeof(line); i++)
+			used += (size_t) snprintf(line + used, sizeof(line) - used, " %lu",
+			                          atomic_load(&r->w[i].load));
+		udo_cli_say("%s", line);
+	}
 	relay_stats_line(&r->stats, line, sizeof(line));
 	udo_cli_say("%s", line);
 }

@@ -84,6 +84,7 @@ int relay_worker_init(struct relay *r, struct relay_worker *w)
 	link_init(&w->pending);
 	link_init(&w->ready);
 	link_init(&w->dead);
+	link_init(&w->handed);
 	w->next_timer_ms = UINT64_MAX;
 	w->ep = epoll_create1(EPOLL_CLOEXEC);
 	w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -128,6 +129,7 @@ static void accept_one(struct relay_worker *w, size_t li)
 	struct udo_cli_listener *l = &r->ls[li];
 	char err[UDO_CLI_ERR_MAX], peer[UDO_CLI_ADDR_TEXT_MAX + 16];
 	struct udo_cli_peer who;
+	struct relay_worker *to;
 	struct relay_conn *c;
 	size_t n_peer;
 	int n, fd, e;
@@ -177,6 +179,13 @@ static void accept_one(struct relay_worker *w, size_t li)
 		c->peer[n_peer] = '\0';
 		atomic_fetch_add(&r->stats.open, 1);
 		atomic_fetch_add(&r->stats.total, 1);
+		to = relay_pick(w);
+		if (to != w) {
+			if (relay_hand_over(to, c))
+				continue;
+			atomic_fetch_sub(&to->load, 1);
+			atomic_fetch_add(&w->load, 1);
+		}
 		w->conns++;
 		relay_connect_start(c);
 	}
@@ -192,6 +201,7 @@ static void on_event(struct relay_worker *w, struct epoll_event *ev)
 		while (read(w->efd, &v, sizeof(v)) < 0 && errno == EINTR)
 			;
 		relay_resolved_take(w);
+		relay_handed_take(w);
 		return;
 	}
 	if (tag == RELAY_TAG_LISTENER) {
@@ -344,7 +354,7 @@ void *relay_worker_main(void *arg)
 	for (;;) {
 		if (atomic_load(&r->stop) && !w->stopping)
 			stop_listening(w);
-		if (w->stopping && (!w->conns || atomic_load(&r->abort)))
+		if (w->stopping && (!w->conns || atomic_load(&r->abort)) && relay_worker_leave(w))
 			break;
 		n = epoll_wait(w->ep, ev, EVENTS, timeout_ms(w));
 		w->now = relay_now_ms();

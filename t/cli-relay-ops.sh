@@ -4,12 +4,13 @@
 # client past the cap at once (counted), --idle-timeout closes a silent
 # connection but not a busy one, the statistics line on SIGUSR1 and at exit
 # (and in STATUS= for systemd) counts what was sent, thousands of
-# connections at once through a relay of a few threads, every echo intact.
+# connections at once through a relay of a few threads, every echo intact,
+# and clients arriving at once spread over its workers.
 # Both ends are t/relay-peer over loopback tcp.
 . "${srcdir:-.}/t/cli-lib.sh"
 : "${RELAY_PEER:=${CLI_ECHO%/*}/relay-peer}"
 
-plan 10
+plan 11
 
 bg echo "$RELAY_PEER" server 127.0.0.1
 eport=$(first_line "$T_DIR/echo.out")
@@ -115,7 +116,26 @@ else
 	diag_file "$T_DIR/notify.out"
 fi
 
-# 9-10: 2000 connections at once through a relay of 2 threads, each echoing
+# 9: 16 clients at once through a relay of 2 workers: each worker gets
+# half, give or take one each (the kernel wakes one worker per burst and
+# it accepts what is queued; it hands clients to the less loaded one). -v
+# adds the per-worker counts to the statistics.
+relay spread -v --print-port --threads=2 relay tcp:127.0.0.1:any "tcp:127.0.0.1:$eport"
+spread=$relay_pid
+sport=$(first_line "$T_DIR/spread.err")
+mkfifo "$T_DIR/hold16"
+bg_in c16 "$T_DIR/hold16" "$RELAY_PEER" clients 16 "$sport"
+exec 6>"$T_DIR/hold16"
+wait_until grep -q "held 16" "$T_DIR/c16.out"
+stats $spread "$T_DIR/spread.err" >/dev/null
+per=$(grep 'open per worker' "$T_DIR/spread.err" | tail -n 1)
+exec 6>&-
+set -- $(printf '%s\n' "$per" | sed 's/.*worker://')
+[ $# -eq 2 ] && [ $(($1 + $2)) -eq 16 ] && [ "$1" -ge 7 ] && [ "$2" -ge 7 ]
+ok $? "16 clients arriving at once are spread over the 2 workers"
+diag "${per:-no per-worker line}"
+
+# 10-11: 2000 connections at once through a relay of 2 threads, each echoing
 # its own bytes; the relay holds 3 threads (2 workers and the main one)
 # throughout.
 N=2000

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Spreading the clients over the workers. Every worker waits on every
+ * listener (EPOLLEXCLUSIVE), but the kernel wakes the first waiter it
+ * finds, and a worker accepts what is queued: a burst of clients landed on
+ * one worker (14 of 16 here), and that worker's CPU carried all their
+ * bytes. So the worker that accepts a client gives it to the worker with
+ * the fewest connections, itself on a tie (as HAProxy's listeners hand
+ * accepted connections to the least loaded thread): a list under the
+ * taker's lock, and its eventfd to wake it.
+ */
+#include "config.h"
+
+#include "relay-int.h"
+
+struct relay_worker *relay_pick(struct relay_worker *w)
+{
+	struct relay *r = w->r;
+	struct relay_worker *best = w;
+	unsigned long least = atomic_load(&w->load);
+	unsigned int i;
+
+	for (i = 0; i < r->nw && least; i++) {
+		unsigned long load = atomic_load(&r->w[i].load);
+
+		if (load < least) {
+			best = &r->w[i];
+			least = load;
+		}
+	}
+	atomic_fetch_add(&best->load, 1);
+	return best;
+}
+
+bool relay_hand_over(struct relay_worker *to, struct relay_conn *c)
+{
+	bool taken;
+
+	pthread_mutex_lock(&to->lock);
+	taken = !to->gone;
+	if (taken)
+		link_tail(&to->handed, &c->link);
+	pthread_mutex_unlock(&to->lock);
+	if (taken)
+		relay_wake(to->efd);
+	return taken;
+}
+
+void relay_handed_take(struct relay_worker *w)
+{
+	struct relay_link got;
+
+	pthread_mutex_lock(&w->lock);
+	link_init(&got);
+	if (!link_empty(&w->handed)) {
+		got = w->handed;
+		got.next->prev = &got;
+		got.prev->next = &got;
+		link_init(&w->handed);
+	}
+	pthread_mutex_unlock(&w->lock);
+	while (!link_empty(&got)) {
+		struct relay_conn *c = link_of(got.next, struct relay_conn, link);
+
+		link_del(&c->link);
+		c->w = w;
+		w->conns++;
+		relay_connect_start(c);
+	}
+}
+
+bool relay_worker_leave(struct relay_worker *w)
+{
+	bool leave;
+
+	pthread_mutex_lock(&w->lock);
+	leave = link_empty(&w->handed);
+	if (leave)
+		w->gone = true;
+	pthread_mutex_unlock(&w->lock);
+	return leave;
+}
