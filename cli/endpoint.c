@@ -189,13 +189,11 @@ const char *udo_cli_listener_transport(const struct udo_cli_listener *l)
 	return l->ctx ? udo_vsock_tcp_get_transport(l->ctx) : "tcp";
 }
 
-/* What an allowlist checks of a peer accepted on l (cli/allow.h). */
-static void peer_of(const struct udo_cli_listener *l, int fd, uint32_t cid,
+/* What an allowlist checks of a peer accepted on l (cli/allow.h); creds:
+ * a unix transport's peer's SO_PEERCRED, when it answered. */
+static void peer_of(const struct udo_cli_listener *l, const struct ucred *creds, uint32_t cid,
                     const struct sockaddr_storage *ss, socklen_t len, struct udo_cli_peer *who)
 {
-	struct ucred cred;
-	socklen_t clen = sizeof(cred);
-
 	memset(who, 0, sizeof(*who));
 	who->kind = l->addr.kind;
 	who->cid = cid;
@@ -203,26 +201,20 @@ static void peer_of(const struct udo_cli_listener *l, int fd, uint32_t cid,
 		memcpy(&who->sa, ss, len < sizeof(who->sa) ? len : sizeof(who->sa));
 		who->salen = len;
 	}
-	if (l->addr.kind == UDO_CLI_ADDR_UNIX &&
-	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == 0) {
+	if (l->addr.kind == UDO_CLI_ADDR_UNIX && creds) {
 		who->has_uid = true;
-		who->uid = cred.uid;
+		who->uid = creds->uid;
 	}
 }
 
 /* "vsock 3:1234"; a unix transport's peer has no port: "unix uid 1000
  * pid 4242", from its credentials. */
-static void peer_text(struct udo_vsock_tcp *ctx, int fd, const struct sockaddr_vm *svm,
+static void peer_text(const char *tr, const struct ucred *creds, const struct sockaddr_vm *svm,
                       char *peer, size_t peerlen)
 {
-	const char *tr = udo_vsock_tcp_get_transport(ctx);
-	struct ucred cred;
-	socklen_t clen = sizeof(cred);
-
-	if (svm->svm_port == VMADDR_PORT_ANY && !strcmp(tr, "unix") &&
-	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == 0)
-		snprintf(peer, peerlen, "unix uid %u pid %d", (unsigned int) cred.uid,
-		         (int) cred.pid);
+	if (svm->svm_port == VMADDR_PORT_ANY && creds)
+		snprintf(peer, peerlen, "unix uid %u pid %d", (unsigned int) creds->uid,
+		         (int) creds->pid);
 	else
 		snprintf(peer, peerlen, "%s %u:%u", tr, svm->svm_cid, svm->svm_port);
 }
@@ -234,6 +226,10 @@ int udo_cli_accept(struct udo_cli_listener *l, char *peer, size_t peerlen,
 
 	if (l->ctx) {
 		struct sockaddr_vm svm;
+		struct ucred cred;
+		socklen_t clen = sizeof(cred);
+		const struct ucred *creds;
+		const char *tr;
 
 		fd = udo_vsock_tcp_server_accept(l->ctx, &svm);
 		if (fd < 0) {
@@ -250,10 +246,14 @@ int udo_cli_accept(struct udo_cli_listener *l, char *peer, size_t peerlen,
 			errno = e;
 			return -1;
 		}
+		/* One SO_PEERCRED for the peer's name and the allowlist. */
+		tr = udo_vsock_tcp_get_transport(l->ctx);
+		creds = (peer || who) && !strcmp(tr, "unix") &&
+		        getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == 0 ? &cred : NULL;
 		if (peer)
-			peer_text(l->ctx, fd, &svm, peer, peerlen);
+			peer_text(tr, creds, &svm, peer, peerlen);
 		if (who)
-			peer_of(l, fd, svm.svm_cid, NULL, 0, who);
+			peer_of(l, creds, svm.svm_cid, NULL, 0, who);
 	} else {
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof(ss);
@@ -272,7 +272,7 @@ int udo_cli_accept(struct udo_cli_listener *l, char *peer, size_t peerlen,
 			snprintf(peer, peerlen, "tcp %s",
 			         udo_cli_sa_text((struct sockaddr *) &ss, len, text, sizeof(text)));
 		if (who)
-			peer_of(l, fd, VMADDR_CID_ANY, &ss, len, who);
+			peer_of(l, NULL, VMADDR_CID_ANY, &ss, len, who);
 	}
 	return fd;
 }
