@@ -51,13 +51,7 @@ void relay_handed_take(struct relay_worker *w)
 	struct relay_link got;
 
 	pthread_mutex_lock(&w->lock);
-	link_init(&got);
-	if (!link_empty(&w->handed)) {
-		got = w->handed;
-		got.next->prev = &got;
-		got.prev->next = &got;
-		link_init(&w->handed);
-	}
+	link_move(&got, &w->handed);
 	pthread_mutex_unlock(&w->lock);
 	while (!link_empty(&got)) {
 		struct relay_conn *c = link_of(got.next, struct relay_conn, link);

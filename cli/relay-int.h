@@ -49,6 +49,19 @@ static inline void link_del(struct relay_link *l)
 	l->prev = l->next = NULL;
 }
 
+/* Move every entry of list from onto the empty list to (a head, maybe on
+ * the stack); from is left empty. */
+static inline void link_move(struct relay_link *to, struct relay_link *from)
+{
+	link_init(to);
+	if (link_empty(from))
+		return;
+	*to = *from;
+	to->next->prev = to;
+	to->prev->next = to;
+	link_init(from);
+}
+
 static inline void link_tail(struct relay_link *h, struct relay_link *l)
 {
 	link_del(l);

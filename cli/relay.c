@@ -165,7 +165,6 @@ static void accept_one(struct relay_worker *w, size_t li)
 		if (!c) {
 			udo_cli_say("relay %s -> %s: %s", peer, r->t->where, strerror(ENOMEM));
 			atomic_fetch_add(&r->stats.failed, 1);
-			free(c);
 			close(fd);
 			continue;
 		}
@@ -243,10 +242,7 @@ static void run_ready(struct relay_worker *w)
 	if (link_empty(&w->ready))
 		return;
 	/* Take the list: a pump may put its connection back on it. */
-	todo = w->ready;
-	todo.next->prev = &todo;
-	todo.prev->next = &todo;
-	link_init(&w->ready);
+	link_move(&todo, &w->ready);
 	w->starved = false;
 	while (!link_empty(&todo)) {
 		struct relay_conn *c = link_of(todo.next, struct relay_conn, ready);
