@@ -10,7 +10,9 @@
  *     through `udo-vsock relay` in each direction (vsock -> tcp, tcp ->
  *     vsock) and tcp -> tcp, with its default copy and --copy=splice, and
  *     through socat at its default block size and with -b 65536: one stream
- *     at a time, then parallel streams; with the relay's CPU time per GiB.
+ *     at a time, then parallel streams; with the relay's CPU time per GiB;
+ *   - beside them, a minimal relay (cli/bench-relay-floor.c): the floor, what
+ *     relaying costs on this machine whoever writes the relay.
  * Rounds alternate the paths so a busy moment hurts them all alike; each
  * figure is the median over the rounds of a ratio taken within a round,
  * with its spread (min-max). The vsock side uses the library on CID 1: tcp
@@ -39,6 +41,8 @@
 #include "bench-relay.h"
 
 #define MAX_CONFIGS 12
+/* The reference relay's rows (cli/bench-relay-floor.c). */
+#define FLOOR "minimal relay (reference)"
 #define R UDO_BENCH_MAX_ROUNDS
 
 struct config {
@@ -344,6 +348,8 @@ int main(int argc, char **argv)
 	pid = udo_relay(udo, NULL, UDO_BENCH_TCP, target, &port);
 	paths[n_paths++] = (struct udo_bench_path){ "udo-vsock relay tcp->tcp", pid, port, conns,
 	                                            pid < 0 };
+	pid = udo_bench_floor(echo[4], &port);
+	paths[n_paths++] = (struct udo_bench_path){ FLOOR, pid, port, 0, pid < 0 };
 	if (socat) {
 		pid = socat_relay(socat, NULL, echo[2], &port);
 		paths[n_paths++] = (struct udo_bench_path){ "socat (default -b 8192)", pid, port,
@@ -369,6 +375,8 @@ int main(int argc, char **argv)
 	add_udo(udo, "udo-vsock relay tcp->tcp", UDO_BENCH_TCP, UDO_BENCH_TCP, NULL);
 	add_udo(udo, "udo-vsock --copy=read tcp->tcp", UDO_BENCH_TCP, UDO_BENCH_TCP, "read");
 	add_udo(udo, "udo-vsock --copy=splice tcp->tcp", UDO_BENCH_TCP, UDO_BENCH_TCP, "splice");
+	pid = udo_bench_floor(tcp_sink_port, &port);
+	add(FLOOR, UDO_BENCH_TCP, port, UDO_BENCH_TCP, pid);
 	if (socat) {
 		add("socat (default -b 8192)", UDO_BENCH_TCP, 0, UDO_BENCH_TCP, 0);
 		configs[n_configs - 1].pid = socat_relay(socat, NULL, tcp_sink_port, &configs[n_configs - 1].port);

@@ -15,7 +15,7 @@ struct udo_vsock_tcp;
 #define UDO_BENCH_MAX_PATHS 8
 /* The echo backend's ports: one per path, so no two paths share a
  * destination's ephemeral ports (nor its TIME_WAIT). */
-#define UDO_BENCH_ECHO_PORTS 4
+#define UDO_BENCH_ECHO_PORTS 5
 /* Client connections come from 127.0.0.1 to 127.0.0.UDO_BENCH_SOURCES. */
 #define UDO_BENCH_SOURCES 4
 
@@ -103,6 +103,11 @@ struct udo_bench_spread udo_bench_spread(const double *v, int n);
 
 /* "median (min-max)" with unit after each number but the spread's. */
 const char *udo_bench_fmt(char *buf, size_t len, const double *v, int n, const char *unit);
+
+/* cli/bench-relay-floor.c: the reference relay (one thread, epoll,
+ * read/write, nothing else), forked, relaying from a free port of
+ * 127.0.0.1 (in *port) to 127.0.0.1:target_port; its pid. */
+pid_t udo_bench_floor(int target_port, int *port);
 
 /* cli/bench-relay-scale.c: the connection figures. */
 

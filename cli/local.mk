@@ -30,7 +30,8 @@ EXTRA_DIST += cli/udo-vsock.1
 # Built with the tests: t/cli-bench-relay runs it at tiny sizes.
 check_PROGRAMS += cli/bench-relay
 cli_bench_relay_SOURCES = cli/bench-relay.c cli/bench-relay.h cli/bench-relay-ends.c \
-	cli/bench-relay-echo.c cli/bench-relay-proc.c cli/bench-relay-scale.c
+	cli/bench-relay-echo.c cli/bench-relay-floor.c cli/bench-relay-proc.c \
+	cli/bench-relay-scale.c
 cli_bench_relay_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 cli_bench_relay_LDFLAGS = -no-install
 BENCH_RELAY_FLAGS =

@@ -15,7 +15,7 @@ if [ ! -x "$bench" ]; then
 	exit 0
 fi
 socat=$(command -v socat || true)
-plan 8
+plan 9
 
 # run NAME [SOCAT]: the benchmark with tiny sizes (2 rounds: spreads too).
 run() {
@@ -67,6 +67,13 @@ fi
 run nosocat
 [ $? -eq 0 ] && grep -q 'socat: not found' "$T_DIR/nosocat.out" && [ "$(rows nosocat socat)" -eq 0 ]
 ok $? "without socat: its rows are left out, with a note"
+
+# The reference relay (the floor of the figures): in the opening rounds and
+# both stream sections, with its time or MB/s, its ratio and its spread.
+[ "$(grep -Ec '^minimal relay \(reference\) .* [0-9.]+x \([0-9.]+-[0-9.]+\)(.*\))?$' "$T_DIR/plain.out")" -eq 3 ]
+st=$?
+ok $st "the minimal reference relay: opening, one stream and parallel rows, each with its ratio"
+[ $st -eq 0 ] || grep -E "^minimal|reference" "$T_DIR/plain.out" "$T_DIR/plain.err" | sed "s/^/# /"
 
 # An unknown option: the usage line and exit 2, nothing else read (getopt
 # once went on inside "--help", past the arguments, into the environment).
