@@ -216,6 +216,45 @@ void udo_bench_proc_read(pid_t pid, struct udo_bench_proc *p)
 		fclose(f);
 }
 
+/* The times pid's threads went to sleep and were woken again (each
+ * voluntary_ctxt_switches: a wait for an event, a lock or a page). */
+static long wakeups_of(pid_t pid)
+{
+	char path[64], what[64];
+	struct dirent *e;
+	long n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int) pid);
+	d = opendir(path);
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			/* Thread ids: a few digits. */
+			snprintf(what, sizeof(what), "task/%.20s/status", e->d_name);
+			n += proc_field(pid, what, "voluntary_ctxt_switches");
+		}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+double udo_bench_wakeups(pid_t pid)
+{
+	FILE *f;
+	long n;
+	int child;
+
+	if (pid <= 0)
+		return 0;
+	n = wakeups_of(pid);
+	f = children(pid);
+	while (f && fscanf(f, "%d", &child) == 1)
+		n += wakeups_of(child);
+	if (f)
+		fclose(f);
+	return (double) n;
+}
+
 static long count_children(pid_t pid)
 {
 	FILE *f = children(pid);

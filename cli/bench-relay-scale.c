@@ -7,7 +7,8 @@
  *     memory maps, fds (from /proc), and the kernel's memory (system-wide,
  *     so the direct row is the floor of the others); with, from these, what
  *     100,000 connections would need against the kernel's limits;
- *   - opening: the time to open connections (connect, echo a byte), in
+ *   - opening: the time to open connections (connect, echo a byte), and
+ *     the wake-ups of the relay per connection, in
  *     alternating rounds, as a ratio to the direct time of the same round.
  */
 #include "config.h"
@@ -165,10 +166,12 @@ void udo_bench_scale(struct udo_bench_path *paths, int n)
 void udo_bench_opening(struct udo_bench_path *paths, int n, int count, int rounds)
 {
 	static double secs[UDO_BENCH_MAX_PATHS][UDO_BENCH_MAX_ROUNDS];
+	static double wakes[UDO_BENCH_MAX_PATHS][UDO_BENCH_MAX_ROUNDS];
 	double ratio[UDO_BENCH_MAX_ROUNDS], ms[UDO_BENCH_MAX_ROUNDS];
-	char a[64], b[64];
+	char a[64], b[64], c[64];
 	int r, i, held, *fds, valid;
 	struct udo_bench_proc idle;
+	double before;
 
 	/* Alternate the paths so a busy moment hurts them all alike. */
 	for (r = 0; r < rounds; r++)
@@ -176,14 +179,22 @@ void udo_bench_opening(struct udo_bench_path *paths, int n, int count, int round
 			if (paths[i].failed)
 				continue;
 			udo_bench_proc_read(paths[i].pid, &idle);
+			before = udo_bench_wakeups(paths[i].pid);
 			fds = open_many(&paths[i], count, &held, &secs[i][r]);
+			/* Read while socat's children are there to be read. */
+			wakes[i][r] = (udo_bench_wakeups(paths[i].pid) - before) / (held ? held : 1);
 			close_many(&paths[i], fds, held, (long) idle.sockets);
 			if (held < count)
 				paths[i].failed = true;
 		}
+	/* Wake-ups: each one a sleep and a wake of a relay's thread (or of a
+	 * socat process), the cost a relayed connection adds beyond system
+	 * calls; two per connection is the least (the client's first bytes,
+	 * then the target's answer). */
 	printf("\nopening %d connections (connect, echo a byte, the next; all held until the "
 	       "last), %d rounds: median (min-max)\n", count, rounds);
-	printf("%-32s %22s  %s\n", "path", "ms", "ratio to direct");
+	printf("%-32s %22s  %-22s %s\n", "path", "ms", "ratio to direct",
+	       "relay wake-ups per connection");
 	for (i = 0; i < n; i++) {
 		if (paths[i].failed) {
 			printf("%-32s %22s\n", paths[i].name, "failed");
@@ -194,8 +205,10 @@ void udo_bench_opening(struct udo_bench_path *paths, int n, int count, int round
 			if (!paths[0].failed)
 				ratio[valid++] = secs[i][r] / secs[0][r];
 		}
-		printf("%-32s %22s  %s\n", paths[i].name, udo_bench_fmt(a, sizeof(a), ms, rounds, ""),
-		       udo_bench_fmt(b, sizeof(b), ratio, valid, "x"));
+		printf("%-32s %22s  %-22s %s\n", paths[i].name,
+		       udo_bench_fmt(a, sizeof(a), ms, rounds, ""),
+		       udo_bench_fmt(b, sizeof(b), ratio, valid, "x"),
+		       paths[i].pid > 0 ? udo_bench_fmt(c, sizeof(c), wakes[i], rounds, "") : "-");
 	}
 	fflush(stdout);
 }

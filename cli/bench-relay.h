@@ -82,6 +82,9 @@ struct udo_bench_proc {
 };
 void udo_bench_proc_read(pid_t pid, struct udo_bench_proc *p);
 
+/* How often pid's threads and its children's slept and were woken, in all. */
+double udo_bench_wakeups(pid_t pid);
+
 /* Wait up to timeout seconds until pid holds at most sockets sockets (its
  * connections closed: pipes a relay keeps in a pool do not count) and has
  * no children left: 0, or -1 at the timeout. */

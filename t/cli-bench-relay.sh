@@ -42,10 +42,12 @@ ok $? "each path held its connections, every one echoed, every column printed"
 grep -Eq '^  100000 connections through udo-vsock relay tcp->tcp would need: [0-9.]+ GB user memory \(RSS\) \+ [0-9.-]+ GB kernel memory, [0-9]+ pids \(kernel.pid_max [0-9]+.*, [0-9]+ maps in one process \(vm.max_map_count [0-9]+.*, [0-9]+ fds in one process' "$T_DIR/plain.out"
 ok $? "the 100,000-connection line names memory, pids, maps and fds with their limits"
 
-# Opening, one stream, parallel streams: each path a row with its ratio.
-[ "$(grep -Ec '^(direct|udo-vsock relay tcp->tcp|socat).* [0-9.]+x \([0-9.]+-[0-9.]+\)$' "$T_DIR/plain.out")" -eq \
+# Opening: each path a row with its ratio, and each relay its wake-ups.
+sed -n '/^opening/,/^$/p' "$T_DIR/plain.out" >"$T_DIR/opening.out"
+[ "$(grep -Ec '^direct .* [0-9.]+x \([0-9.]+-[0-9.]+\) +-$' "$T_DIR/opening.out")" -eq 1 ] &&
+[ "$(grep -Ec '^(udo-vsock relay tcp->tcp|minimal|socat).* [0-9.]+x \([0-9.]+-[0-9.]+\) +[0-9.]+ \([0-9.]+-[0-9.]+\)$' "$T_DIR/opening.out")" -eq \
   "$([ -n "$socat" ] && echo 4 || echo 2)" ]
-ok $? "opening: every path's time and its ratio to direct, with the spread"
+ok $? "opening: every path's time and its ratio to direct, each relay's wake-ups, with the spread"
 
 # (A relay without --copy=read or splice is measured without those rows.)
 [ "$(rows plain 'direct tcp ')" -eq 2 ] && [ "$(rows plain 'udo-vsock relay tcp->tcp ')" -eq 4 ] &&
@@ -70,7 +72,7 @@ ok $? "without socat: its rows are left out, with a note"
 
 # The reference relay (the floor of the figures): in the opening rounds and
 # both stream sections, with its time or MB/s, its ratio and its spread.
-[ "$(grep -Ec '^minimal relay \(reference\) .* [0-9.]+x \([0-9.]+-[0-9.]+\)(.*\))?$' "$T_DIR/plain.out")" -eq 3 ]
+[ "$(grep -Ec '^minimal relay \(reference\) .* [0-9.]+x \([0-9.]+-[0-9.]+\).*\)$' "$T_DIR/plain.out")" -eq 3 ]
 st=$?
 ok $st "the minimal reference relay: opening, one stream and parallel rows, each with its ratio"
 [ $st -eq 0 ] || grep -E "^minimal|reference" "$T_DIR/plain.out" "$T_DIR/plain.err" | sed "s/^/# /"
