@@ -29,13 +29,8 @@ bench-vm: bench/bench$(EXEEXT) all-am
 	UDO_VSOCK_TCP_PLUGIN_PATH='$(abs_top_builddir)/plugins'; \
 	export UDO_VSOCK_TCP_PLUGIN_PATH; \
 	BENCH_ARGS='$(BENCH_VM_ARGS)'; export BENCH_ARGS; \
-	UDO_VM_TRANSPORTS=vsock AM_TAP_AWK='$(AWK)' \
-	  $(SHELL) '$(abs_top_srcdir)/vm/run' \
-	    --builddir '$(abs_top_builddir)' \
-	    --driver '$(abs_top_srcdir)/build-aux/tap-driver.sh' \
-	    --log-compiler '$(LOG_COMPILER)' \
-	    --results '$(abs_top_builddir)/vm-bench' \
-	    -- bench/bench$(EXEEXT); \
+	UDO_VM_TRANSPORTS=vsock \
+	  $(VM_RUN) '$(abs_top_builddir)/vm-bench' -- bench/bench$(EXEEXT); \
 	status=$$?; cat vm-bench/bench/bench*.log 2>/dev/null || find vm-bench -name '*.log' -exec cat {} +; \
 	exit $$status
 clean-local: clean-bench-vm

@@ -60,13 +60,8 @@ bench-relay-vm: udo-vsock$(EXEEXT) cli/bench-relay$(EXEEXT) cli/bench-relay-vm a
 	export UDO_VSOCK_TCP_PLUGIN_PATH; \
 	BENCH_RELAY_VM_ARGS='$(BENCH_RELAY_VM_ARGS)'; export BENCH_RELAY_VM_ARGS; \
 	UDO_VM_TRANSPORTS=vsock UDO_VM_TEST_TIMEOUT=$${UDO_VM_TEST_TIMEOUT:-1500} \
-	UDO_VM_MEMORY=$${UDO_VM_MEMORY:-1G} AM_TAP_AWK='$(AWK)' \
-	  $(SHELL) '$(abs_top_srcdir)/vm/run' \
-	    --builddir '$(abs_top_builddir)' \
-	    --driver '$(abs_top_srcdir)/build-aux/tap-driver.sh' \
-	    --log-compiler '$(LOG_COMPILER)' \
-	    --results '$(abs_top_builddir)/vm-bench-relay' \
-	    -- cli/bench-relay-vm; \
+	UDO_VM_MEMORY=$${UDO_VM_MEMORY:-1G} \
+	  $(VM_RUN) '$(abs_top_builddir)/vm-bench-relay' -- cli/bench-relay-vm; \
 	status=$$?; find vm-bench-relay -name '*.log' -exec cat {} +; \
 	exit $$status
 clean-local: clean-bench-relay-vm

@@ -14,13 +14,15 @@ EXTRA_DIST += vm/run vm/init vm/debs.sh vm/results.sh
 check-vm: all-am $(check_LTLIBRARIES) $(check_PROGRAMS)
 	$(AM_V_at)UDO_VM_ENV_BEFORE=`env`; export UDO_VM_ENV_BEFORE; \
 	$(AM_TESTS_ENVIRONMENT) \
-	AM_TAP_AWK='$(AWK)' \
-	  $(SHELL) '$(abs_top_srcdir)/vm/run' \
-	    --builddir '$(abs_top_builddir)' --arch '$(host_cpu)' \
-	    --driver '$(abs_top_srcdir)/build-aux/tap-driver.sh' \
-	    --log-compiler '$(LOG_COMPILER)' \
-	    --results '$(abs_top_builddir)/vm-check' \
-	    -- $(filter-out fuzz/%,$(TESTS))
+	  $(VM_RUN) '$(abs_top_builddir)/vm-check' -- $(filter-out fuzz/%,$(TESTS))
+
+# The guest run of every target that boots one (check-vm here, bench-vm,
+# bench-relay-vm): `$(VM_RUN) RESULTS-DIR -- PROGRAMS`, after the caller's
+# environment. Results and logs go to RESULTS-DIR, read back as TAP.
+VM_RUN = AM_TAP_AWK='$(AWK)' $(SHELL) '$(abs_top_srcdir)/vm/run' \
+	--builddir '$(abs_top_builddir)' --arch '$(host_cpu)' \
+	--driver '$(abs_top_srcdir)/build-aux/tap-driver.sh' \
+	--log-compiler '$(LOG_COMPILER)' --results
 
 clean-local: clean-vm
 clean-vm:
