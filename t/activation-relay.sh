@@ -119,7 +119,7 @@ passed_port many >/dev/null
 served=0
 for n in 1 69 70; do
 	port=$(sed -n "${n}p" "$T_DIR/many.ports")
-	got=$(echo "ping $n" | timeout 10 "$UDO_VSOCK" connect "tcp:127.0.0.1:$port" 2>>"$T_DIR/many.cerr")
+	got=$(echo "ping $n" | timeout -k 10 10 "$UDO_VSOCK" connect "tcp:127.0.0.1:$port" 2>>"$T_DIR/many.cerr")
 	[ "$got" = "ping $n" ] && served=$((served + 1))
 	diag "passed socket $n (port $port): \"$got\""
 done

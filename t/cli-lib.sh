@@ -129,7 +129,7 @@ T_BG_TIMEOUT=$((T_TIMEOUT * 3))
 # that never comes. --foreground passes the signal alone, to the program
 # alone (busybox's timeout, in make check-vm's guest, sends no SIGCONT).
 t_bg_fg=
-! command timeout --foreground 10 true 2>/dev/null || t_bg_fg=--foreground
+! command timeout -k 10 --foreground 10 true 2>/dev/null || t_bg_fg=--foreground
 
 # bg NAME CMD...: start CMD in the background with stdout in $T_DIR/NAME.out
 # and stderr in $T_DIR/NAME.err (emptied first: a port from an earlier run

@@ -83,7 +83,7 @@ done
 ok $r "--connect-timeout refuses -1, values above INT_MAX and units"
 
 # 0 means the kernel's own: the connect still waits (still waiting at 1 s).
-timeout 1 "$UDO_VSOCK" --connect-timeout=0 connect "tcp:127.0.0.1:$sport" </dev/null \
+timeout -k 10 1 "$UDO_VSOCK" --connect-timeout=0 connect "tcp:127.0.0.1:$sport" </dev/null \
 	>/dev/null 2>&1
 timed_out $?
 ok $? "--connect-timeout=0 leaves the kernel's bound (the connect is still waiting at 1 s)"

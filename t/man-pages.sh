@@ -162,7 +162,7 @@ build_example() {
 run_example() {
 	# A cross build (UDO_TEST_EMULATOR, t/local.mk) runs it under qemu-user.
 	# shellcheck disable=SC2086 # an optional command word
-	$timeout ${timeout:+120} ${UDO_TEST_EMULATOR:-} "$1" > "$1.out" 2>&1
+	$timeout ${timeout:+-k 10 120} ${UDO_TEST_EMULATOR:-} "$1" > "$1.out" 2>&1
 	r=$?
 	sed 's/^/# /' "$1.out"
 	[ "$r" -eq 0 ] || { echo "# exit status $r"; return 1; }

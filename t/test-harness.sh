@@ -6,7 +6,7 @@
 # test past UDO_TEST_TIMEOUT and shows what it was running.
 . "${srcdir:-.}/t/cli-lib.sh"
 
-plan 3
+plan 4
 coreutils="coreutils' timeout (busybox's here: it sends no SIGCONT, and kills only when its time is up)"
 
 # 1: what a stopped background program receives. A SIGCONT right after
@@ -62,4 +62,12 @@ else
 	diag "exit status $st (124 expected)"
 	diag_file "$T_DIR/hangs.err"
 fi
+# 4: every timeout(1) in the tests gives a program that outlives its SIGTERM
+# 10 s more, then kills it (-k 10): without -k, such a program holds its
+# test (and make check) for ever. A plain word, so checked here.
+bad=$(grep -nE '(^|[^A-Za-z0-9_${])timeout +([0-9"$]|--foreground)' "${srcdir:-.}"/t/*.sh |
+	grep -v '^[^:]*:[0-9]*:[[:space:]]*#')
+[ -z "$bad" ] && [ -r "${srcdir:-.}/t/cli-lib.sh" ]
+ok $? "every timeout(1) in the tests kills what outlives its SIGTERM (-k)"
+diag "$bad"
 done_testing
