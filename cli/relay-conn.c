@@ -128,11 +128,34 @@ static bool splicing(struct relay_conn *c, struct relay_dir *d)
 	return c->w->r->o.copy == UDO_CLI_COPY_SPLICE && !d->spliceless;
 }
 
-/* Write what d holds to side `to`: > 0 progress, 0 not now, < 0 -errno. */
+/* Done with d's buffer: a peek's bytes not written stay at their source. */
+static void unpeek(struct relay_worker *w, struct relay_dir *d)
+{
+	d->pending = false;
+	give_back(w, d);
+}
+
+/* The first n bytes of a peek, written: off the source's queue (tcp drops
+ * them unread, MSG_TRUNC; other kinds read them again, into the buffer). */
+static int consume(struct relay_conn *c, struct relay_dir *d, int from, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = recv(c->fd[from], d->buf->data, n, MSG_DONTWAIT | MSG_TRUNC);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	return (size_t) r == n ? 0 : -EIO;
+}
+
+/* Write what d holds to side `to`: > 0 progress, 0 not now, < 0 c ended
+ * (said why). */
 static ssize_t put(struct relay_conn *c, struct relay_dir *d, int to)
 {
 	struct relay_stats *s = &c->w->r->stats;
 	ssize_t w;
+	int e;
 
 	do {
 		if (d->buf->pipe[0] >= 0)
@@ -144,20 +167,27 @@ static ssize_t put(struct relay_conn *c, struct relay_dir *d, int to)
 		if (w < 0 && d->buf->pipe[0] >= 0)
 			w = -errno;
 	} while (w == -EINTR);
-	if (w == -EAGAIN)
+	if (w == -EAGAIN) {
+		if (d->peek)
+			unpeek(c->w, d);
 		return 0;
-	if (w < 0)
-		return w;
+	}
+	if (w < 0) {
+		relay_fail(c, "send to %s: %s", name(c, to), strerror((int) -w));
+		return -1;
+	}
+	if (d->peek && (e = consume(c, d, !to, (size_t) w)) < 0) {
+		relay_fail(c, "receive from %s: %s", name(c, !to), strerror(-e));
+		return -1;
+	}
 	d->bytes += (unsigned long long) w;
 	atomic_fetch_add(to ? &s->bytes_in : &s->bytes_out, (unsigned long long) w);
 	if (d->buf->pipe[0] >= 0)
 		d->len -= (uint32_t) w;
 	else
 		d->off += (uint32_t) w;
-	if (d->buf->pipe[0] >= 0 ? d->len == 0 : d->off >= d->len) {
-		d->pending = false;
-		give_back(c->w, d);
-	}
+	if (d->peek || (d->buf->pipe[0] >= 0 ? d->len == 0 : d->off >= d->len))
+		unpeek(c->w, d);
 	return 1; /* an empty message sent counts as progress too */
 }
 
@@ -175,6 +205,15 @@ static ssize_t get(struct relay_conn *c, struct relay_dir *d, int from)
 			           SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 			if (n < 0)
 				n = -errno;
+		} else if (d->peek) {
+			n = recv(c->fd[from], d->buf->data, size, MSG_DONTWAIT | MSG_PEEK);
+			if (n < 0)
+				n = -errno;
+			/* A socket that cannot peek: read it, this time again. */
+			if (n == -EOPNOTSUPP) {
+				d->peek = false;
+				n = -EINTR;
+			}
 		} else if (c->w->r->t->addr.type == SOCK_SEQPACKET) {
 			/* MSG_TRUNC: a message longer than the buffer says its
 			 * length, and ends the connection rather than go on cut. */
@@ -216,6 +255,33 @@ static ssize_t get(struct relay_conn *c, struct relay_dir *d, int from)
 	return 0;
 }
 
+/*
+ * A buffer (or pipe) for d's next read: 1, or 0 when d is to peek and side
+ * `to` takes nothing now, or -1 when the pool is empty. A direction whose
+ * destination does not read keeps what it read: so past half of the pool
+ * taken, a stream peeks (MSG_PEEK), its bytes left queued at their source
+ * until written and the buffer given back whatever the destination does.
+ * Peers that never read then hold half of the pool at most, not all of it,
+ * and the other connections go on.
+ */
+static int take(struct relay_conn *c, struct relay_dir *d, int to)
+{
+	struct relay_worker *w = c->w;
+
+	d->peek = false;
+	if (splicing(c, d) && !relay_pool_tight(w, true))
+		d->buf = relay_pool_get(w, true);
+	if (d->buf)
+		return 1;
+	/* Else a buffer, also when no pipe is to be had (fds run short): an
+	 * end of stream is still seen, and fds freed. */
+	d->peek = w->r->t->addr.type != SOCK_SEQPACKET && relay_pool_tight(w, false);
+	if (d->peek && !c->wr[to])
+		return 0;
+	d->buf = relay_pool_get(w, false);
+	return d->buf ? 1 : -1;
+}
+
 /* Move d's bytes from side i to the other: 1 more to do, 0 done for now,
  * -1 the connection ended. */
 static int pump_dir(struct relay_conn *c, int i)
@@ -229,10 +295,8 @@ static int pump_dir(struct relay_conn *c, int i)
 			if (!c->wr[to])
 				return 0;
 			r = put(c, d, to);
-			if (r < 0) {
-				relay_fail(c, "send to %s: %s", name(c, to), strerror((int) -r));
+			if (r < 0)
 				return -1;
-			}
 			if (r == 0) {
 				c->wr[to] = false;
 				return 0;
@@ -248,15 +312,8 @@ static int pump_dir(struct relay_conn *c, int i)
 		}
 		if (!c->rd[i])
 			return 0;
-		if (!d->buf) {
-			d->buf = relay_pool_get(c->w, splicing(c, d));
-			/* No pipe to be had (fds run short): this once, a buffer,
-			 * so that an end of stream is still seen and fds freed. */
-			if (!d->buf && splicing(c, d))
-				d->buf = relay_pool_get(c->w, false);
-			if (!d->buf)
-				return 1; /* the pool is empty: again soon */
-		}
+		if (!d->buf && (r = take(c, d, to)) <= 0)
+			return r < 0; /* the pool is empty: again soon */
 		r = get(c, d, i);
 		if (r == -EMSGSIZE && d->cut) {
 			relay_fail(c, "receive from %s: a %zu-byte message, more than the %zu bytes "
@@ -268,7 +325,7 @@ static int pump_dir(struct relay_conn *c, int i)
 			relay_fail(c, "receive from %s: %s", name(c, i), strerror((int) -r));
 			return -1;
 		}
-		if (r > 0)
+		if (r > 0 && !d->peek)
 			relay_touch(c);
 		else if (!c->rd[i] || d->spliceless)
 			continue;

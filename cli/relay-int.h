@@ -97,6 +97,7 @@ struct relay_pool {
 	pthread_mutex_t lock;
 	struct relay_buf *free;
 	unsigned int made, max;
+	atomic_uint held;       /* taken by directions, not given back yet */
 	size_t size;
 	bool pipes;
 };
@@ -117,6 +118,7 @@ struct relay_dir {
 	bool eof;                 /* the source ended */
 	bool shut;                /* ... and the end was passed on */
 	bool spliceless;          /* splice refused: read/write from now on */
+	bool peek;                /* buf's bytes are still queued at the source */
 	unsigned long long bytes;
 	size_t cut;               /* a message longer than the buffer: its length */
 };
@@ -206,6 +208,9 @@ int relay_pool_init(struct relay_pool *p, size_t size, bool pipes, unsigned int 
 /* A buffer (pipe: a pipe), or NULL with w->starved set: none free now. */
 struct relay_buf *relay_pool_get(struct relay_worker *w, bool pipe);
 void relay_pool_put(struct relay_worker *w, struct relay_buf *b);
+/* Half of the pool (pipe: of the pipes) or more is taken: what is taken
+ * now may be kept by directions whose destination does not read. */
+bool relay_pool_tight(struct relay_worker *w, bool pipe);
 /* A pipe with bytes left in it: closed, not reused. */
 void relay_pool_drop(struct relay_worker *w, struct relay_buf *b);
 /* Once the workers are gone: free what p holds (w's spares included). */

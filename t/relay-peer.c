@@ -7,6 +7,13 @@
  *                                  kernel picks (printed), one epoll loop for
  *                                  any number of connections
  *   relay-peer greet ADDR PORT TEXT  each connection gets TEXT, then is closed
+ *   relay-peer hogged ADDR         the echo server, except that a connection
+ *                                  whose first byte is 'h' is never read again
+ *   relay-peer hog N PORT          N connections that send 'h' and then bytes
+ *                                  for ever, never reading; once each has
+ *                                  met a full socket, probes one at a time
+ *                                  while they go on: "echoed 5" when five
+ *                                  probes got their echo ("no answer" if not)
  *   relay-peer clients N PORT      N connections to 127.0.0.1:PORT at once,
  *                                  each sends its own 64 bytes and checks
  *                                  their echo; prints "held N" with all of
@@ -27,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,7 +97,7 @@ static int dial(int port)
 	return fd;
 }
 
-static int serve(const char *ip, const char *greeting, int port)
+static int serve(const char *ip, const char *greeting, int port, bool hogged)
 {
 	int l = listener(ip, port), ep = epoll_create1(EPOLL_CLOEXEC), i, n;
 	struct epoll_event ev = { .events = EPOLLIN, .data.fd = l }, evs[64];
@@ -117,7 +125,9 @@ static int serve(const char *ip, const char *greeting, int port)
 			}
 			/* Blocking writes: the clients read as they go. */
 			r = read(fd, buf, sizeof(buf));
-			if (r <= 0 || write(fd, buf, (size_t) r) != r)
+			if (hogged && r > 0 && buf[0] == 'h')
+				epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL); /* left unread, open */
+			else if (r <= 0 || write(fd, buf, (size_t) r) != r)
 				close(fd);
 		}
 	}
@@ -154,6 +164,88 @@ static int clients(int n, int port)
 	while (read(0, got, sizeof(got)) > 0)
 		;
 	return bad;
+}
+
+static time_t now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec;
+}
+
+/* Write to each hog that takes more: 1 when each has met a full socket. */
+static int feed(struct pollfd *p, int n, bool *full)
+{
+	static char junk[65536];
+	int i, all = 1;
+
+	for (i = 0; i < n; i++) {
+		if (p[i].revents & (POLLERR | POLLHUP)) {
+			errno = ECONNRESET;
+			die("hog");
+		}
+		if (p[i].revents & POLLOUT) {
+			while (write(p[i].fd, junk, sizeof(junk)) > 0)
+				;
+			if (errno != EAGAIN)
+				die("hog");
+			full[i] = true;
+		}
+		all &= full[i];
+	}
+	return all;
+}
+
+/*
+ * Hogs: connections that send for ever and never read. While they go on,
+ * a probe after another must still get its echo through the relay.
+ */
+static int hog(int n, int port)
+{
+	struct pollfd *p = calloc((size_t) n + 1, sizeof(*p));
+	bool *full = calloc((size_t) n, sizeof(*full)), all = false;
+	int i, echoed = 0;
+	time_t deadline = 0;
+	char c;
+
+	if (!p || !full)
+		die("calloc");
+	for (i = 0; i < n; i++) {
+		p[i].fd = dial(port);
+		if (write(p[i].fd, "h", 1) != 1 || fcntl(p[i].fd, F_SETFL, O_NONBLOCK) < 0)
+			die("hog");
+		p[i].events = POLLOUT;
+	}
+	p[n].fd = -1;
+	p[n].events = POLLIN;
+	while (echoed < 5) {
+		if (poll(p, (nfds_t) n + 1, 100) < 0 && errno != EINTR)
+			die("poll");
+		all = feed(p, n, full) || all;
+		if (p[n].fd >= 0 && (p[n].revents & (POLLIN | POLLHUP | POLLERR))) {
+			if (read(p[n].fd, &c, 1) != 1)
+				break;
+			close(p[n].fd);
+			p[n].fd = -1;
+			echoed++;
+		} else if (p[n].fd >= 0 && now_s() > deadline) {
+			break; /* 60 s and no echo */
+		}
+		if (all && p[n].fd < 0) {
+			p[n].fd = dial(port);
+			deadline = now_s() + 60;
+			if (write(p[n].fd, "x", 1) != 1)
+				die("probe");
+		}
+	}
+	if (echoed == 5)
+		printf("echoed %d\n", echoed);
+	else
+		printf("no answer after %d echoes\n", echoed);
+	free(p);
+	free(full);
+	return 0;
 }
 
 /* Wait up to 60 s for a byte (1) or the end (0). */
@@ -200,9 +292,13 @@ int main(int argc, char **argv)
 
 	more_fds();
 	if (argc == 3 && !strcmp(argv[1], "server"))
-		return serve(argv[2], NULL, 0);
+		return serve(argv[2], NULL, 0, false);
+	if (argc == 3 && !strcmp(argv[1], "hogged"))
+		return serve(argv[2], NULL, 0, true);
+	if (argc == 4 && !strcmp(argv[1], "hog"))
+		return hog(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 5 && !strcmp(argv[1], "greet"))
-		return serve(argv[2], argv[4], atoi(argv[3]));
+		return serve(argv[2], argv[4], atoi(argv[3]), false);
 	if (argc == 4 && !strcmp(argv[1], "clients"))
 		return clients(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 3 && !strcmp(argv[1], "notify"))
@@ -228,7 +324,7 @@ int main(int argc, char **argv)
 		printf("alive %d\n", i);
 		return 0;
 	}
-	fprintf(stderr, "usage: relay-peer server ADDR | greet ADDR PORT TEXT | clients N PORT | "
-	        "probe PORT | idle PORT | active PORT MS N | notify PATH\n");
+	fprintf(stderr, "usage: relay-peer server ADDR | greet ADDR PORT TEXT | hogged ADDR | "
+	        "hog N PORT | clients N PORT | probe PORT | idle PORT | active PORT MS N | notify PATH\n");
 	return 2;
 }
