@@ -205,20 +205,15 @@ static ssize_t get(struct relay_conn *c, struct relay_dir *d, int from)
 			           SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 			if (n < 0)
 				n = -errno;
-		} else if (d->peek) {
+		} else if (d->peek && c->w->r->t->addr.type != SOCK_SEQPACKET) {
 			n = recv(c->fd[from], d->buf->data, size, MSG_DONTWAIT | MSG_PEEK);
 			if (n < 0)
 				n = -errno;
-			/* A socket that cannot peek: read it, this time again. */
-			if (n == -EOPNOTSUPP) {
-				d->peek = false;
-				n = -EINTR;
-			}
 		} else if (c->w->r->t->addr.type == SOCK_SEQPACKET) {
 			/* MSG_TRUNC: a message longer than the buffer says its
 			 * length, and ends the connection rather than go on cut. */
-			n = udo_cli_msg_recv(c->fd[from], d->buf->data, size,
-			                     MSG_DONTWAIT | MSG_TRUNC, &eof);
+			n = udo_cli_msg_recv(c->fd[from], d->buf->data, size, MSG_DONTWAIT |
+			                     MSG_TRUNC | (d->peek ? MSG_PEEK : 0), &eof);
 			if (n > (ssize_t) size) {
 				d->cut = (size_t) n;
 				n = -EMSGSIZE;
@@ -230,6 +225,14 @@ static ssize_t get(struct relay_conn *c, struct relay_dir *d, int from)
 			}
 		} else {
 			n = udo_vsock_tcp_recv_data(c->fd[from], d->buf->data, size, NULL);
+		}
+		/* A socket that cannot peek (vsock's seqpacket: EOPNOTSUPP, or
+		 * ENOMEM before Linux 6.3, the message left queued): read it,
+		 * now and from now on. */
+		if (d->peek && (n == -EOPNOTSUPP || n == -ENOMEM)) {
+			d->peek = false;
+			d->peekless = true;
+			n = -EINTR;
 		}
 	} while (n == -EINTR);
 	if (n > 0) {
@@ -259,7 +262,7 @@ static ssize_t get(struct relay_conn *c, struct relay_dir *d, int from)
  * A buffer (or pipe) for d's next read: 1, or 0 when d is to peek and side
  * `to` takes nothing now, or -1 when the pool is empty. A direction whose
  * destination does not read keeps what it read: so past half of the pool
- * taken, a stream peeks (MSG_PEEK), its bytes left queued at their source
+ * taken, a direction peeks (MSG_PEEK), its bytes left queued at their source
  * until written and the buffer given back whatever the destination does.
  * Peers that never read then hold half of the pool at most, not all of it,
  * and the other connections go on.
@@ -275,7 +278,7 @@ static int take(struct relay_conn *c, struct relay_dir *d, int to)
 		return 1;
 	/* Else a buffer, also when no pipe is to be had (fds run short): an
 	 * end of stream is still seen, and fds freed. */
-	d->peek = w->r->t->addr.type != SOCK_SEQPACKET && relay_pool_tight(w, false);
+	d->peek = !d->peekless && relay_pool_tight(w, false);
 	if (d->peek && !c->wr[to])
 		return 0;
 	d->buf = relay_pool_get(w, false);

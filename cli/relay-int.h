@@ -119,6 +119,7 @@ struct relay_dir {
 	bool shut;                /* ... and the end was passed on */
 	bool spliceless;          /* splice refused: read/write from now on */
 	bool peek;                /* buf's bytes are still queued at the source */
+	bool peekless;            /* MSG_PEEK refused: read from now on */
 	unsigned long long bytes;
 	size_t cut;               /* a message longer than the buffer: its length */
 };

@@ -14,6 +14,8 @@
  *                                  met a full socket, probes one at a time
  *                                  while they go on: "echoed 5" when five
  *                                  probes got their echo ("no answer" if not)
+ * hogged and hog take the unix transport's seqpacket names too: ADDR
+ * "unix" (a free name's port is printed), PORT "unix:N".
  *   relay-peer clients N PORT      N connections to 127.0.0.1:PORT at once,
  *                                  each sends its own 64 bytes and checks
  *                                  their echo; prints "held N" with all of
@@ -35,6 +37,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,11 +75,54 @@ static struct sockaddr_in addr_of(const char *ip, int port)
 	return sa;
 }
 
+/* ADDR "unix", PORT "unix:N": seqpacket on the unix transport's names
+ * (@udo-vsock-tcp/N) instead of tcp on loopback. */
+static bool unix_sp;
+
+static socklen_t unix_name(struct sockaddr_un *sa, int port)
+{
+	int n;
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	n = snprintf(sa->sun_path + 1, sizeof(sa->sun_path) - 1, "udo-vsock-tcp/%d", port);
+	return (socklen_t) (offsetof(struct sockaddr_un, sun_path) + 1 + (size_t) n);
+}
+
+/* On a free name of the transport's, from a seed (as t/cli-lib.sh's pick_port). */
+static int unix_listener(void)
+{
+	struct sockaddr_un sa;
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), port = 0, i;
+
+	if (fd < 0)
+		die("socket");
+	for (i = 0; i < 100; i++) {
+		port = 20000 + (int) ((getpid() + i * 257) % 20000);
+		if (bind(fd, (struct sockaddr *) &sa, unix_name(&sa, port)) == 0)
+			break;
+		if (errno != EADDRINUSE)
+			die("bind");
+	}
+	if (i == 100 || listen(fd, 4096) < 0)
+		die("listen");
+	printf("%d\n", port);
+	fflush(stdout);
+	return fd;
+}
+
 static int listener(const char *ip, int port)
 {
-	struct sockaddr_in sa = addr_of(ip, port);
+	struct sockaddr_in sa;
 	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+	int fd, one = 1;
+
+	if (!strcmp(ip, "unix")) {
+		unix_sp = true;
+		return unix_listener();
+	}
+	sa = addr_of(ip, port);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (fd < 0 || bind(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 || listen(fd, 4096) < 0)
@@ -90,8 +136,16 @@ static int listener(const char *ip, int port)
 static int dial(int port)
 {
 	struct sockaddr_in sa = addr_of("127.0.0.1", port);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un su;
+	int fd;
 
+	if (unix_sp) {
+		fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+		if (fd < 0 || connect(fd, (struct sockaddr *) &su, unix_name(&su, port)) < 0)
+			die("connect");
+		return fd;
+	}
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0)
 		die("connect");
 	return fd;
@@ -295,8 +349,10 @@ int main(int argc, char **argv)
 		return serve(argv[2], NULL, 0, false);
 	if (argc == 3 && !strcmp(argv[1], "hogged"))
 		return serve(argv[2], NULL, 0, true);
-	if (argc == 4 && !strcmp(argv[1], "hog"))
-		return hog(atoi(argv[2]), atoi(argv[3]));
+	if (argc == 4 && !strcmp(argv[1], "hog")) {
+		unix_sp = !strncmp(argv[3], "unix:", 5);
+		return hog(atoi(argv[2]), atoi(argv[3] + (unix_sp ? 5 : 0)));
+	}
 	if (argc == 5 && !strcmp(argv[1], "greet"))
 		return serve(argv[2], argv[4], atoi(argv[3]), false);
 	if (argc == 4 && !strcmp(argv[1], "clients"))
