@@ -52,11 +52,28 @@ static void give_back(struct relay_worker *w, struct relay_dir *d)
 	d->buf = NULL;
 }
 
+/* The line for c's end: a failure's, or -v's. */
+static void say_end(struct relay_conn *c, bool failed, const char *text)
+{
+	struct relay_worker *w = c->w;
+	double secs = (double) (w->now - c->start_ms) / 1000.0;
+
+	if (failed && w->r->o.verbose)
+		udo_cli_say("relay %s -> %s: %s (after %llu bytes in, %llu bytes out in %.3f s)",
+		            c->peer, w->r->t->where, text, c->dir[0].bytes, c->dir[1].bytes, secs);
+	else if (failed)
+		udo_cli_say("relay %s -> %s: %s", c->peer, w->r->t->where, text);
+	else if (w->r->o.verbose)
+		udo_cli_say("relay %s -> %s: closed (%s) after %llu bytes in, %llu bytes out in "
+		            "%.3f s", c->peer, w->r->t->where, text, c->dir[0].bytes,
+		            c->dir[1].bytes, secs);
+}
+
+/* End c; text NULL: its line was said already. */
 static void end(struct relay_conn *c, bool failed, const char *text)
 {
 	struct relay_worker *w = c->w;
 	struct relay_stats *s = &w->r->stats;
-	double secs = (double) (w->now - c->start_ms) / 1000.0;
 	int i;
 
 	if (c->state != RELAY_COPYING)
@@ -68,15 +85,8 @@ static void end(struct relay_conn *c, bool failed, const char *text)
 			close(c->fd[i]);
 		give_back(w, &c->dir[i]);
 	}
-	if (failed && w->r->o.verbose)
-		udo_cli_say("relay %s -> %s: %s (after %llu bytes in, %llu bytes out in %.3f s)",
-		            c->peer, w->r->t->where, text, c->dir[0].bytes, c->dir[1].bytes, secs);
-	else if (failed)
-		udo_cli_say("relay %s -> %s: %s", c->peer, w->r->t->where, text);
-	else if (w->r->o.verbose)
-		udo_cli_say("relay %s -> %s: closed (%s) after %llu bytes in, %llu bytes out in "
-		            "%.3f s", c->peer, w->r->t->where, text, c->dir[0].bytes,
-		            c->dir[1].bytes, secs);
+	if (text)
+		say_end(c, failed, text);
 	if (failed)
 		atomic_fetch_add(&s->failed, 1);
 	atomic_fetch_sub(&s->open, 1);
@@ -100,6 +110,22 @@ void relay_fail(struct relay_conn *c, const char *fmt, ...)
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	end(c, true, text);
+}
+
+void relay_fail_connect(struct relay_conn *c, int e, const char *text)
+{
+	struct relay_worker *w = c->w;
+
+	if (e != EMFILE && e != ENFILE) {
+		end(c, true, text);
+		return;
+	}
+	/* Every client meets it while fds are short: one line, its repeats
+	 * counted (-v: a line per connection still). */
+	if (!w->r->o.verbose)
+		relay_limiter_note(&w->r->short_fds, text, NULL);
+	end(c, true, w->r->o.verbose ? text : NULL);
+	relay_accept_pause(w);
 }
 
 void relay_copy_start(struct relay_conn *c)

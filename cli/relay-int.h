@@ -173,6 +173,7 @@ struct relay {
 	bool numeric;                 /* a tcp target's host is an address */
 	struct relay_stats stats;
 	struct relay_limiter accept_errors, refusals;
+	struct relay_limiter short_fds; /* targets not connected for want of fds */
 	struct relay_pool pool, pipes; /* buffers; pipes for --copy=splice */
 	struct relay_worker *w;
 	unsigned int nw;
@@ -242,10 +243,16 @@ void relay_pump(struct relay_conn *c);
 /* End c cleanly (why: for -v), or with a failure said in one line. */
 void relay_close(struct relay_conn *c, const char *why);
 void relay_fail(struct relay_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* End c, whose target could not be connected with error e (text says so):
+ * relay_fail, but when fds ran short (EMFILE, ENFILE) said rate-limited,
+ * as a failed accept is, and accepting pauses while they are short. */
+void relay_fail_connect(struct relay_conn *c, int e, const char *text);
 void relay_touch(struct relay_conn *c);
 
 /* cli/relay.c */
 void *relay_worker_main(void *arg);
+/* Stop accepting a while: fds are short (the connections go on). */
+void relay_accept_pause(struct relay_worker *w);
 
 /* cli/relay-handoff.c: the worker a client just accepted by w goes to (the
  * least loaded; w on a tie), its load counted already. */

@@ -3,12 +3,14 @@
 # Peers that do the relay no favours: clients that send for ever and never
 # read, to a target that never reads them, hold what the relay read for
 # them for as long as they like; the other connections must still go on.
+# And clients that keep coming while the relay's fd table is full cost it
+# a bounded number of lines.
 # Both ends are t/relay-peer, over loopback tcp and over the unix
 # transport's seqpacket.
 . "${srcdir:-.}/t/cli-lib.sh"
 : "${RELAY_PEER:=${CLI_ECHO%/*}/relay-peer}"
 
-plan 2
+plan 4
 
 # The target echoes, except the hogs' connections, which it never reads.
 bg target "$RELAY_PEER" hogged 127.0.0.1
@@ -36,5 +38,52 @@ out=$(timeout -k 10 $((T_TIMEOUT * 2)) "$RELAY_PEER" hog 8 "unix:$srport" 2>&1)
 ok $? "--seqpacket on unix: 8 such clients leave the others part of the pool: their echoes go on"
 diag "$out"
 diag_file "$T_DIR/sprelay.err"
+
+# idle PID FILE: the relay PID, its stderr in FILE, says (SIGUSR1) that no
+# connection is open.
+idle() {
+	id_n=$(grep -c 'in total' "$2")
+	kill -USR1 "$1"
+	wait_until test "$(grep -c 'in total' "$2")" -gt "$id_n"
+	grep 'in total' "$2" | tail -n 1 | grep -q ' 0 connections open'
+}
+
+# 3-4: a fd table with one fd free: each client is accepted, and its
+# target's socket cannot be made (EMFILE). 20 such clients are closed, and
+# said in one line with its repeats summed up, not in a line each; once
+# fds are free again, clients are relayed again.
+if ! command -v prlimit >/dev/null 2>&1 || [ ! -d /proc/self/fd ]; then
+	skip "20 clients in a full fd table cost a bounded number of lines" "no prlimit or /proc here"
+	skip "once fds free up, the relay serves again" "no prlimit or /proc here"
+	done_testing
+fi
+bg echo "$RELAY_PEER" server 127.0.0.1
+eport=$(first_line "$T_DIR/echo.out")
+"$UDO_VSOCK" --print-port relay tcp:127.0.0.1:any "tcp:127.0.0.1:$eport" </dev/null \
+	>/dev/null 2>"$T_DIR/full.err" &
+full=$!
+t_pids="$t_pids $full"
+fport=$(first_line "$T_DIR/full.err")
+# Once a client was relayed (its buffers made) and is gone, the relay
+# needs one fd per client more, and one for its target: the soft limit
+# leaves it the first only.
+wait_until sh -c "\"$RELAY_PEER\" probe $fport | grep -q echoed"
+wait_until idle $full "$T_DIR/full.err"
+L=0
+while [ -e "/proc/$full/fd/$L" ]; do L=$((L + 1)); done
+prlimit --pid $full --nofile=$((L + 1)):
+closed=0
+for i in $(seq 20); do
+	[ "$(timeout -k 10 "$T_TIMEOUT" "$RELAY_PEER" probe "$fport")" = closed ] &&
+		closed=$((closed + 1))
+done
+prlimit --pid $full --nofile=$((L + 64)):
+said=$(grep -c 'Too many open files' "$T_DIR/full.err")
+[ $closed -eq 20 ] && [ "$said" -ge 1 ] && [ "$said" -le 2 ]
+ok $? "20 clients in a full fd table cost a bounded number of lines, not one each"
+diag "$closed of 20 closed; $said lines"
+diag_file "$T_DIR/full.err"
+wait_until sh -c "\"$RELAY_PEER\" probe $fport | grep -q echoed"
+ok $? "once fds free up, the relay serves again"
 
 done_testing
