@@ -3,14 +3,15 @@
 # Peers that do the relay no favours: clients that send for ever and never
 # read, to a target that never reads them, hold what the relay read for
 # them for as long as they like; the other connections must still go on.
-# And clients that keep coming while the relay's fd table is full cost it
-# a bounded number of lines.
+# A message as long as the relay allows is relayed. And clients that keep
+# coming while the relay's fd table is full cost it a bounded number of
+# lines.
 # Both ends are t/relay-peer, over loopback tcp and over the unix
 # transport's seqpacket.
 . "${srcdir:-.}/t/cli-lib.sh"
 : "${RELAY_PEER:=${CLI_ECHO%/*}/relay-peer}"
 
-plan 4
+plan 5
 
 # The target echoes, except the hogs' connections, which it never reads.
 bg target "$RELAY_PEER" hogged 127.0.0.1
@@ -39,6 +40,17 @@ ok $? "--seqpacket on unix: 8 such clients leave the others part of the pool: th
 diag "$out"
 diag_file "$T_DIR/sprelay.err"
 
+# 3: a message as long as a relayed message may be (--buffer, 262144 by
+# default), which a unix client sends once it raised its send buffer: the
+# relay's own sends must have the room too.
+bg msgrelay "$UDO_VSOCK" --seqpacket --print-port relay unix:any "unix:$sport"
+mport=$(first_line "$T_DIR/msgrelay.err")
+out=$(timeout -k 10 "$T_TIMEOUT" "$RELAY_PEER" big "unix:$mport" 262144 2>&1)
+[ "$out" = echoed ]
+ok $? "--seqpacket on unix: a 262144-byte message (--buffer's default) comes back whole"
+diag "$out"
+diag_file "$T_DIR/msgrelay.err"
+
 # idle PID FILE: the relay PID, its stderr in FILE, says (SIGUSR1) that no
 # connection is open.
 idle() {
@@ -48,7 +60,7 @@ idle() {
 	grep 'in total' "$2" | tail -n 1 | grep -q ' 0 connections open'
 }
 
-# 3-4: a fd table with one fd free: each client is accepted, and its
+# 4-5: a fd table with one fd free: each client is accepted, and its
 # target's socket cannot be made (EMFILE). 20 such clients are closed, and
 # said in one line with its repeats summed up, not in a line each; once
 # fds are free again, clients are relayed again.

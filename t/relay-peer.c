@@ -14,8 +14,12 @@
  *                                  met a full socket, probes one at a time
  *                                  while they go on: "echoed 5" when five
  *                                  probes got their echo ("no answer" if not)
- * hogged and hog take the unix transport's seqpacket names too: ADDR
- * "unix" (a free name's port is printed), PORT "unix:N".
+ *   relay-peer big PORT BYTES      one message of BYTES (its send buffer
+ *                                  raised for it): "echoed" when it comes
+ *                                  back whole
+ * hogged, hog and big take the unix transport's seqpacket names too: ADDR
+ * "unix" (a free name's port is printed), PORT "unix:N". Messages of up to
+ * 1 MiB are echoed whole.
  *   relay-peer clients N PORT      N connections to 127.0.0.1:PORT at once,
  *                                  each sends its own 64 bytes and checks
  *                                  their echo; prints "held N" with all of
@@ -155,7 +159,8 @@ static int serve(const char *ip, const char *greeting, int port, bool hogged)
 {
 	int l = listener(ip, port), ep = epoll_create1(EPOLL_CLOEXEC), i, n;
 	struct epoll_event ev = { .events = EPOLLIN, .data.fd = l }, evs[64];
-	char buf[65536];
+	static char buf[1 << 20];
+	int size = sizeof(buf);
 
 	epoll_ctl(ep, EPOLL_CTL_ADD, l, &ev);
 	for (;;) {
@@ -175,6 +180,8 @@ static int serve(const char *ip, const char *greeting, int port, bool hogged)
 				}
 				ev.data.fd = fd;
 				epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+				if (unix_sp)
+					setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 				continue;
 			}
 			/* Blocking writes: the clients read as they go. */
@@ -302,6 +309,31 @@ static int hog(int n, int port)
 	return 0;
 }
 
+/* One message of n bytes, and its echo. */
+static int big(int port, int n)
+{
+	char *out = malloc((size_t) n), *in = malloc((size_t) n + 1);
+	int fd = dial(port), i, size = n;
+	ssize_t r;
+
+	if (!out || !in)
+		die("malloc");
+	for (i = 0; i < n; i++)
+		out[i] = (char) (i * 7 + i / 251);
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	if (write(fd, out, (size_t) n) != n)
+		die("send");
+	r = read(fd, in, (size_t) n + 1);
+	if (r == n && !memcmp(in, out, (size_t) n))
+		puts("echoed");
+	else
+		printf("%zd bytes back\n", r);
+	free(out);
+	free(in);
+	close(fd);
+	return 0;
+}
+
 /* Wait up to 60 s for a byte (1) or the end (0). */
 static int answer(int fd)
 {
@@ -349,6 +381,10 @@ int main(int argc, char **argv)
 		return serve(argv[2], NULL, 0, false);
 	if (argc == 3 && !strcmp(argv[1], "hogged"))
 		return serve(argv[2], NULL, 0, true);
+	if (argc == 4 && !strcmp(argv[1], "big")) {
+		unix_sp = !strncmp(argv[2], "unix:", 5);
+		return big(atoi(argv[2] + (unix_sp ? 5 : 0)), atoi(argv[3]));
+	}
 	if (argc == 4 && !strcmp(argv[1], "hog")) {
 		unix_sp = !strncmp(argv[3], "unix:", 5);
 		return hog(atoi(argv[2]), atoi(argv[3] + (unix_sp ? 5 : 0)));
@@ -381,6 +417,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	fprintf(stderr, "usage: relay-peer server ADDR | greet ADDR PORT TEXT | hogged ADDR | "
-	        "hog N PORT | clients N PORT | probe PORT | idle PORT | active PORT MS N | notify PATH\n");
+	        "hog N PORT | big PORT BYTES | clients N PORT | probe PORT | idle PORT | active PORT MS N | notify PATH\n");
 	return 2;
 }
