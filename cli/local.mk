@@ -14,7 +14,7 @@ udo_vsock_SOURCES = cli/errbuf.h \
 	cli/repeat.c cli/repeat.h cli/allow.c cli/allow.h \
 	cli/relay.c cli/relay.h cli/relay-int.h cli/relay-conn.c cli/relay-connect.c \
 	cli/relay-pool.c cli/relay-resolve.c cli/relay-stats.c cli/relay-handoff.c \
-	cli/transports.c cli/transports.h
+	cli/relay-guard.c cli/transports.c cli/transports.h
 # An installed program: the library from $(libdir), not the test suite's
 # -no-install build-tree link and test helpers (t/local.mk's defaults).
 udo_vsock_LDADD = libudo-vsock-tcp.la shared/libshared.la $(PTHREAD_LIBS)

@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,20 +128,6 @@ void relay_fail_connect(struct relay_conn *c, int e, const char *text)
 	relay_accept_pause(w);
 }
 
-/*
- * Room to send a message of size bytes, which a peer may send (a unix
- * socket takes a message up to its send buffer, which its owner raises at
- * will): the kernel doubles what is asked, up to twice its maximum.
- */
-static void msg_room(int fd, size_t size)
-{
-	int have = 0, want = size > INT_MAX / 2 ? INT_MAX / 2 : (int) size;
-	socklen_t len = sizeof(have);
-
-	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &have, &len) == 0 && have / 2 < want)
-		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
-}
-
 void relay_copy_start(struct relay_conn *c)
 {
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET };
@@ -152,10 +137,12 @@ void relay_copy_start(struct relay_conn *c)
 	for (i = 0; i < 2; i++) {
 		if (c->w->r->t->addr.type == SOCK_SEQPACKET) {
 			udo_cli_msg_prepare(c->fd[i]);
-			msg_room(c->fd[i], c->w->r->o.buffer);
+			relay_msg_room(c->fd[i], c->w->r->o.buffer);
 		}
 		ev.data.u64 = (uint64_t) (uintptr_t) c | (unsigned int) i;
-		if (epoll_ctl(c->w->ep, EPOLL_CTL_ADD, c->fd[i], &ev) < 0) {
+		/* The client may be watched already (relay_watch_client). */
+		if (epoll_ctl(c->w->ep, EPOLL_CTL_ADD, c->fd[i], &ev) < 0 &&
+		    (errno != EEXIST || epoll_ctl(c->w->ep, EPOLL_CTL_MOD, c->fd[i], &ev) < 0)) {
 			relay_fail(c, "watch %s: %s", name(c, i), strerror(errno));
 			return;
 		}

@@ -345,6 +345,7 @@ void relay_connect_start(struct relay_conn *c)
 	c->cg->fd = -1;
 	c->cg->out.fd = -1;
 	c->cg->begin_ms = c->w->now;
+	relay_watch_client(c);
 	if (UDO_CLI_ADDR_IS_LIB(&t->addr)) {
 		relay_pending_add(c, UINT64_MAX);
 		lib_try(c);

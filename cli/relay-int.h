@@ -4,7 +4,8 @@
  * and accepting), cli/relay-connect.c (connecting to the target without
  * blocking), cli/relay-conn.c (copying), cli/relay-pool.c (buffers and
  * pipes), cli/relay-resolve.c (host names), cli/relay-stats.c (counters),
- * cli/relay-service.c (the main thread).
+ * cli/relay-service.c (the main thread), cli/relay-guard.c (peers that
+ * do it no favours).
  */
 #ifndef UDO_CLI_RELAY_INT_H
 #define UDO_CLI_RELAY_INT_H
@@ -248,6 +249,12 @@ void relay_fail(struct relay_conn *c, const char *fmt, ...) __attribute__((forma
  * as a failed accept is, and accepting pauses while they are short. */
 void relay_fail_connect(struct relay_conn *c, int e, const char *text);
 void relay_touch(struct relay_conn *c);
+
+/* cli/relay-guard.c: watch c's client for a reset while its target is
+ * being connected; a send buffer on fd that takes a message of size. */
+void relay_watch_client(struct relay_conn *c);
+void relay_client_event(struct relay_conn *c, uint32_t events);
+void relay_msg_room(int fd, size_t size);
 
 /* cli/relay.c */
 void *relay_worker_main(void *arg);

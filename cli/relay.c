@@ -245,7 +245,10 @@ static void on_event(struct relay_worker *w, struct epoll_event *ev)
 	if (c->state == RELAY_DEAD) /* ended by an earlier event of this batch */
 		return;
 	if (c->state != RELAY_COPYING) {
-		relay_connect_event(c);
+		if (tag == RELAY_TAG_CLIENT)
+			relay_client_event(c, ev->events);
+		else
+			relay_connect_event(c);
 		return;
 	}
 	if (ev->events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))

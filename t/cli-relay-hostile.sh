@@ -3,15 +3,16 @@
 # Peers that do the relay no favours: clients that send for ever and never
 # read, to a target that never reads them, hold what the relay read for
 # them for as long as they like; the other connections must still go on.
-# A message as long as the relay allows is relayed. And clients that keep
-# coming while the relay's fd table is full cost it a bounded number of
-# lines.
+# A message as long as the relay allows is relayed. Clients that reset
+# while their target is being connected are let go then. And clients that
+# keep coming while the relay's fd table is full cost it a bounded number
+# of lines.
 # Both ends are t/relay-peer, over loopback tcp and over the unix
 # transport's seqpacket.
 . "${srcdir:-.}/t/cli-lib.sh"
 : "${RELAY_PEER:=${CLI_ECHO%/*}/relay-peer}"
 
-plan 5
+plan 6
 
 # The target echoes, except the hogs' connections, which it never reads.
 bg target "$RELAY_PEER" hogged 127.0.0.1
@@ -51,16 +52,37 @@ ok $? "--seqpacket on unix: a 262144-byte message (--buffer's default) comes bac
 diag "$out"
 diag_file "$T_DIR/msgrelay.err"
 
-# idle PID FILE: the relay PID, its stderr in FILE, says (SIGUSR1) that no
-# connection is open.
-idle() {
-	id_n=$(grep -c 'in total' "$2")
+# says PID FILE TEXT: the relay PID, its stderr in FILE, says TEXT in its
+# statistics line (SIGUSR1). Its own wait: wait_until runs it.
+says() {
+	sa_n=$(grep -c 'in total' "$2")
 	kill -USR1 "$1"
-	wait_until test "$(grep -c 'in total' "$2")" -gt "$id_n"
-	grep 'in total' "$2" | tail -n 1 | grep -q ' 0 connections open'
+	sa_i=0
+	while [ "$(grep -c 'in total' "$2")" -le "$sa_n" ] && [ $sa_i -lt $((T_TIMEOUT * 10)) ]; do
+		sleep 0.1
+		sa_i=$((sa_i + 1))
+	done
+	grep 'in total' "$2" | tail -n 1 | grep -q "$3"
 }
 
-# 4-5: a fd table with one fd free: each client is accepted, and its
+# 4: clients that reset while their target is being connected, and the
+# target never answers (cli-echo stall; no --connect-timeout: the kernel
+# gives up after minutes): their connections end at once.
+bg stall "$CLI_ECHO" stall
+stport=$(first_line "$T_DIR/stall.out")
+"$UDO_VSOCK" --print-port relay tcp:127.0.0.1:any "tcp:127.0.0.1:$stport" </dev/null \
+	>/dev/null 2>"$T_DIR/stalled.err" &
+stalled=$!
+t_pids="$t_pids $stalled"
+sdport=$(first_line "$T_DIR/stalled.err")
+for i in 1 2 3; do
+	timeout -k 10 "$T_TIMEOUT" "$RELAY_PEER" reset "$sdport"
+done
+wait_until says $stalled "$T_DIR/stalled.err" ' 0 connections open, 3 in total'
+ok $? "3 clients that reset while the target does not answer are let go at once"
+diag_file "$T_DIR/stalled.err"
+
+# 5-6: a fd table with one fd free: each client is accepted, and its
 # target's socket cannot be made (EMFILE). 20 such clients are closed, and
 # said in one line with its repeats summed up, not in a line each; once
 # fds are free again, clients are relayed again.
@@ -80,7 +102,7 @@ fport=$(first_line "$T_DIR/full.err")
 # needs one fd per client more, and one for its target: the soft limit
 # leaves it the first only.
 wait_until sh -c "\"$RELAY_PEER\" probe $fport | grep -q echoed"
-wait_until idle $full "$T_DIR/full.err"
+wait_until says $full "$T_DIR/full.err" ' 0 connections open'
 L=0
 while [ -e "/proc/$full/fd/$L" ]; do L=$((L + 1)); done
 prlimit --pid $full --nofile=$((L + 1)):

@@ -14,6 +14,7 @@
  *                                  met a full socket, probes one at a time
  *                                  while they go on: "echoed 5" when five
  *                                  probes got their echo ("no answer" if not)
+ *   relay-peer reset PORT          connect, and reset the connection at once
  *   relay-peer big PORT BYTES      one message of BYTES (its send buffer
  *                                  raised for it): "echoed" when it comes
  *                                  back whole
@@ -381,6 +382,13 @@ int main(int argc, char **argv)
 		return serve(argv[2], NULL, 0, false);
 	if (argc == 3 && !strcmp(argv[1], "hogged"))
 		return serve(argv[2], NULL, 0, true);
+	if (argc == 3 && !strcmp(argv[1], "reset")) {
+		struct linger now = { .l_onoff = 1, .l_linger = 0 };
+
+		fd = dial(atoi(argv[2]));
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &now, sizeof(now));
+		return close(fd) < 0;
+	}
 	if (argc == 4 && !strcmp(argv[1], "big")) {
 		unix_sp = !strncmp(argv[2], "unix:", 5);
 		return big(atoi(argv[2] + (unix_sp ? 5 : 0)), atoi(argv[3]));
@@ -417,6 +425,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	fprintf(stderr, "usage: relay-peer server ADDR | greet ADDR PORT TEXT | hogged ADDR | "
-	        "hog N PORT | big PORT BYTES | clients N PORT | probe PORT | idle PORT | active PORT MS N | notify PATH\n");
+	        "hog N PORT | reset PORT | big PORT BYTES | clients N PORT | probe PORT | idle PORT | active PORT MS N | notify PATH\n");
 	return 2;
 }
