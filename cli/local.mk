@@ -14,7 +14,7 @@ udo_vsock_SOURCES = cli/errbuf.h \
 	cli/repeat.c cli/repeat.h cli/allow.c cli/allow.h \
 	cli/relay.c cli/relay.h cli/relay-int.h cli/relay-conn.c cli/relay-connect.c \
 	cli/relay-pool.c cli/relay-resolve.c cli/relay-stats.c cli/relay-handoff.c \
-	cli/transports.c cli/transports.h
+	cli/relay-guard.c cli/transports.c cli/transports.h
 # An installed program: the library from $(libdir), not the test suite's
 # -no-install build-tree link and test helpers (t/local.mk's defaults).
 udo_vsock_LDADD = libudo-vsock-tcp.la shared/libshared.la $(PTHREAD_LIBS)
@@ -79,20 +79,22 @@ check_PROGRAMS += t/cli-echo
 t_cli_echo_SOURCES = t/cli-echo.c
 t_cli_echo_LDADD = libudo-vsock-tcp.la $(PTHREAD_LIBS)
 t_cli_echo_LDFLAGS = -no-install
-# Both ends of the relay's tests at scale (t/cli-relay-ops.sh): plain sockets.
+# Both ends of the relay's tests at scale and with hostile peers
+# (t/cli-relay-ops.sh, t/cli-relay-hostile.sh): plain sockets.
 check_PROGRAMS += t/relay-peer
 t_relay_peer_SOURCES = t/relay-peer.c
 t_relay_peer_LDFLAGS = -no-install
 
 CLI_TESTS = t/cli-usage t/cli-stream t/cli-relay t/cli-socat t/cli-stdio t/cli-timeout \
 	t/cli-options t/cli-bench-relay t/cli-allow-from t/cli-vsock-unix \
-	t/cli-relay-ops t/cli-relay-names
+	t/cli-relay-ops t/cli-relay-names t/cli-relay-hostile
 TESTS += $(CLI_TESTS)
 noinst_SCRIPTS += $(CLI_TESTS)
 CLEANFILES += $(CLI_TESTS)
 EXTRA_DIST += t/cli-gen.sh t/cli-lib.sh t/cli-usage.sh t/cli-stream.sh t/cli-relay.sh t/cli-socat.sh \
 	t/cli-stdio.sh t/cli-timeout.sh t/cli-options.sh t/cli-bench-relay.sh \
-	t/cli-allow-from.sh t/cli-vsock-unix.sh t/cli-relay-ops.sh t/cli-relay-names.sh
+	t/cli-allow-from.sh t/cli-vsock-unix.sh t/cli-relay-ops.sh t/cli-relay-names.sh \
+	t/cli-relay-hostile.sh
 
 cli_test_gen = $(AM_V_GEN)$(MKDIR_P) t && \
 	$(SHELL) $(srcdir)/t/cli-gen.sh '$(srcdir)' '$(abs_top_builddir)' '$(EXEEXT)' \
@@ -131,6 +133,8 @@ endif
 t/cli-relay-ops: $(srcdir)/t/cli-relay-ops.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 t/cli-relay-names: $(srcdir)/t/cli-relay-names.sh $(CLI_TEST_DEPS)
+	$(cli_test_gen)
+t/cli-relay-hostile: $(srcdir)/t/cli-relay-hostile.sh $(CLI_TEST_DEPS)
 	$(cli_test_gen)
 
 # After an install: the installed udo-vsock runs, finds the installed

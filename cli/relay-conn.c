@@ -52,11 +52,28 @@ static void give_back(struct relay_worker *w, struct relay_dir *d)
 	d->buf = NULL;
 }
 
+/* The line for c's end: a failure's, or -v's. */
+static void say_end(struct relay_conn *c, bool failed, const char *text)
+{
+	struct relay_worker *w = c->w;
+	double secs = (double) (w->now - c->start_ms) / 1000.0;
+
+	if (failed && w->r->o.verbose)
+		udo_cli_say("relay %s -> %s: %s (after %llu bytes in, %llu bytes out in %.3f s)",
+		            c->peer, w->r->t->where, text, c->dir[0].bytes, c->dir[1].bytes, secs);
+	else if (failed)
+		udo_cli_say("relay %s -> %s: %s", c->peer, w->r->t->where, text);
+	else if (w->r->o.verbose)
+		udo_cli_say("relay %s -> %s: closed (%s) after %llu bytes in, %llu bytes out in "
+		            "%.3f s", c->peer, w->r->t->where, text, c->dir[0].bytes,
+		            c->dir[1].bytes, secs);
+}
+
+/* End c; text NULL: its line was said already. */
 static void end(struct relay_conn *c, bool failed, const char *text)
 {
 	struct relay_worker *w = c->w;
 	struct relay_stats *s = &w->r->stats;
-	double secs = (double) (w->now - c->start_ms) / 1000.0;
 	int i;
 
 	if (c->state != RELAY_COPYING)
@@ -68,15 +85,8 @@ static void end(struct relay_conn *c, bool failed, const char *text)
 			close(c->fd[i]);
 		give_back(w, &c->dir[i]);
 	}
-	if (failed && w->r->o.verbose)
-		udo_cli_say("relay %s -> %s: %s (after %llu bytes in, %llu bytes out in %.3f s)",
-		            c->peer, w->r->t->where, text, c->dir[0].bytes, c->dir[1].bytes, secs);
-	else if (failed)
-		udo_cli_say("relay %s -> %s: %s", c->peer, w->r->t->where, text);
-	else if (w->r->o.verbose)
-		udo_cli_say("relay %s -> %s: closed (%s) after %llu bytes in, %llu bytes out in "
-		            "%.3f s", c->peer, w->r->t->where, text, c->dir[0].bytes,
-		            c->dir[1].bytes, secs);
+	if (text)
+		say_end(c, failed, text);
 	if (failed)
 		atomic_fetch_add(&s->failed, 1);
 	atomic_fetch_sub(&s->open, 1);
@@ -102,6 +112,22 @@ void relay_fail(struct relay_conn *c, const char *fmt, ...)
 	end(c, true, text);
 }
 
+void relay_fail_connect(struct relay_conn *c, int e, const char *text)
+{
+	struct relay_worker *w = c->w;
+
+	if (e != EMFILE && e != ENFILE) {
+		end(c, true, text);
+		return;
+	}
+	/* Every client meets it while fds are short: one line, its repeats
+	 * counted (-v: a line per connection still). */
+	if (!w->r->o.verbose)
+		relay_limiter_note(&w->r->short_fds, text, NULL);
+	end(c, true, w->r->o.verbose ? text : NULL);
+	relay_accept_pause(w);
+}
+
 void relay_copy_start(struct relay_conn *c)
 {
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET };
@@ -109,10 +135,14 @@ void relay_copy_start(struct relay_conn *c)
 
 	c->state = RELAY_COPYING;
 	for (i = 0; i < 2; i++) {
-		if (c->w->r->t->addr.type == SOCK_SEQPACKET)
+		if (c->w->r->t->addr.type == SOCK_SEQPACKET) {
 			udo_cli_msg_prepare(c->fd[i]);
+			relay_msg_room(c->fd[i], c->w->r->o.buffer);
+		}
 		ev.data.u64 = (uint64_t) (uintptr_t) c | (unsigned int) i;
-		if (epoll_ctl(c->w->ep, EPOLL_CTL_ADD, c->fd[i], &ev) < 0) {
+		/* The client may be watched already (relay_watch_client). */
+		if (epoll_ctl(c->w->ep, EPOLL_CTL_ADD, c->fd[i], &ev) < 0 &&
+		    (errno != EEXIST || epoll_ctl(c->w->ep, EPOLL_CTL_MOD, c->fd[i], &ev) < 0)) {
 			relay_fail(c, "watch %s: %s", name(c, i), strerror(errno));
 			return;
 		}
@@ -128,11 +158,34 @@ static bool splicing(struct relay_conn *c, struct relay_dir *d)
 	return c->w->r->o.copy == UDO_CLI_COPY_SPLICE && !d->spliceless;
 }
 
-/* Write what d holds to side `to`: > 0 progress, 0 not now, < 0 -errno. */
+/* Done with d's buffer: a peek's bytes not written stay at their source. */
+static void unpeek(struct relay_worker *w, struct relay_dir *d)
+{
+	d->pending = false;
+	give_back(w, d);
+}
+
+/* The first n bytes of a peek, written: off the source's queue (tcp drops
+ * them unread, MSG_TRUNC; other kinds read them again, into the buffer). */
+static int consume(struct relay_conn *c, struct relay_dir *d, int from, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = recv(c->fd[from], d->buf->data, n, MSG_DONTWAIT | MSG_TRUNC);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	return (size_t) r == n ? 0 : -EIO;
+}
+
+/* Write what d holds to side `to`: > 0 progress, 0 not now, < 0 c ended
+ * (said why). */
 static ssize_t put(struct relay_conn *c, struct relay_dir *d, int to)
 {
 	struct relay_stats *s = &c->w->r->stats;
 	ssize_t w;
+	int e;
 
 	do {
 		if (d->buf->pipe[0] >= 0)
@@ -144,20 +197,27 @@ static ssize_t put(struct relay_conn *c, struct relay_dir *d, int to)
 		if (w < 0 && d->buf->pipe[0] >= 0)
 			w = -errno;
 	} while (w == -EINTR);
-	if (w == -EAGAIN)
+	if (w == -EAGAIN) {
+		if (d->peek)
+			unpeek(c->w, d);
 		return 0;
-	if (w < 0)
-		return w;
+	}
+	if (w < 0) {
+		relay_fail(c, "send to %s: %s", name(c, to), strerror((int) -w));
+		return -1;
+	}
+	if (d->peek && (e = consume(c, d, !to, (size_t) w)) < 0) {
+		relay_fail(c, "receive from %s: %s", name(c, !to), strerror(-e));
+		return -1;
+	}
 	d->bytes += (unsigned long long) w;
 	atomic_fetch_add(to ? &s->bytes_in : &s->bytes_out, (unsigned long long) w);
 	if (d->buf->pipe[0] >= 0)
 		d->len -= (uint32_t) w;
 	else
 		d->off += (uint32_t) w;
-	if (d->buf->pipe[0] >= 0 ? d->len == 0 : d->off >= d->len) {
-		d->pending = false;
-		give_back(c->w, d);
-	}
+	if (d->peek || (d->buf->pipe[0] >= 0 ? d->len == 0 : d->off >= d->len))
+		unpeek(c->w, d);
 	return 1; /* an empty message sent counts as progress too */
 }
 
@@ -175,11 +235,15 @@ static ssize_t get(struct relay_conn *c, struct relay_dir *d, int from)
 			           SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 			if (n < 0)
 				n = -errno;
+		} else if (d->peek && c->w->r->t->addr.type != SOCK_SEQPACKET) {
+			n = recv(c->fd[from], d->buf->data, size, MSG_DONTWAIT | MSG_PEEK);
+			if (n < 0)
+				n = -errno;
 		} else if (c->w->r->t->addr.type == SOCK_SEQPACKET) {
 			/* MSG_TRUNC: a message longer than the buffer says its
 			 * length, and ends the connection rather than go on cut. */
-			n = udo_cli_msg_recv(c->fd[from], d->buf->data, size,
-			                     MSG_DONTWAIT | MSG_TRUNC, &eof);
+			n = udo_cli_msg_recv(c->fd[from], d->buf->data, size, MSG_DONTWAIT |
+			                     MSG_TRUNC | (d->peek ? MSG_PEEK : 0), &eof);
 			if (n > (ssize_t) size) {
 				d->cut = (size_t) n;
 				n = -EMSGSIZE;
@@ -191,6 +255,14 @@ static ssize_t get(struct relay_conn *c, struct relay_dir *d, int from)
 			}
 		} else {
 			n = udo_vsock_tcp_recv_data(c->fd[from], d->buf->data, size, NULL);
+		}
+		/* A socket that cannot peek (vsock's seqpacket: EOPNOTSUPP, or
+		 * ENOMEM before Linux 6.3, the message left queued): read it,
+		 * now and from now on. */
+		if (d->peek && (n == -EOPNOTSUPP || n == -ENOMEM)) {
+			d->peek = false;
+			d->peekless = true;
+			n = -EINTR;
 		}
 	} while (n == -EINTR);
 	if (n > 0) {
@@ -216,6 +288,33 @@ static ssize_t get(struct relay_conn *c, struct relay_dir *d, int from)
 	return 0;
 }
 
+/*
+ * A buffer (or pipe) for d's next read: 1, or 0 when d is to peek and side
+ * `to` takes nothing now, or -1 when the pool is empty. A direction whose
+ * destination does not read keeps what it read: so past half of the pool
+ * taken, a direction peeks (MSG_PEEK), its bytes left queued at their source
+ * until written and the buffer given back whatever the destination does.
+ * Peers that never read then hold half of the pool at most, not all of it,
+ * and the other connections go on.
+ */
+static int take(struct relay_conn *c, struct relay_dir *d, int to)
+{
+	struct relay_worker *w = c->w;
+
+	d->peek = false;
+	if (splicing(c, d) && !relay_pool_tight(w, true))
+		d->buf = relay_pool_get(w, true);
+	if (d->buf)
+		return 1;
+	/* Else a buffer, also when no pipe is to be had (fds run short): an
+	 * end of stream is still seen, and fds freed. */
+	d->peek = !d->peekless && relay_pool_tight(w, false);
+	if (d->peek && !c->wr[to])
+		return 0;
+	d->buf = relay_pool_get(w, false);
+	return d->buf ? 1 : -1;
+}
+
 /* Move d's bytes from side i to the other: 1 more to do, 0 done for now,
  * -1 the connection ended. */
 static int pump_dir(struct relay_conn *c, int i)
@@ -229,10 +328,8 @@ static int pump_dir(struct relay_conn *c, int i)
 			if (!c->wr[to])
 				return 0;
 			r = put(c, d, to);
-			if (r < 0) {
-				relay_fail(c, "send to %s: %s", name(c, to), strerror((int) -r));
+			if (r < 0)
 				return -1;
-			}
 			if (r == 0) {
 				c->wr[to] = false;
 				return 0;
@@ -248,15 +345,8 @@ static int pump_dir(struct relay_conn *c, int i)
 		}
 		if (!c->rd[i])
 			return 0;
-		if (!d->buf) {
-			d->buf = relay_pool_get(c->w, splicing(c, d));
-			/* No pipe to be had (fds run short): this once, a buffer,
-			 * so that an end of stream is still seen and fds freed. */
-			if (!d->buf && splicing(c, d))
-				d->buf = relay_pool_get(c->w, false);
-			if (!d->buf)
-				return 1; /* the pool is empty: again soon */
-		}
+		if (!d->buf && (r = take(c, d, to)) <= 0)
+			return r < 0; /* the pool is empty: again soon */
 		r = get(c, d, i);
 		if (r == -EMSGSIZE && d->cut) {
 			relay_fail(c, "receive from %s: a %zu-byte message, more than the %zu bytes "
@@ -268,7 +358,7 @@ static int pump_dir(struct relay_conn *c, int i)
 			relay_fail(c, "receive from %s: %s", name(c, i), strerror((int) -r));
 			return -1;
 		}
-		if (r > 0)
+		if (r > 0 && !d->peek)
 			relay_touch(c);
 		else if (!c->rd[i] || d->spliceless)
 			continue;

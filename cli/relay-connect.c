@@ -88,6 +88,7 @@ static void connected(struct relay_conn *c, int fd)
 {
 	link_del(&c->link);
 	c->fd[1] = fd;
+	relay_limiter_clear(&c->w->r->short_fds);
 	relay_connecting_free(c);
 	relay_copy_start(c);
 }
@@ -125,7 +126,7 @@ static void lib_failed(struct relay_conn *c, int e, const char *msg)
 		           msg, (unsigned long long) waited, cg->attempts,
 		           cg->attempts == 1 ? "" : "s", wait);
 	else
-		relay_fail(c, "%s", msg);
+		relay_fail_connect(c, e, msg);
 }
 
 /* One step of a library connect: a new try when no context is left. */
@@ -213,15 +214,17 @@ static void add_tried(struct relay_connecting *cg, const char *why)
 	cg->n_tried++;
 }
 
-static void tcp_give_up(struct relay_conn *c)
+static void tcp_give_up(struct relay_conn *c, int e)
 {
 	struct relay_connecting *cg = c->cg;
+	char text[2 * UDO_CLI_ERR_MAX];
 
 	/* One address: "connect to tcp 127.0.0.1:80: ..."; several: each named. */
 	if (cg->n_tried == 1)
-		relay_fail(c, "connect to tcp %s", cg->tried);
+		snprintf(text, sizeof(text), "connect to tcp %s", cg->tried);
 	else
-		relay_fail(c, "connect to %s: %s", target(c)->where, cg->tried);
+		snprintf(text, sizeof(text), "connect to %s: %s", target(c)->where, cg->tried);
+	relay_fail_connect(c, e, text);
 }
 
 /* The address being tried failed with e: the next one, or the end. */
@@ -236,7 +239,7 @@ static void tcp_next(struct relay_conn *c, int e)
 	add_tried(cg, strerror(e));
 	cg->cur = cg->cur->ai_next;
 	if (!cg->cur) {
-		tcp_give_up(c);
+		tcp_give_up(c, e);
 		return;
 	}
 	tcp_try(c);
@@ -324,7 +327,7 @@ static void tcp_timeout(struct relay_conn *c)
 		close(fd);
 	snprintf(why, sizeof(why), "no answer within %u ms", target(c)->timeout_ms);
 	add_tried(cg, why);
-	tcp_give_up(c);
+	tcp_give_up(c, ETIMEDOUT);
 }
 
 /* ---- the worker's entry points ---- */
@@ -342,6 +345,7 @@ void relay_connect_start(struct relay_conn *c)
 	c->cg->fd = -1;
 	c->cg->out.fd = -1;
 	c->cg->begin_ms = c->w->now;
+	relay_watch_client(c);
 	if (UDO_CLI_ADDR_IS_LIB(&t->addr)) {
 		relay_pending_add(c, UINT64_MAX);
 		lib_try(c);

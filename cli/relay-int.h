@@ -4,7 +4,8 @@
  * and accepting), cli/relay-connect.c (connecting to the target without
  * blocking), cli/relay-conn.c (copying), cli/relay-pool.c (buffers and
  * pipes), cli/relay-resolve.c (host names), cli/relay-stats.c (counters),
- * cli/relay-service.c (the main thread).
+ * cli/relay-service.c (the main thread), cli/relay-guard.c (peers that
+ * do it no favours).
  */
 #ifndef UDO_CLI_RELAY_INT_H
 #define UDO_CLI_RELAY_INT_H
@@ -97,6 +98,7 @@ struct relay_pool {
 	pthread_mutex_t lock;
 	struct relay_buf *free;
 	unsigned int made, max;
+	atomic_uint held;       /* taken by directions, not given back yet */
 	size_t size;
 	bool pipes;
 };
@@ -117,6 +119,8 @@ struct relay_dir {
 	bool eof;                 /* the source ended */
 	bool shut;                /* ... and the end was passed on */
 	bool spliceless;          /* splice refused: read/write from now on */
+	bool peek;                /* buf's bytes are still queued at the source */
+	bool peekless;            /* MSG_PEEK refused: read from now on */
 	unsigned long long bytes;
 	size_t cut;               /* a message longer than the buffer: its length */
 };
@@ -170,6 +174,7 @@ struct relay {
 	bool numeric;                 /* a tcp target's host is an address */
 	struct relay_stats stats;
 	struct relay_limiter accept_errors, refusals;
+	struct relay_limiter short_fds; /* targets not connected for want of fds */
 	struct relay_pool pool, pipes; /* buffers; pipes for --copy=splice */
 	struct relay_worker *w;
 	unsigned int nw;
@@ -206,6 +211,9 @@ int relay_pool_init(struct relay_pool *p, size_t size, bool pipes, unsigned int 
 /* A buffer (pipe: a pipe), or NULL with w->starved set: none free now. */
 struct relay_buf *relay_pool_get(struct relay_worker *w, bool pipe);
 void relay_pool_put(struct relay_worker *w, struct relay_buf *b);
+/* Half of the pool (pipe: of the pipes) or more is taken: what is taken
+ * now may be kept by directions whose destination does not read. */
+bool relay_pool_tight(struct relay_worker *w, bool pipe);
 /* A pipe with bytes left in it: closed, not reused. */
 void relay_pool_drop(struct relay_worker *w, struct relay_buf *b);
 /* Once the workers are gone: free what p holds (w's spares included). */
@@ -236,10 +244,22 @@ void relay_pump(struct relay_conn *c);
 /* End c cleanly (why: for -v), or with a failure said in one line. */
 void relay_close(struct relay_conn *c, const char *why);
 void relay_fail(struct relay_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* End c, whose target could not be connected with error e (text says so):
+ * relay_fail, but when fds ran short (EMFILE, ENFILE) said rate-limited,
+ * as a failed accept is, and accepting pauses while they are short. */
+void relay_fail_connect(struct relay_conn *c, int e, const char *text);
 void relay_touch(struct relay_conn *c);
+
+/* cli/relay-guard.c: watch c's client for a reset while its target is
+ * being connected; a send buffer on fd that takes a message of size. */
+void relay_watch_client(struct relay_conn *c);
+void relay_client_event(struct relay_conn *c, uint32_t events);
+void relay_msg_room(int fd, size_t size);
 
 /* cli/relay.c */
 void *relay_worker_main(void *arg);
+/* Stop accepting a while: fds are short (the connections go on). */
+void relay_accept_pause(struct relay_worker *w);
 
 /* cli/relay-handoff.c: the worker a client just accepted by w goes to (the
  * least loaded; w on a tie), its load counted already. */

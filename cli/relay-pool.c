@@ -5,7 +5,8 @@
  * Made on first need, up to a bound, and kept for reuse (never given back
  * to the system: a busy relay would map and unmap them at every read).
  * Each worker keeps one spare without the lock: a direction that writes
- * all it read hands its buffer straight to the next read.
+ * all it read hands its buffer straight to the next read. What is taken
+ * is counted, so that no peer can hold the whole pool (cli/relay-conn.c).
  */
 #include "config.h"
 
@@ -22,6 +23,7 @@ int relay_pool_init(struct relay_pool *p, size_t size, bool pipes, unsigned int 
 	p->max = max;
 	p->size = size;
 	p->pipes = pipes;
+	atomic_init(&p->held, 0);
 	return pthread_mutex_init(&p->lock, NULL) ? -1 : 0;
 }
 
@@ -53,6 +55,7 @@ struct relay_buf *relay_pool_get(struct relay_worker *w, bool pipe)
 
 	if (b) {
 		w->spare[pipe] = NULL;
+		atomic_fetch_add(&p->held, 1);
 		return b;
 	}
 
@@ -65,8 +68,10 @@ struct relay_buf *relay_pool_get(struct relay_worker *w, bool pipe)
 	else
 		full = true;
 	pthread_mutex_unlock(&p->lock);
-	if (b)
+	if (b) {
+		atomic_fetch_add(&p->held, 1);
 		return b;
+	}
 	if (full) {
 		w->starved = true;
 		return NULL;
@@ -77,8 +82,17 @@ struct relay_buf *relay_pool_get(struct relay_worker *w, bool pipe)
 		p->made--;
 		pthread_mutex_unlock(&p->lock);
 		w->starved = true;
+		return NULL;
 	}
+	atomic_fetch_add(&p->held, 1);
 	return b;
+}
+
+bool relay_pool_tight(struct relay_worker *w, bool pipe)
+{
+	struct relay_pool *p = pipe ? &w->r->pipes : &w->r->pool;
+
+	return 2 * atomic_load(&p->held) >= p->max;
 }
 
 void relay_pool_put(struct relay_worker *w, struct relay_buf *b)
@@ -86,6 +100,7 @@ void relay_pool_put(struct relay_worker *w, struct relay_buf *b)
 	bool pipe = b->pipe[0] >= 0;
 	struct relay_pool *p = pipe ? &w->r->pipes : &w->r->pool;
 
+	atomic_fetch_sub(&p->held, 1);
 	if (!w->spare[pipe]) {
 		w->spare[pipe] = b;
 		return;
@@ -100,6 +115,7 @@ void relay_pool_drop(struct relay_worker *w, struct relay_buf *b)
 {
 	struct relay_pool *p = b->pipe[0] >= 0 ? &w->r->pipes : &w->r->pool;
 
+	atomic_fetch_sub(&p->held, 1);
 	relay_buf_free(b);
 	pthread_mutex_lock(&p->lock);
 	p->made--;

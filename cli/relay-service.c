@@ -86,6 +86,7 @@ static int setup(struct relay *r, char *err, size_t len)
 		bufs = 4 * r->nw;
 	relay_limiter_init(&r->accept_errors, "relay: ", "; accepting again");
 	relay_limiter_init(&r->refusals, "relay: ", "");
+	relay_limiter_init(&r->short_fds, "relay: ", "; connecting again");
 	r->accept_lock = calloc(r->nls, sizeof(*r->accept_lock));
 	r->w = calloc(r->nw, sizeof(*r->w));
 	r->main_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

@@ -97,6 +97,16 @@ static void listen_requeue(struct relay_worker *w, size_t li)
 	}
 }
 
+/* A cause that lasts a while (fds are short): let the connections run,
+ * try again after a pause. */
+void relay_accept_pause(struct relay_worker *w)
+{
+	if (!w->listening)
+		return;
+	listen_all(w, EPOLL_CTL_DEL);
+	w->relisten_ms = w->now + BACKOFF_MS;
+}
+
 int relay_worker_init(struct relay *r, struct relay_worker *w)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = RELAY_TAG_WAKE };
@@ -169,10 +179,7 @@ static void accept_one(struct relay_worker *w, size_t li)
 			continue;
 		if (fd < 0) {
 			relay_limiter_note(&r->accept_errors, err, NULL);
-			/* Its cause lasts a while (fds are short): let the
-			 * connections run, try again after a pause. */
-			listen_all(w, EPOLL_CTL_DEL);
-			w->relisten_ms = w->now + BACKOFF_MS;
+			relay_accept_pause(w);
 			return;
 		}
 		relay_limiter_clear(&r->accept_errors);
@@ -209,6 +216,8 @@ static void accept_one(struct relay_worker *w, size_t li)
 		}
 		w->conns++;
 		relay_connect_start(c);
+		if (!w->listening)
+			return; /* paused by that connect */
 	}
 	if (took)
 		listen_requeue(w, li);
@@ -236,7 +245,10 @@ static void on_event(struct relay_worker *w, struct epoll_event *ev)
 	if (c->state == RELAY_DEAD) /* ended by an earlier event of this batch */
 		return;
 	if (c->state != RELAY_COPYING) {
-		relay_connect_event(c);
+		if (tag == RELAY_TAG_CLIENT)
+			relay_client_event(c, ev->events);
+		else
+			relay_connect_event(c);
 		return;
 	}
 	if (ev->events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
