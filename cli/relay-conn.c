@@ -130,7 +130,7 @@ void relay_fail_connect(struct relay_conn *c, int e, const char *text)
 
 void relay_copy_start(struct relay_conn *c)
 {
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET };
+	struct epoll_event ev = { .events = RELAY_COPY_EVENTS };
 	int i;
 
 	c->state = RELAY_COPYING;
@@ -140,9 +140,9 @@ void relay_copy_start(struct relay_conn *c)
 			relay_msg_room(c->fd[i], c->w->r->o.buffer);
 		}
 		ev.data.u64 = (uint64_t) (uintptr_t) c | (unsigned int) i;
-		/* The client may be watched already (relay_watch_client). */
-		if (epoll_ctl(c->w->ep, EPOLL_CTL_ADD, c->fd[i], &ev) < 0 &&
-		    (errno != EEXIST || epoll_ctl(c->w->ep, EPOLL_CTL_MOD, c->fd[i], &ev) < 0)) {
+		/* The client is watched already, as the copy wants it
+		 * (relay_watch_client). */
+		if (!(i == 0 && c->watched) && epoll_ctl(c->w->ep, EPOLL_CTL_ADD, c->fd[i], &ev) < 0) {
 			relay_fail(c, "watch %s: %s", name(c, i), strerror(errno));
 			return;
 		}

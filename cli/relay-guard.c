@@ -35,15 +35,18 @@ void relay_msg_room(int fd, size_t size)
  * EPOLLERR) ends its connection at once, not when the connect ends (a
  * target that never answers: minutes). A client that only ended its side
  * (a FIN; on unix, a close) may still be owed an answer, or have bytes to
- * pass on: the copy sees to it.
+ * pass on: the copy sees to it (its edges seen meanwhile are not lost: the
+ * copy starts as if both sides were ready).
  */
 void relay_watch_client(struct relay_conn *c)
 {
+	/* Registered as the copy will want it, so that the copy need not
+	 * register it again: no system call more per connection. */
 	struct epoll_event ev = {
-		.events = EPOLLET, .data.u64 = (uint64_t) (uintptr_t) c | RELAY_TAG_CLIENT,
+		.events = RELAY_COPY_EVENTS, .data.u64 = (uint64_t) (uintptr_t) c | RELAY_TAG_CLIENT,
 	};
 
-	epoll_ctl(c->w->ep, EPOLL_CTL_ADD, c->fd[0], &ev);
+	c->watched = epoll_ctl(c->w->ep, EPOLL_CTL_ADD, c->fd[0], &ev) == 0;
 }
 
 void relay_client_event(struct relay_conn *c, uint32_t events)

@@ -136,6 +136,7 @@ struct relay_conn {
 	int fd[2];                /* 0: the client, 1: the target */
 	bool rd[2], wr[2];        /* readiness seen (edge-triggered) */
 	bool failed;
+	bool watched;             /* fd[0] in the epoll already, for the copy */
 	uint8_t state;
 	struct relay_dir dir[2];  /* 0: client to target, 1: target to client */
 	uint64_t start_ms, last_ms, deadline_ms;
@@ -185,6 +186,8 @@ struct relay {
 };
 
 /* Tags in epoll_event.data.u64, below a connection's (aligned) address. */
+/* What a copying connection's two sockets are watched for. */
+#define RELAY_COPY_EVENTS (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET)
 #define RELAY_TAG_CLIENT 0u
 #define RELAY_TAG_TARGET 1u
 #define RELAY_TAG_LISTENER 2u
