@@ -7,11 +7,45 @@
  * bytes. So the worker that accepts a client gives it to the worker with
  * the fewest connections, itself on a tie (as HAProxy's listeners hand
  * accepted connections to the least loaded thread): a list under the
- * taker's lock, and its eventfd to wake it.
+ * taker's lock, and its eventfd to wake it. That hand-off costs a wake-up
+ * of the taker, so one client after another is spread by the kernel
+ * instead: the worker that accepted goes to the back of the listener's
+ * queue (relay_listen_requeue), and the next client wakes the next idle
+ * worker; the hand-off is left for bursts.
  */
 #include "config.h"
 
+#include <sys/epoll.h>
+
 #include "relay-int.h"
+
+int relay_listen_one(struct relay_worker *w, int op, size_t i)
+{
+	struct epoll_event ev = {
+		.events = EPOLLIN | EPOLLEXCLUSIVE,
+		.data.u64 = (uint64_t) i << 2 | RELAY_TAG_LISTENER,
+	};
+
+	return epoll_ctl(w->ep, op, w->r->ls[i].fd, op == EPOLL_CTL_DEL ? NULL : &ev);
+}
+
+/*
+ * To the back of the listener's queue of workers. The kernel wakes the
+ * first worker on that queue that is waiting (EPOLLEXCLUSIVE), so the
+ * first to wait took every client while all were idle, and handed half
+ * of them on: a wake-up of the other worker for each. Registered again
+ * (at the back, as epoll adds), the worker that just accepted lets the
+ * next client wake the next idle worker directly. If it is the only one
+ * registered, the ADD finds a client queued meanwhile ready: none is lost.
+ */
+void relay_listen_requeue(struct relay_worker *w, size_t li)
+{
+	if (w->r->nw < 2 || !w->listening || relay_listen_one(w, EPOLL_CTL_DEL, li) < 0)
+		return;
+	/* Not registered now: registered again with the others after a pause. */
+	if (relay_listen_one(w, EPOLL_CTL_ADD, li) < 0)
+		relay_accept_pause(w);
+}
 
 struct relay_worker *relay_pick(struct relay_worker *w)
 {

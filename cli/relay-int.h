@@ -264,7 +264,11 @@ void *relay_worker_main(void *arg);
 /* Stop accepting a while: fds are short (the connections go on). */
 void relay_accept_pause(struct relay_worker *w);
 
-/* cli/relay-handoff.c: the worker a client just accepted by w goes to (the
+/* cli/relay-handoff.c: register w for listener i, or not (op: epoll's ADD
+ * or DEL); w to the back of listener li's queue of workers. */
+int relay_listen_one(struct relay_worker *w, int op, size_t i);
+void relay_listen_requeue(struct relay_worker *w, size_t li);
+/* The worker a client just accepted by w goes to (the
  * least loaded; w on a tie), its load counted already. */
 struct relay_worker *relay_pick(struct relay_worker *w);
 /* Give c to another worker: false when that one has left (keep c). */

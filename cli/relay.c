@@ -56,45 +56,15 @@ void relay_pending_add(struct relay_conn *c, uint64_t deadline)
 		w->next_timer_ms = deadline;
 }
 
-static int listen_one(struct relay_worker *w, int op, size_t i)
-{
-	struct epoll_event ev = {
-		.events = EPOLLIN | EPOLLEXCLUSIVE,
-		.data.u64 = (uint64_t) i << 2 | RELAY_TAG_LISTENER,
-	};
-
-	return epoll_ctl(w->ep, op, w->r->ls[i].fd, op == EPOLL_CTL_DEL ? NULL : &ev);
-}
-
 static int listen_all(struct relay_worker *w, int op)
 {
 	size_t i;
 
 	for (i = 0; i < w->r->nls; i++)
-		if (listen_one(w, op, i) < 0 && op == EPOLL_CTL_ADD)
+		if (relay_listen_one(w, op, i) < 0 && op == EPOLL_CTL_ADD)
 			return -errno;
 	w->listening = op == EPOLL_CTL_ADD;
 	return 0;
-}
-
-/*
- * To the back of the listener's queue of workers. The kernel wakes the
- * first worker on that queue that is waiting (EPOLLEXCLUSIVE), so the
- * first to wait took every client while all were idle, and handed half
- * of them on: a wake-up of the other worker for each. Registered again
- * (at the back, as epoll adds), the worker that just accepted lets the
- * next client wake the next idle worker directly. If it is the only one
- * registered, the ADD finds a client queued meanwhile ready: none is lost.
- */
-static void listen_requeue(struct relay_worker *w, size_t li)
-{
-	if (w->r->nw < 2 || !w->listening || listen_one(w, EPOLL_CTL_DEL, li) < 0)
-		return;
-	if (listen_one(w, EPOLL_CTL_ADD, li) < 0) {
-		/* Not registered now: registered again with the others after a pause. */
-		listen_all(w, EPOLL_CTL_DEL);
-		w->relisten_ms = w->now + BACKOFF_MS;
-	}
 }
 
 /* A cause that lasts a while (fds are short): let the connections run,
@@ -220,7 +190,7 @@ static void accept_one(struct relay_worker *w, size_t li)
 			return; /* paused by that connect */
 	}
 	if (took)
-		listen_requeue(w, li);
+		relay_listen_requeue(w, li);
 }
 
 static void on_event(struct relay_worker *w, struct epoll_event *ev)
