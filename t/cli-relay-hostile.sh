@@ -14,32 +14,35 @@
 
 plan 6
 
+# hogs NAME PREFIX TEXT RELAY-ARG...: a relay (NAME) of one worker and 16
+# MiB buffers, a pool of 4 buffers and 4 pipes, which 8 hogs would take
+# whole, each keeping the bytes the target will not take. 8 clients that
+# send and never read go through it (to PREFIX and its port), then others
+# that must still get their echoes.
+hogs() {
+	h_name=$1 h_prefix=$2 h_text=$3
+	shift 3
+	bg "$h_name" "$UDO_VSOCK" --print-port --threads=1 --buffer=16777216 "$@"
+	h_port=$(first_line "$T_DIR/$h_name.err")
+	out=$(timeout -k 10 $((T_TIMEOUT * 2)) "$RELAY_PEER" hog 8 "$h_prefix$h_port" 2>&1)
+	[ "$out" = "echoed 5" ]
+	ok $? "$h_text"
+	diag "$out"
+	diag_file "$T_DIR/$h_name.err"
+}
+
 # The target echoes, except the hogs' connections, which it never reads.
 bg target "$RELAY_PEER" hogged 127.0.0.1
 tport=$(first_line "$T_DIR/target.out")
-
-# 1: one worker and 16 MiB buffers: a pool of 4 buffers and 4 pipes, which
-# 8 hogs would take whole, each keeping the bytes the target will not take.
-bg relay "$UDO_VSOCK" --print-port --threads=1 --buffer=16777216 \
+# 1: over tcp.
+hogs relay "" "8 clients that send and never read, to a target that never reads them, leave the others part of the pool: their echoes go on" \
 	relay tcp:127.0.0.1:any "tcp:127.0.0.1:$tport"
-rport=$(first_line "$T_DIR/relay.err")
-out=$(timeout -k 10 $((T_TIMEOUT * 2)) "$RELAY_PEER" hog 8 "$rport" 2>&1)
-[ "$out" = "echoed 5" ]
-ok $? "8 clients that send and never read, to a target that never reads them, leave the others part of the pool: their echoes go on"
-diag "$out"
-diag_file "$T_DIR/relay.err"
 
 # 2: the same with messages on the unix transport (the pool: 4 buffers).
 bg sptarget "$RELAY_PEER" hogged unix
 sport=$(first_line "$T_DIR/sptarget.out")
-bg sprelay "$UDO_VSOCK" --seqpacket --print-port --threads=1 --buffer=16777216 \
-	relay unix:any "unix:$sport"
-srport=$(first_line "$T_DIR/sprelay.err")
-out=$(timeout -k 10 $((T_TIMEOUT * 2)) "$RELAY_PEER" hog 8 "unix:$srport" 2>&1)
-[ "$out" = "echoed 5" ]
-ok $? "--seqpacket on unix: 8 such clients leave the others part of the pool: their echoes go on"
-diag "$out"
-diag_file "$T_DIR/sprelay.err"
+hogs sprelay unix: "--seqpacket on unix: 8 such clients leave the others part of the pool: their echoes go on" \
+	--seqpacket relay unix:any "unix:$sport"
 
 # 3: a message as long as a relayed message may be (--buffer, 262144 by
 # default), which a unix client sends once it raised its send buffer: the
